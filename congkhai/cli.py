@@ -1,0 +1,101 @@
+"""The command line (`python build.py …`): parse arguments, call the pipeline, print, exit.
+
+Exit status: 0 success, 1 content errors, 2 wrong usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+
+from . import pipeline
+from .problems import Severity
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with Vietnamese usage errors (exit 2)."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(2, f"Lỗi cách dùng: {message}\nXem thêm: python build.py --help\n")
+
+
+def _date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"cần ngày dạng YYYY-MM-DD, nhận được '{value}'") from None
+
+
+def _inputs(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--content", type=Path, default=Path("content"), help="thư mục văn bản (mặc định: content)")
+    p.add_argument("--units", type=Path, default=Path("units"), help="thư mục đơn vị (mặc định: units)")
+    p.add_argument("--config", type=Path, default=Path("mkdocs.yml"), help="cấu hình giao diện (mặc định: mkdocs.yml)")
+    p.add_argument("--on", type=_date, default=None, metavar="DATE",
+                   help="coi DATE (YYYY-MM-DD) là 'hôm nay' để kết quả lặp lại được (mặc định: hôm nay)")
+    p.add_argument("--strict", action="store_true", help="coi mọi cảnh báo là lỗi")
+
+
+def make_parser() -> argparse.ArgumentParser:
+    """Return the parser of every subcommand."""
+    parser = _Parser(prog="python build.py", description="Dựng cổng công khai từ content/ và units/.")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+    b = sub.add_parser("build", help="kiểm tra và dựng trang web (mặc định)")
+    _inputs(b)
+    b.add_argument("--out", type=Path, default=Path("site"), help="thư mục đầu ra (mặc định: site)")
+    b.add_argument("--site-url", default=None, help="địa chỉ công khai của cổng (ghi đè site_url trong mkdocs.yml)")
+    c = sub.add_parser("check", help="chỉ kiểm tra nội dung, không dựng trang")
+    _inputs(c)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help"):
+        argv.insert(0, "build")
+    args = make_parser().parse_args(argv)
+    if args.command is None:
+        args = make_parser().parse_args(["build", *argv])
+    options = pipeline.Options(
+        content=args.content, units=args.units, config=args.config,
+        today=args.on or pipeline.today_in_vietnam(), strict=args.strict,
+        out=getattr(args, "out", Path("site")), site_url=getattr(args, "site_url", None),
+    )
+    if args.command == "check":
+        result = pipeline.validate(options)
+        return _report(result, options, done=f"Kiểm tra xong {_counts(result)}.")
+    result = pipeline.build(options, log=lambda line: print(line, flush=True))
+    return _report(result, options, done=None)
+
+
+def _counts(result: pipeline.Result) -> str:
+    portal = result.portal
+    if portal is None:
+        return ""
+    return f"{len(portal.units)} đơn vị, {len(portal.documents)} văn bản đăng công khai, {len(portal.drafts)} bản nháp"
+
+
+def _report(result: pipeline.Result, options: pipeline.Options, done: str | None) -> int:
+    problems = result.problems.sorted()
+    for problem in problems:
+        print(problem.render())
+    for note in result.notes:
+        print(note)
+    errors = sum(1 for p in problems if p.severity is Severity.ERROR or options.strict)
+    warnings = len(problems) - errors
+    if result.failure:
+        print(f"Lỗi: {result.failure}")
+    if errors or result.failure:
+        print(f"Có {errors} lỗi và {warnings} cảnh báo. Chưa dựng trang; trang đã dựng trước đó được giữ nguyên.")
+        return 1
+    if done:
+        print(done + (f" {warnings} cảnh báo." if warnings else " Không có lỗi."))
+    else:
+        print(
+            f"Đã dựng {result.pages} trang ({_counts(result)}) vào {options.out}/ trong {result.seconds:.1f} giây"
+            + (f"; {warnings} cảnh báo." if warnings else ".")
+        )
+    return 0

@@ -1,0 +1,150 @@
+"""Files a document points at (attachments, tables, images): where they may live, what they may be."""
+
+from __future__ import annotations
+
+import os
+import stat
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from .text import slugify
+
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class FileType:
+    """An allowed file type: MIME type and the name readers know it by."""
+
+    mime: str
+    label: str
+
+
+FILE_TYPES: dict[str, FileType] = {
+    "pdf": FileType("application/pdf", "PDF"),
+    "doc": FileType("application/msword", "Word"),
+    "docx": FileType("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "Word"),
+    "xls": FileType("application/vnd.ms-excel", "Excel"),
+    "xlsx": FileType("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "Excel"),
+    "odt": FileType("application/vnd.oasis.opendocument.text", "OpenDocument văn bản"),
+    "ods": FileType("application/vnd.oasis.opendocument.spreadsheet", "OpenDocument bảng tính"),
+    "csv": FileType("text/csv", "CSV"),
+    "jpg": FileType("image/jpeg", "Ảnh JPEG"),
+    "jpeg": FileType("image/jpeg", "Ảnh JPEG"),
+    "png": FileType("image/png", "Ảnh PNG"),
+    "webp": FileType("image/webp", "Ảnh WebP"),
+}
+IMAGE_EXTENSIONS = frozenset({"jpg", "jpeg", "png", "webp"})
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_MARKERS = {"docx": "word/", "xlsx": "xl/"}
+_ODF_MIMES = {"odt": b"application/vnd.oasis.opendocument.text", "ods": b"application/vnd.oasis.opendocument.spreadsheet"}
+
+
+class FileRefError(Exception):
+    """A file reference that cannot be accepted: what is wrong, and how to fix it."""
+
+    def __init__(self, what: str, fix: str) -> None:
+        super().__init__(what)
+        self.what = what
+        self.fix = fix
+
+
+@dataclass(frozen=True)
+class LocalFile:
+    """A checked file next to a document."""
+
+    written: str
+    path: Path
+    size: int
+    type: FileType
+
+    @property
+    def name(self) -> str:
+        """Return the name the file is published under: its own name folded to ASCII
+        ("Dự toán 2024.PDF" -> "du-toan-2024.pdf")."""
+        pure = PurePosixPath(self.written.replace("\\", "/"))
+        return (slugify(pure.stem) or "tep") + pure.suffix.lower()
+
+
+def resolve_file(
+    written: str,
+    doc_dir: Path,
+    unit_dir: Path,
+    allowed: frozenset[str] | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> LocalFile:
+    """Return the checked file `written` (relative to the document's folder); raises FileRefError.
+
+    The file must stay inside the unit's folder (no absolute path, no '..', no symlink leading out),
+    be a regular file of an allowed type whose content matches its extension, and fit `max_bytes`.
+    """
+    pure = PurePosixPath(written.replace("\\", "/"))
+    if pure.is_absolute() or (len(written) > 1 and written[1] == ":"):
+        raise FileRefError("đường dẫn tệp phải tương đối so với thư mục của văn bản, không bắt đầu bằng '/' hay ổ đĩa", "Sửa: đặt tệp cạnh tệp .md và chỉ ghi tên tệp.")
+    if ".." in pure.parts:
+        raise FileRefError("đường dẫn tệp không được chứa '..' (ra ngoài thư mục của đơn vị)", "Sửa: chép tệp vào thư mục của văn bản và chỉ ghi tên tệp.")
+    extension = pure.suffix.lower().lstrip(".")
+    permitted = allowed if allowed is not None else frozenset(FILE_TYPES)
+    if extension not in permitted:
+        listed = ", ".join(sorted(permitted))
+        raise FileRefError(f"loại tệp '.{extension}' không được phép đăng", f"Sửa: dùng một trong các loại: {listed}.")
+    path = doc_dir.joinpath(*pure.parts)
+    try:
+        os.lstat(path)
+    except OSError:
+        raise FileRefError("không tìm thấy tệp", "Sửa: đặt tệp cạnh tệp .md của văn bản, hoặc sửa tên tệp cho đúng "
+                           "(phân biệt chữ hoa, chữ thường).") from None
+    real = path.resolve()
+    unit_real = unit_dir.resolve()
+    if real != unit_real and unit_real not in real.parents:
+        raise FileRefError("tệp nằm ngoài thư mục của đơn vị (qua liên kết tượng trưng)", "Sửa: chép tệp thật vào thư mục của văn bản.")
+    try:
+        info = os.stat(real)
+    except OSError:
+        raise FileRefError("không tìm thấy tệp (liên kết hỏng)", "Sửa: chép tệp thật vào thư mục của văn bản.") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise FileRefError("đây không phải một tệp thông thường (thư mục hay thiết bị)", "Sửa: ghi tên một tệp.")
+    if info.st_size > max_bytes:
+        raise FileRefError(
+            f"tệp quá lớn ({info.st_size // (1024 * 1024)} MB, tối đa {max_bytes // (1024 * 1024)} MB)", "Sửa: nén hoặc chia nhỏ tệp."
+        )
+    if not content_matches(real, extension):
+        raise FileRefError(f"nội dung tệp không phải tệp .{extension} thật (đuôi tệp bị đổi?)", "Sửa: xuất lại tệp từ phần mềm gốc với đúng định dạng.")
+    return LocalFile(written, real, info.st_size, FILE_TYPES[extension])
+
+
+def content_matches(path: Path, extension: str) -> bool:
+    """Return True when the file's first bytes are those of its extension's format."""
+    with path.open("rb") as handle:
+        head = handle.read(4096)
+    if extension == "pdf":
+        return head.startswith(b"%PDF-")
+    if extension in ("doc", "xls"):
+        return head.startswith(_OLE)
+    if extension in ("jpg", "jpeg"):
+        return head.startswith(b"\xff\xd8\xff")
+    if extension == "png":
+        return head.startswith(b"\x89PNG\r\n\x1a\n")
+    if extension == "webp":
+        return head[:4] == b"RIFF" and head[8:12] == b"WEBP"
+    if extension == "csv":
+        if b"\x00" in head:
+            return False
+        try:
+            head.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            return exc.start > len(head) - 4  # a character cut at the 4 KB boundary
+        return True
+    if extension in ("docx", "xlsx", "odt", "ods"):
+        if not head.startswith(b"PK\x03\x04"):
+            return False
+        try:
+            with zipfile.ZipFile(path) as archive:
+                names = archive.namelist()
+                if extension in _ZIP_MARKERS:
+                    return any(n.startswith(_ZIP_MARKERS[extension]) for n in names)
+                return "mimetype" in names and archive.read("mimetype").strip() == _ODF_MIMES[extension]
+        except (zipfile.BadZipFile, OSError, KeyError):
+            return False
+    return False

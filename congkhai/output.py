@@ -1,0 +1,108 @@
+"""Publishing the output folder atomically: build beside it, then swap in one step, so a failed or
+interrupted build never leaves a half-written site."""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+MARKER = ".congkhai-site"
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+
+
+class OutputError(Exception):
+    """The output folder cannot be used; the message says why."""
+
+
+def check_target(out: Path, protected: list[Path]) -> None:
+    """Raise OutputError unless `out` may be replaced by a build: it must not hold the inputs, and it
+    must be new, empty, or a site this tool built (it carries the marker file)."""
+    resolved = out.resolve()
+    for path in protected:
+        p = path.resolve()
+        if resolved == p or resolved in p.parents:
+            raise OutputError(f"thư mục đầu ra {out} chứa dữ liệu nguồn {path}; hãy chọn thư mục khác (ví dụ site/).")
+    if resolved.exists():
+        if not resolved.is_dir():
+            raise OutputError(f"{out} đã tồn tại và không phải thư mục.")
+        if any(resolved.iterdir()) and not (resolved / MARKER).exists():
+            raise OutputError(
+                f"{out} đã có dữ liệu không do công cụ này tạo ra; không ghi đè. Hãy chọn thư mục trống hoặc xóa nó."
+            )
+
+
+def staging_dir(out: Path) -> Path:
+    """Return a new empty folder beside `out` to build into (same file system, so the swap is a rename)."""
+    parent = out.resolve().parent
+    parent.mkdir(parents=True, exist_ok=True)
+    clean_stale(out)
+    path = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-{os.getpid()}-", dir=parent))
+    (path / MARKER).write_text("Thư mục này do congkhai (build.py) tạo ra; mỗi lần dựng sẽ thay thế toàn bộ.\n",
+                               encoding="utf-8")
+    return path
+
+
+def clean_stale(out: Path) -> None:
+    """Remove staging and retired folders left by builds that were killed (their process is gone)."""
+    parent = out.resolve().parent
+    if not parent.is_dir():
+        return
+    for state in ("tmp", "old"):
+        prefix = f".{out.name}.{state}-"
+        for path in parent.glob(prefix + "*"):
+            owner = path.name[len(prefix):].split("-", 1)[0]
+            if owner.isdigit() and int(owner) != os.getpid() and _alive(int(owner)):
+                continue  # another build is running
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def publish(staged: Path, out: Path) -> None:
+    """Replace `out` by `staged` in one step (atomic exchange where the system offers it)."""
+    out = out.resolve()
+    if not out.exists():
+        os.rename(staged, out)
+        return
+    if _exchange(staged, out):
+        shutil.rmtree(staged, ignore_errors=True)  # now holds the previous site
+        return
+    retired = out.parent / f".{out.name}.old-{os.getpid()}-{os.urandom(4).hex()}"
+    os.rename(out, retired)
+    os.rename(staged, out)
+    shutil.rmtree(retired, ignore_errors=True)
+
+
+def discard(staged: Path) -> None:
+    """Remove a staging folder after a failed build."""
+    shutil.rmtree(staged, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two folders atomically with Linux renameat2(RENAME_EXCHANGE); False when unsupported."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    if result == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
+        return False
+    raise OSError(code, os.strerror(code), str(b))
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -1,0 +1,279 @@
+"""Planning the site's pages as plain data: one section per unit (its own navigation), plus the
+portal-wide section. Nothing here knows MkDocs; `render` turns the plan into a site."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from itertools import groupby
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from . import urls
+from .documents import Document, DocKind, Status
+from .portal import Portal
+from .text import format_date, format_date_long, format_int, format_size
+from .units import Unit
+
+PORTAL_SECTION = ""
+LATEST_ON_HOME = 15
+LATEST_PER_KIND = 5
+
+
+@dataclass(frozen=True)
+class FeedLink:
+    """A feed a page advertises (`<link rel="alternate">` and the visible RSS block)."""
+
+    title: str
+    url: str
+    about: str = ""
+
+
+@dataclass(frozen=True)
+class PlannedPage:
+    """One HTML page: its address, titles, and content (trusted HTML + Markdown).
+
+    For documents, `markdown` is the author's body; `before_html` and `after_html` are the
+    portal's own parts around it, added after the body is rendered (and sanitised).
+    """
+
+    url: str
+    title: str
+    markdown: str
+    full_title: str
+    description: str | None = None
+    before_html: str = ""
+    after_html: str = ""
+    feeds: tuple[FeedLink, ...] = ()
+    hide: tuple[str, ...] = ()
+    nav_parent: str | None = None
+    authored: bool = False
+    source: Path | None = None
+
+
+@dataclass(frozen=True)
+class PlannedFile:
+    """A file copied into the site (an attachment) from `source` to `url`."""
+
+    url: str
+    source: Path
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    """A navigation entry pointing at a planned page."""
+
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Section:
+    """A part of the site with its own navigation: a unit, or the portal-wide pages."""
+
+    key: str
+    title: str
+    nav: tuple[NavEntry, ...]
+    pages: tuple[PlannedPage, ...]
+    files: tuple[PlannedFile, ...] = ()
+
+
+@dataclass(frozen=True)
+class Redirect:
+    """An old address (a renamed document) that sends readers to the new one."""
+
+    url: str
+    target: str
+
+
+@dataclass(frozen=True)
+class SiteSettings:
+    """What the planner needs from the site configuration."""
+
+    site_name: str
+    site_url: str | None = None
+    sample_notice: str | None = None
+
+
+@dataclass(frozen=True)
+class SitePlan:
+    """Every page, file and redirect of the site, grouped in sections."""
+
+    sections: tuple[Section, ...]
+    redirects: tuple[Redirect, ...] = ()
+
+    def page_urls(self) -> list[str]:
+        """Return the address of every page, in plan order."""
+        return [p.url for s in self.sections for p in s.pages]
+
+
+_env = jinja2.Environment(
+    loader=jinja2.PackageLoader("congkhai", "templates"),
+    autoescape=True,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=True,
+    undefined=jinja2.StrictUndefined,
+)
+
+
+@jinja2.pass_context
+def _href(ctx: jinja2.runtime.Context, to: str) -> str:
+    return urls.relative(ctx["here"], to)
+
+
+_env.globals.update(href=_href, urls=urls, DocKind=DocKind, Status=Status)
+_env.filters.update(
+    dlong=format_date_long, dshort=format_date, size=format_size, money=format_int,
+)
+
+
+def render_template(name: str, **context: Any) -> str:
+    """Return template `name` rendered with `context` (`here` is the page's own address)."""
+    return _env.get_template(name).render(**context)
+
+
+class Planner:
+    """Plans the sections of one portal."""
+
+    def __init__(self, portal: Portal, settings: SiteSettings,
+                 feeds_for: Callable[[str], Sequence[FeedLink]] | None = None) -> None:
+        self.portal = portal
+        self.settings = settings
+        self.today = portal.today
+        self.feeds_for = feeds_for or (lambda url: ())
+
+    # Helpers used by templates -------------------------------------------------------------
+
+    def unit(self, code: str) -> Unit:
+        """Return the unit with `code`."""
+        return self.portal.units[code]
+
+    def crumbs(self, unit: Unit, day: date | None = None) -> list[tuple[str, str]]:
+        """Return (title, url) from the portal home down to `unit`, through its supervisors on `day`."""
+        day = day or (self.today if unit.active_on(self.today) else (unit.active_until or self.today))
+        chain = [self.unit(c) for c in reversed(self.portal.units.ancestors_on(unit.code, day))]
+        return [("Trang chủ", urls.HOME)] + [(u.display_name, urls.unit_url(u.code)) for u in chain + [unit]]
+
+    def common(self, here: str) -> dict[str, Any]:
+        """Return the context every template gets."""
+        return {"here": here, "p": self, "today": self.today, "settings": self.settings}
+
+    # The plan ---------------------------------------------------------------------------------
+
+    def plan(self, extra_portal_pages: Iterable[PlannedPage] = ()) -> SitePlan:
+        """Return the whole site plan."""
+        sections = [self.portal_section(extra_portal_pages)]
+        sections += [self.unit_section(unit) for unit in self.portal.units.values()]
+        redirects = [
+            Redirect(urls.document_url(d.unit, d.kind.folder, alias), urls.document_url(d.unit, d.kind.folder, d.slug))
+            for d in self.portal.documents for alias in d.aliases
+        ]
+        return SitePlan(tuple(sections), tuple(sorted(redirects, key=lambda r: r.url)))
+
+    def portal_section(self, extra_pages: Iterable[PlannedPage]) -> Section:
+        """Return the portal-wide section: home and hand-written pages."""
+        home = PlannedPage(
+            url=urls.HOME,
+            title="Trang chủ",
+            full_title=self.settings.site_name,
+            markdown=render_template(
+                "home.html", **self.common(urls.HOME),
+                latest=self.portal.latest(LATEST_ON_HOME),
+                roots=self.portal.units.roots_on(self.today),
+                dissolved=self.portal.units.dissolved_by(self.today),
+            ),
+            description=f"{self.settings.site_name}: văn bản công khai của các đơn vị.",
+            feeds=tuple(self.feeds_for(urls.HOME)),
+            hide=("toc",),
+        )
+        pages = [home, *extra_pages]
+        nav = tuple(NavEntry(p.title, p.url) for p in pages)
+        return Section(PORTAL_SECTION, self.settings.site_name, nav, tuple(pages))
+
+    def unit_section(self, unit: Unit) -> Section:
+        """Return a unit's section: its home, one listing per kind, and its documents."""
+        here = urls.unit_url(unit.code)
+        docs = self.portal.of_unit(unit.code)
+        latest = {
+            kind: self.portal.of_unit(unit.code, kind, current_only=True)[:LATEST_PER_KIND] for kind in DocKind
+        }
+        counts = {kind: len(self.portal.of_unit(unit.code, kind, current_only=True)) for kind in DocKind}
+        home = PlannedPage(
+            url=here,
+            title=unit.display_name,
+            full_title=unit.name,
+            markdown=render_template(
+                "unit.html", **self.common(here), unit=unit, latest=latest, counts=counts,
+                feeds=self.feeds_for(here),
+                children=self.portal.units.children_on(unit.code, self.today),
+                former_children=[
+                    u for u in self.portal.units.ever_under(unit.code)
+                    if u.parent_on(self.today) != unit.code or not u.active_on(self.today)
+                ],
+            ),
+            description=unit.description or f"{unit.name}: văn bản công khai.",
+            feeds=tuple(self.feeds_for(here)),
+        )
+        pages = [home]
+        nav = [NavEntry("Giới thiệu đơn vị", here)]
+        for kind in DocKind:
+            listing = self.listing_page(unit, kind)
+            pages.append(listing)
+            nav.append(NavEntry(f"{kind.label} ({counts[kind]})", listing.url))
+        files = []
+        for doc in docs:
+            pages.append(self.document_page(doc))
+            files += [
+                PlannedFile(urls.attachment_url(doc.unit, doc.kind.folder, doc.slug, a.file.name), a.file.path)
+                for a in doc.attachments
+            ]
+        return Section(unit.code, unit.name, tuple(nav), tuple(pages), tuple(files))
+
+    def listing_page(self, unit: Unit, kind: DocKind) -> PlannedPage:
+        """Return a unit's listing of one kind: current documents newest first, grouped by year."""
+        here = urls.listing_url(unit.code, kind.folder)
+        docs = self.portal.of_unit(unit.code, kind)
+        current = sorted((d for d in docs if d.is_current), key=_issued_newest_first)
+        years = [(year, list(group)) for year, group in groupby(current, key=lambda d: d.date.year)]
+        withdrawn = [d for d in docs if d.status is Status.WITHDRAWN]
+        return PlannedPage(
+            url=here,
+            title=kind.label,
+            full_title=f"{kind.label} – {unit.name}",
+            markdown=render_template(
+                "listing.html", **self.common(here), unit=unit, kind=kind, years=years,
+                withdrawn=withdrawn, count=len(current),
+            ),
+            description=f"{kind.label} của {unit.name}.",
+            feeds=tuple(self.feeds_for(here)),
+        )
+
+    def document_page(self, doc: Document) -> PlannedPage:
+        """Return a document's page: the portal's header and footer around the author's body."""
+        here = urls.document_url(doc.unit, doc.kind.folder, doc.slug)
+        unit = self.unit(doc.unit)
+        successor = self.portal.document(doc.superseded_by) if doc.superseded_by else None
+        replaces = [d for d in self.portal.documents if d.superseded_by == doc.key]
+        context = dict(**self.common(here), doc=doc, unit=unit, successor=successor, replaces=replaces)
+        return PlannedPage(
+            url=here,
+            title=doc.title,
+            full_title=f"{doc.title} – {unit.display_name}",
+            markdown=doc.body,
+            before_html=render_template("document_head.html", **context),
+            after_html=render_template("document_foot.html", **context),
+            description=doc.description,
+            feeds=tuple(self.feeds_for(here)),
+            nav_parent=urls.listing_url(doc.unit, doc.kind.folder),
+            authored=True,
+            source=doc.source,
+        )
+
+
+def _issued_newest_first(doc: Document) -> tuple[int, str]:
+    return (-(doc.date or doc.posted).toordinal(), doc.key)
+

@@ -1,0 +1,133 @@
+"""The build pipeline: load units -> load documents -> validate -> plan -> write (atomically)."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Callable
+from zoneinfo import ZoneInfo
+
+from . import output
+from .pages import Planner, SitePlan, SiteSettings
+from .portal import Portal, load_portal
+from .problems import Problems
+from .render import RenderError, SiteConfig, read_config, render
+
+VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def today_in_vietnam() -> date:
+    """Return today's date in Asia/Ho_Chi_Minh (the default for --on)."""
+    return datetime.now(VN_TZ).date()
+
+
+@dataclass(frozen=True)
+class Options:
+    """What one build or check is asked to do."""
+
+    content: Path = Path("content")
+    units: Path = Path("units")
+    out: Path = Path("site")
+    config: Path = Path("mkdocs.yml")
+    today: date = field(default_factory=today_in_vietnam)
+    strict: bool = False
+    site_url: str | None = None
+
+
+@dataclass
+class Result:
+    """What a build or check found and did."""
+
+    problems: Problems
+    portal: Portal | None = None
+    pages: int = 0
+    seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)
+    failure: str | None = None
+
+    def ok(self, strict: bool) -> bool:
+        """Return True when nothing stops the build."""
+        return self.failure is None and not self.problems.has_errors(strict)
+
+
+def validate(options: Options) -> Result:
+    """Return the loaded portal and every problem found in the inputs (nothing is written)."""
+    problems = Problems()
+    portal = load_portal(options.content, options.units, options.today, problems)
+    return Result(problems, portal)
+
+
+def build(options: Options, log: Callable[[str], None] = lambda _: None) -> Result:
+    """Validate, plan and write the site; the output folder is replaced only when all succeeded."""
+    started = time.monotonic()
+    result = validate(options)
+    if not result.ok(options.strict) or result.portal is None:
+        return result
+    try:
+        output.check_target(options.out, [options.content, options.units, options.config.parent / "site_src"])
+        config = read_config(options.config, options.site_url)
+    except (output.OutputError, RenderError) as exc:
+        result.failure = str(exc)
+        return result
+    portal = result.portal
+    plan = plan_site(portal, config)
+    staged = output.staging_dir(options.out)
+    try:
+        log(f"Đang dựng {len(plan.page_urls())} trang…")
+        warnings = render(plan, options.config, staged, options.today, site_url=options.site_url)
+        result.notes += warnings
+        write_redirects(plan, staged)
+        if options.strict and warnings:
+            result.failure = "Có cảnh báo khi dựng trang (chế độ --strict)."
+            output.discard(staged)
+            return result
+        output.publish(staged, options.out)
+    except BaseException as exc:
+        output.discard(staged)
+        if isinstance(exc, RenderError):
+            result.failure = str(exc)
+            return result
+        raise
+    result.pages = len(plan.page_urls())
+    result.seconds = time.monotonic() - started
+    if portal.scheduled:
+        result.notes.append(
+            f"{len(portal.scheduled)} văn bản có ngày đăng sau {options.today.isoformat()} chưa được hiển thị (hẹn ngày đăng)."
+        )
+    return result
+
+
+def settings_of(config: SiteConfig) -> SiteSettings:
+    """Return the planner's settings from the site configuration."""
+    own = config.extra.get("congkhai") or {}
+    return SiteSettings(
+        site_name=config.site_name,
+        site_url=config.site_url,
+        sample_notice=own.get("sample_notice"),
+    )
+
+
+def plan_site(portal: Portal, config: SiteConfig) -> SitePlan:
+    """Return the plan of every page of the portal."""
+    return Planner(portal, settings_of(config)).plan()
+
+
+def write_redirects(plan: SitePlan, root: Path) -> None:
+    """Write a small page at each old address that sends readers to the document's new address."""
+    from html import escape
+
+    from .urls import relative
+
+    for redirect in plan.redirects:
+        target = relative(redirect.url, redirect.target)
+        path = root / redirect.url / "index.html"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(
+            "<!doctype html>\n<html lang=\"vi\"><head><meta charset=\"utf-8\">"
+            f"<title>Văn bản đã chuyển địa chỉ</title><meta http-equiv=\"refresh\" content=\"0; url={escape(target)}\">"
+            f"<link rel=\"canonical\" href=\"{escape(target)}\"></head>"
+            f"<body><p>Văn bản đã chuyển sang <a href=\"{escape(target)}\">địa chỉ mới</a>.</p></body></html>\n",
+            encoding="utf-8",
+        )

@@ -1,0 +1,107 @@
+"""Problems found in the input: every one collected, each naming the file, line, field, value and fix."""
+
+from __future__ import annotations
+
+import enum
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+class Severity(enum.Enum):
+    ERROR = "lỗi"
+    WARNING = "cảnh báo"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem in one input file, worded in Vietnamese for the person who wrote the file."""
+
+    path: str
+    line: int | None
+    field: str | None
+    message: str
+    severity: Severity = Severity.ERROR
+
+    def sort_key(self) -> tuple[str, int, str, str]:
+        """Return the key that orders problems by file, then line, then field."""
+        return (self.path, self.line or 0, self.field or "", self.message)
+
+    def location(self) -> str:
+        """Return "path, dòng N: 'field'" (line and field only where known)."""
+        where = self.path
+        if self.line is not None:
+            where += f", dòng {self.line}"
+        if self.field:
+            where += f": '{self.field}'"
+        return where
+
+    def render(self) -> str:
+        """Return the message as printed: "Lỗi: path, dòng N: 'field': message"."""
+        label = "Lỗi" if self.severity is Severity.ERROR else "Cảnh báo"
+        return f"{label}: {self.location()}: {self.message}"
+
+
+def display_path(path: Path | str) -> str:
+    """Return `path` as printed in messages: relative to the working folder when inside it, POSIX slashes."""
+    path = Path(path)
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return path.as_posix()
+    if rel.startswith(".."):
+        return path.as_posix()
+    return Path(rel).as_posix()
+
+
+def describe(what: str, value: object | None = None, fix: str | None = None) -> str:
+    """Return a message of the form "what, nhận được 'value'. fix"."""
+    text = what
+    if value is not None:
+        shown = str(value)
+        if len(shown) > 80:
+            shown = shown[:77] + "…"
+        text += f", nhận được '{shown}'"
+    text += "."
+    if fix:
+        text += f" {fix}"
+    return text
+
+
+@dataclass
+class Problems:
+    """A collector of problems, shared by every stage of the pipeline."""
+
+    items: list[Problem] = field(default_factory=list)
+
+    def error(self, path: Path | str, line: int | None, fld: str | None, message: str) -> None:
+        """Record an error (the build stops before writing)."""
+        self.items.append(Problem(_path(path), line, fld, message, Severity.ERROR))
+
+    def warning(self, path: Path | str, line: int | None, fld: str | None, message: str) -> None:
+        """Record a warning (an error under --strict)."""
+        self.items.append(Problem(_path(path), line, fld, message, Severity.WARNING))
+
+    def extend(self, other: Problems) -> None:
+        """Add every problem of `other`."""
+        self.items.extend(other.items)
+
+    def sorted(self) -> list[Problem]:
+        """Return the problems ordered by file, line and field, without exact duplicates."""
+        return sorted(set(self.items), key=Problem.sort_key)
+
+    def errors(self, strict: bool = False) -> list[Problem]:
+        """Return the problems that stop the build (warnings too when `strict`)."""
+        return [p for p in self.sorted() if strict or p.severity is Severity.ERROR]
+
+    def warnings(self) -> list[Problem]:
+        """Return the warnings."""
+        return [p for p in self.sorted() if p.severity is Severity.WARNING]
+
+    def has_errors(self, strict: bool = False) -> bool:
+        """Return True when the build must stop."""
+        return bool(self.errors(strict))
+
+
+def _path(path: Path | str) -> str:
+    return path if isinstance(path, str) else display_path(path)

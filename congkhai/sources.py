@@ -1,0 +1,171 @@
+"""Reading input files: UTF-8 text in NFC, front matter, and YAML that remembers its line numbers.
+
+YAML is composed, never constructed: every scalar stays a string (no YAML 1.1 surprises such as
+`no` becoming False or a phone number `0212...` becoming an octal integer), tags are ignored, and
+anchors and aliases are refused, so no input can make the loader expand exponentially or build
+Python objects. Field parsers decide what each string means.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .problems import Problems, describe
+from .text import nfc
+
+MAX_YAML_BYTES = 1_000_000
+_NULLS = {"", "~", "null", "Null", "NULL"}
+
+# PyYAML's English problems, as a school secretary would understand them.
+_YAML_HINTS = {
+    "mapping values are not allowed here": "có dấu ':' ở chỗ không được phép",
+    "could not find expected ':'": "thiếu dấu ':' sau tên trường",
+    "did not find expected key": "thụt lề không đúng",
+    "did not find expected '-' indicator": "thụt lề của danh sách không đúng",
+    "found character '\\t' that cannot start any token": "có ký tự Tab",
+    "found unexpected end of stream": "thiếu dấu ngoặc kép đóng",
+    "found unknown escape character": "có ký tự '\\' không hợp lệ trong chuỗi ngoặc kép",
+    "expected <block end>, but found '<block sequence start>'": "thụt lề của danh sách không đúng",
+    "expected <block end>, but found '-'": "thụt lề của danh sách không đúng",
+    "expected <block end>, but found '<block mapping start>'": "thụt lề không đúng",
+    "expected <block end>, but found '<scalar>'": "thụt lề không đúng",
+    "expected a comment or a line break": "có ký tự thừa sau giá trị trong ngoặc kép",
+}
+YAML_FIX = (
+    "Sửa: mỗi dòng dạng 'tên: giá trị', thụt lề bằng dấu cách (không dùng Tab), "
+    "giá trị có dấu ':' hoặc bắt đầu bằng ký tự đặc biệt thì đặt trong ngoặc kép."
+)
+
+
+class YamlInputError(Exception):
+    """YAML that cannot be accepted; `line` is 1-based within the YAML text."""
+
+    def __init__(self, line: int | None, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+@dataclass(frozen=True)
+class YamlData:
+    """Parsed YAML: plain data (dict, list, str, None) and the line where each key or item starts."""
+
+    data: Any
+    lines: dict[tuple[Any, ...], int]
+    offset: int = 0
+
+    def line(self, *path: Any) -> int | None:
+        """Return the file line of `path` (or of its nearest ancestor that has one)."""
+        for end in range(len(path), -1, -1):
+            found = self.lines.get(tuple(path[:end]))
+            if found is not None:
+                return found + self.offset
+        return None
+
+
+def read_text(path: Path, problems: Problems) -> str | None:
+    """Return the file's text in NFC without a BOM, or None (with a problem) when it is not UTF-8."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        problems.error(path, None, None, describe("không đọc được tệp", exc.strerror))
+        return None
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        problems.error(
+            path,
+            line,
+            None,
+            "tệp không phải văn bản UTF-8 (byte "
+            f"0x{raw[exc.start]:02x} không hợp lệ). Sửa: mở tệp bằng trình soạn thảo và lưu lại "
+            "với bảng mã UTF-8 (Unicode); nếu văn bản gõ bằng phông TCVN3 hoặc VNI, hãy chuyển mã "
+            "sang Unicode (ví dụ bằng Unikey) trước khi lưu.",
+        )
+        return None
+    return nfc(text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def split_front_matter(text: str) -> tuple[str, str, int] | None:
+    """Return (yaml, body, line where the body starts), or None when the closing '---' is missing.
+
+    Raises ValueError when the text does not start with a '---' line.
+    """
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != "---":
+        raise ValueError("no front matter")
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in ("---", "..."):
+            return "\n".join(lines[1:index]), "\n".join(lines[index + 1 :]), index + 2
+    return None
+
+
+def parse_yaml(text: str, offset: int = 0) -> YamlData:
+    """Return the YAML text as plain data with line numbers; raises YamlInputError.
+
+    `offset` is added to every line (the front matter starts on the file's second line).
+    """
+    if len(text.encode("utf-8")) > MAX_YAML_BYTES:
+        raise YamlInputError(None, "phần YAML quá lớn (hơn 1 MB)")
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+    except YamlInputError as exc:
+        if exc.line is not None:
+            exc.line += offset
+        raise
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = (exc.problem or exc.context or "").strip()
+        hint = _YAML_HINTS.get(problem, f"YAML không hợp lệ ({problem})")
+        raise YamlInputError(mark.line + 1 + offset if mark else None, hint) from None
+    except yaml.YAMLError as exc:
+        raise YamlInputError(None, f"YAML không hợp lệ ({exc})") from None
+    finally:
+        loader.dispose()
+    lines: dict[tuple[Any, ...], int] = {}
+    data = _to_data(node, (), lines) if node is not None else None
+    return YamlData(data, lines, offset)
+
+
+class _Loader(yaml.SafeLoader):
+    """A composer that refuses anchors and aliases (exponential "billion laughs" input)."""
+
+    def compose_node(self, parent, index):  # type: ignore[override]
+        event = self.peek_event()
+        anchor = getattr(event, "anchor", None)
+        if isinstance(event, yaml.AliasEvent) or anchor is not None:
+            raise YamlInputError(
+                event.start_mark.line + 1,
+                "không dùng neo và tham chiếu YAML ('&' và '*'); hãy viết đầy đủ giá trị",
+            )
+        return super().compose_node(parent, index)
+
+
+def _to_data(node: yaml.Node, path: tuple[Any, ...], lines: dict[tuple[Any, ...], int]) -> Any:
+    lines[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.ScalarNode):
+        if node.style is None and node.value in _NULLS:
+            return None
+        return node.value
+    if isinstance(node, yaml.SequenceNode):
+        return [_to_data(item, path + (i,), lines) for i, item in enumerate(node.value)]
+    result: dict[str, Any] = {}
+    for key_node, value_node in node.value:
+        if not isinstance(key_node, yaml.ScalarNode):
+            raise YamlInputError(key_node.start_mark.line + 1, "tên trường phải là một chữ, không phải danh sách")
+        key = key_node.value
+        if key in result:
+            raise YamlInputError(
+                key_node.start_mark.line + 1, f"trường '{key}' xuất hiện hai lần; hãy giữ một"
+            )
+        result[key] = _to_data(value_node, path + (key,), lines)
+        lines[path + (key,)] = key_node.start_mark.line + 1
+    return result

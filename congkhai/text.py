@@ -1,0 +1,72 @@
+"""Vietnamese text: normalisation, tone folding, slugs, and how dates, sizes and money read."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+
+_COMBINING = re.compile(r"[\u0300-\u036f]")
+_NON_SLUG = re.compile(r"[^a-z0-9]+")
+# Characters that may never reach XML or HTML output (C0 controls except tab/newline/CR, DEL, C1).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+
+
+def nfc(text: str) -> str:
+    """Return `text` in Unicode NFC, the one form the portal stores and prints."""
+    return unicodedata.normalize("NFC", text)
+
+
+def strip_controls(text: str) -> str:
+    """Return `text` without control characters that XML 1.0 and HTML forbid."""
+    return _CONTROL.sub("", text)
+
+
+def fold(text: str) -> str:
+    """Return `text` without tone marks or diacritics, with đ/Đ as d/D ("Đào tạo" -> "Dao tao")."""
+    decomposed = unicodedata.normalize("NFD", text)
+    stripped = _COMBINING.sub("", decomposed)
+    return unicodedata.normalize("NFC", stripped.replace("đ", "d").replace("Đ", "D"))
+
+
+def slugify(text: str) -> str:
+    """Return an ASCII slug: folded, lower case, words joined by dashes ("Kế hoạch 2024" -> "ke-hoach-2024")."""
+    return _NON_SLUG.sub("-", fold(text).lower()).strip("-")
+
+
+def format_date_long(day: date) -> str:
+    """Return the date as a Vietnamese document writes it: "ngày 24 tháng 02 năm 2023".
+
+    Days below 10 and the months January and February take a leading zero (NĐ 30/2020).
+    """
+    month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
+    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+def format_date(day: date) -> str:
+    """Return the on-screen date form "24/02/2023"."""
+    return f"{day.day:02d}/{day.month:02d}/{day.year}"
+
+
+def format_int(number: int) -> str:
+    """Return an integer with dots between thousands: 1234567 -> "1.234.567"."""
+    sign = "-" if number < 0 else ""
+    return sign + f"{abs(number):,}".replace(",", ".")
+
+
+def format_size(size: int) -> str:
+    """Return a file size for readers: "812 byte", "245 KB", "1,2 MB" (decimal comma)."""
+    if size < 1024:
+        return f"{size} byte"
+    if size < 1024 * 1024:
+        return f"{round(size / 1024)} KB"
+    return f"{size / (1024 * 1024):.1f} MB".replace(".", ",")
+
+
+def heading_slug(value: str, separator: str = "-") -> str:
+    """Return the anchor id of a heading, folded to ASCII ("I. MỤC ĐÍCH" -> "i-muc-dich").
+
+    Used by Python-Markdown's toc extension (see mkdocs.yml).
+    """
+    slug = slugify(value)
+    return slug.replace("-", separator) if separator != "-" else slug

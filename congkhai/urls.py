@@ -1,0 +1,73 @@
+"""Every output address in one place. Paths are relative to the site root, without a leading slash
+("thcs-hoa-sen/ke-hoach/"), so the site works under any path prefix."""
+
+from __future__ import annotations
+
+import posixpath
+
+HOME = ""
+PORTAL_FEED = "rss.xml"
+PORTAL_OPML = "feeds.opml"
+REGISTER_JSON = "data/documents.json"
+REGISTER_CSV = "data/documents.csv"
+GUIDE = "huong-dan/"
+
+
+def unit_url(unit: str) -> str:
+    """Return the unit's home page address."""
+    return f"{unit}/"
+
+
+def listing_url(unit: str, kind: str) -> str:
+    """Return the address of a unit's listing of one kind."""
+    return f"{unit}/{kind}/"
+
+
+def document_url(unit: str, kind: str, slug: str) -> str:
+    """Return a document page's address."""
+    return f"{unit}/{kind}/{slug}/"
+
+
+def attachment_url(unit: str, kind: str, slug: str, name: str) -> str:
+    """Return the address of a file published with a document."""
+    return f"{unit}/{kind}/{slug}/{name}"
+
+
+def unit_feed(unit: str) -> str:
+    """Return the feed of a unit and every unit under it."""
+    return f"{unit}/rss.xml"
+
+
+def listing_feed(unit: str, kind: str) -> str:
+    """Return the feed of one unit's postings of one kind."""
+    return f"{unit}/{kind}/rss.xml"
+
+
+def unit_opml(unit: str) -> str:
+    """Return the OPML list of a unit's feeds and its subordinates' feeds."""
+    return f"{unit}/feeds.opml"
+
+
+def source_uri(url: str) -> str:
+    """Return the MkDocs source path that produces the page at `url` ("a/b/" -> "a/b.md", "a/" -> "a/index.md")."""
+    if url == "":
+        return "index.md"
+    parts = url.rstrip("/").split("/")
+    return "/".join(parts) + "/index.md"
+
+
+def relative(from_url: str, to_url: str) -> str:
+    """Return the link from the page at `from_url` to `to_url`, both site-root addresses."""
+    base = from_url if from_url.endswith("/") or from_url == "" else posixpath.dirname(from_url) + "/"
+    target = to_url or "."
+    rel = posixpath.relpath(target, base or ".")
+    if to_url.endswith("/") or to_url == "":
+        rel = rel.rstrip("/") + "/"
+        if rel == "./":
+            rel = "./"
+    return rel
+
+
+def absolute(site_url: str, url: str) -> str:
+    """Return the absolute address of `url` under `site_url`."""
+    return site_url.rstrip("/") + "/" + url
