@@ -3,7 +3,7 @@ portal-wide section. Nothing here knows MkDocs; `render` turns the plan into a s
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import groupby
@@ -96,6 +96,7 @@ class SiteSettings:
     site_name: str
     site_url: str | None = None
     sample_notice: str | None = None
+    feeds: bool = True
 
 
 @dataclass(frozen=True)
@@ -139,12 +140,10 @@ def render_template(name: str, **context: Any) -> str:
 class Planner:
     """Plans the sections of one portal."""
 
-    def __init__(self, portal: Portal, settings: SiteSettings,
-                 feeds_for: Callable[[str], Sequence[FeedLink]] | None = None) -> None:
+    def __init__(self, portal: Portal, settings: SiteSettings) -> None:
         self.portal = portal
         self.settings = settings
         self.today = portal.today
-        self.feeds_for = feeds_for or (lambda url: ())
 
     # Helpers used by templates -------------------------------------------------------------
 
@@ -157,6 +156,42 @@ class Planner:
         day = day or (self.today if unit.active_on(self.today) else (unit.active_until or self.today))
         chain = [self.unit(c) for c in reversed(self.portal.units.ancestors_on(unit.code, day))]
         return [("Trang chủ", urls.HOME)] + [(u.display_name, urls.unit_url(u.code)) for u in chain + [unit]]
+
+    def feed_links(self, unit: Unit | None = None, kind: DocKind | None = None) -> tuple[FeedLink, ...]:
+        """Return the feeds a page advertises: the portal's, its unit's, and its unit's kind's."""
+        if not self.settings.feeds:
+            return ()
+        links = [FeedLink(f"{self.settings.site_name} – mọi văn bản mới", urls.PORTAL_FEED,
+                          "mọi văn bản mới của cổng")]
+        if unit is not None:
+            links.append(FeedLink(f"{unit.name} – văn bản mới", urls.unit_feed(unit.code),
+                                  "văn bản của đơn vị và các đơn vị trực thuộc"))
+        if unit is not None and kind is not None:
+            links.append(FeedLink(f"{kind.label} – {unit.name}", urls.listing_feed(unit.code, kind.folder),
+                                  f"chỉ {kind.lower} của đơn vị"))
+        return tuple(links)
+
+    def home_feed_block(self) -> tuple[FeedLink, ...]:
+        """Return the feeds listed on the portal home."""
+        if not self.settings.feeds:
+            return ()
+        return (
+            FeedLink("Mọi văn bản mới của cổng", urls.PORTAL_FEED),
+            FeedLink("Danh sách kênh của mọi đơn vị (OPML)", urls.PORTAL_OPML,
+                     "nhập một lần vào ứng dụng đọc tin để theo dõi tất cả các đơn vị"),
+        )
+
+    def unit_feed_block(self, unit: Unit) -> tuple[FeedLink, ...]:
+        """Return the feeds listed in a unit's visible "Theo dõi (RSS)" block."""
+        if not self.settings.feeds:
+            return ()
+        links = [FeedLink(f"Mọi văn bản của {unit.display_name}", urls.unit_feed(unit.code),
+                          "kể cả các đơn vị trực thuộc")]
+        links += [FeedLink(kind.label, urls.listing_feed(unit.code, kind.folder)) for kind in DocKind]
+        links.append(FeedLink("Danh sách kênh (OPML)", urls.unit_opml(unit.code),
+                              "nhập một lần vào ứng dụng đọc tin để theo dõi đơn vị và mọi đơn vị trực thuộc"))
+        links.append(FeedLink("Mọi văn bản của cổng", urls.PORTAL_FEED))
+        return tuple(links)
 
     def common(self, here: str) -> dict[str, Any]:
         """Return the context every template gets."""
@@ -185,9 +220,10 @@ class Planner:
                 latest=self.portal.latest(LATEST_ON_HOME),
                 roots=self.portal.units.roots_on(self.today),
                 dissolved=self.portal.units.dissolved_by(self.today),
+                feeds=self.home_feed_block(),
             ),
             description=f"{self.settings.site_name}: văn bản công khai của các đơn vị.",
-            feeds=tuple(self.feeds_for(urls.HOME)),
+            feeds=self.feed_links(),
             hide=("toc",),
         )
         pages = [home, *extra_pages]
@@ -208,7 +244,7 @@ class Planner:
             full_title=unit.name,
             markdown=render_template(
                 "unit.html", **self.common(here), unit=unit, latest=latest, counts=counts,
-                feeds=self.feeds_for(here),
+                feeds=self.unit_feed_block(unit),
                 children=self.portal.units.children_on(unit.code, self.today),
                 former_children=[
                     u for u in self.portal.units.ever_under(unit.code)
@@ -216,10 +252,10 @@ class Planner:
                 ],
             ),
             description=unit.description or f"{unit.name}: văn bản công khai.",
-            feeds=tuple(self.feeds_for(here)),
+            feeds=self.feed_links(unit),
         )
         pages = [home]
-        nav = [NavEntry("Giới thiệu đơn vị", here)]
+        nav = [NavEntry(unit.display_name, here)]
         for kind in DocKind:
             listing = self.listing_page(unit, kind)
             pages.append(listing)
@@ -249,7 +285,7 @@ class Planner:
                 withdrawn=withdrawn, count=len(current),
             ),
             description=f"{kind.label} của {unit.name}.",
-            feeds=tuple(self.feeds_for(here)),
+            feeds=self.feed_links(unit, kind),
         )
 
     def document_page(self, doc: Document) -> PlannedPage:
@@ -267,7 +303,7 @@ class Planner:
             before_html=render_template("document_head.html", **context),
             after_html=render_template("document_foot.html", **context),
             description=doc.description,
-            feeds=tuple(self.feeds_for(here)),
+            feeds=self.feed_links(unit, doc.kind),
             nav_parent=urls.listing_url(doc.unit, doc.kind.folder),
             authored=True,
             source=doc.source,

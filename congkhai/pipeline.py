@@ -9,13 +9,17 @@ from pathlib import Path
 from typing import Callable
 from zoneinfo import ZoneInfo
 
-from . import output
+from . import feeds, output
 from .pages import Planner, SitePlan, SiteSettings
 from .portal import Portal, load_portal
 from .problems import Problems
 from .render import RenderError, SiteConfig, read_config, render
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+NO_SITE_URL = (
+    "Cảnh báo: chưa có địa chỉ công khai của cổng (site_url trong mkdocs.yml hoặc --site-url), nên không "
+    "tạo RSS và danh sách OPML (chúng cần địa chỉ tuyệt đối). Sửa: ghi 'site_url: https://…' vào mkdocs.yml."
+)
 
 
 def today_in_vietnam() -> date:
@@ -79,6 +83,14 @@ def build(options: Options, log: Callable[[str], None] = lambda _: None) -> Resu
         warnings = render(plan, options.config, staged, options.today, site_url=options.site_url)
         result.notes += warnings
         write_redirects(plan, staged)
+        if config.site_url:
+            settings = settings_of(config)
+            limit = int((config.extra.get("congkhai") or {}).get("feed_limit") or feeds.DEFAULT_LIMIT)
+            sources = feeds.plan_feeds(portal, settings.site_name)
+            feeds.write_feeds(sources, staged, config.site_url, options.today, limit)
+            feeds.write_opml(portal, settings.site_name, staged, config.site_url)
+        else:
+            result.notes.append(NO_SITE_URL)
         if options.strict and warnings:
             result.failure = "Có cảnh báo khi dựng trang (chế độ --strict)."
             output.discard(staged)
@@ -106,6 +118,7 @@ def settings_of(config: SiteConfig) -> SiteSettings:
         site_name=config.site_name,
         site_url=config.site_url,
         sample_notice=own.get("sample_notice"),
+        feeds=bool(config.site_url),
     )
 
 

@@ -124,7 +124,7 @@ def parse_yaml(text: str, offset: int = 0) -> YamlData:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = (exc.problem or exc.context or "").strip()
-        hint = _YAML_HINTS.get(problem, f"YAML không hợp lệ ({problem})")
+        hint = _YAML_HINTS.get(problem) or _bracket_hint(problem) or f"YAML không hợp lệ ({problem})"
         raise YamlInputError(mark.line + 1 + offset if mark else None, hint) from None
     except yaml.YAMLError as exc:
         raise YamlInputError(None, f"YAML không hợp lệ ({exc})") from None
@@ -133,6 +133,14 @@ def parse_yaml(text: str, offset: int = 0) -> YamlData:
     lines: dict[tuple[Any, ...], int] = {}
     data = _to_data(node, (), lines) if node is not None else None
     return YamlData(data, lines, offset)
+
+
+def _bracket_hint(problem: str) -> str | None:
+    if problem.startswith("expected ',' or ']'"):
+        return "danh sách trong ngoặc vuông thiếu dấu ']' đóng (hoặc thiếu dấu ',' giữa hai mục)"
+    if problem.startswith("expected ',' or '}'"):
+        return "nhóm trong ngoặc nhọn thiếu dấu '}' đóng (hoặc thiếu dấu ',' giữa hai mục)"
+    return None
 
 
 class _Loader(yaml.SafeLoader):

@@ -459,8 +459,11 @@ def _check_links(units: Units, problems: Problems) -> None:
             )
 
 
+_ORIGIN = date(1900, 1, 1)
+
+
 def _check_cycles(units: Units, problems: Problems) -> None:
-    days = {date(1900, 1, 1)}
+    days = {_ORIGIN}
     for unit in units.values():
         for period in unit.parents:
             days.update(d for d in (period.start, period.end) if d is not None)
@@ -476,11 +479,14 @@ def _check_cycles(units: Units, problems: Problems) -> None:
                     if key not in reported:
                         reported.add(key)
                         first = units[min(cycle)]
+                        start = cycle.index(first.code)
+                        ordered = cycle[start:] + cycle[:start] + [first.code]
+                        period = next(p for p in first.parents if p.covers(day))
+                        when = "" if day == _ORIGIN else f" (ngày {format_date(day)})"
                         problems.error(
-                            first.source, None, "parent",
-                            "vòng lặp cấp trên: " + " → ".join(cycle + [current])
-                            + f" (ngày {format_date(day)}). Sửa: một đơn vị không thể trực thuộc chính "
-                            "nó hay đơn vị cấp dưới của nó.",
+                            first.source, period.line, "parent",
+                            "vòng lặp cấp trên: " + " → ".join(ordered)
+                            + f"{when}. Sửa: một đơn vị không thể trực thuộc chính nó hay đơn vị cấp dưới của nó.",
                         )
                     break
                 seen.append(current)

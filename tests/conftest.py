@@ -1,0 +1,152 @@
+"""Shared fixtures: tiny throwaway portals written into a temporary folder."""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+import textwrap
+from contextlib import chdir
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from congkhai import cli, pipeline  # noqa: E402
+
+CONFIG = REPO / "mkdocs.yml"
+SEEDS = REPO.parent / "shared" / "seeds"
+
+STANDARD_UNITS = {
+    "so-gd": """
+        code: so-gd
+        name: Sở Giáo dục và Đào tạo tỉnh Thử Nghiệm
+        kind: so
+        """,
+    "phong-gd": """
+        code: phong-gd
+        name: Phòng Giáo dục và Đào tạo huyện Ven Sông
+        kind: phong
+        parent: so-gd
+        active_until: 2025-06-30
+        successor: ubnd-xa
+        """,
+    "ubnd-xa": """
+        code: ubnd-xa
+        name: Ủy ban nhân dân xã Bến Đò
+        kind: xa
+        parent: so-gd
+        active_from: 2025-07-01
+        address: Số 1 đường Bến Đò
+        phone: 0210 3800 001
+        email: ubnd@benddo.example.vn
+        """,
+    "thcs-a": """
+        code: thcs-a
+        name: Trường Trung học cơ sở Sao Mai
+        kind: thcs
+        parent:
+          - unit: phong-gd
+            until: 2025-06-30
+          - unit: ubnd-xa
+            from: 2025-07-01
+        """,
+}
+
+
+@dataclass
+class Site:
+    """A throwaway portal: units/, content/ and an output folder under `root`."""
+
+    root: Path
+
+    @property
+    def content(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def units(self) -> Path:
+        return self.root / "units"
+
+    @property
+    def out(self) -> Path:
+        return self.root / "site"
+
+    def unit(self, code: str, text: str, filename: str | None = None) -> Path:
+        """Write units/<code>.yml (or `filename`)."""
+        path = self.units / (filename or f"{code}.yml")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+        return path
+
+    def standard_units(self) -> None:
+        """Write a Sở, a dissolved district office, a commune and a school that moved between them."""
+        for code, text in STANDARD_UNITS.items():
+            self.unit(code, text)
+
+    def doc(self, unit: str, kind: str, slug: str, front: str, body: str = "Nội dung văn bản.\n") -> Path:
+        """Write content/<unit>/<kind>/<slug>.md with `front` as its front matter."""
+        path = self.content / unit / kind / f"{slug}.md"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("---\n" + textwrap.dedent(front).strip("\n") + "\n---\n" + body, encoding="utf-8")
+        return path
+
+    def raw(self, relative: str, data: bytes | str) -> Path:
+        """Write any file under the root."""
+        path = self.root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(data, str):
+            data = data.encode("utf-8")
+        path.write_bytes(data)
+        return path
+
+    def validate(self, on: str = "2026-11-22") -> pipeline.Result:
+        """Load and check the portal in-process (paths in messages are relative to the root)."""
+        with chdir(self.root):
+            return pipeline.validate(pipeline.Options(today=date.fromisoformat(on)))
+
+    def messages(self, on: str = "2026-11-22") -> list[str]:
+        """Return every problem message, sorted as printed."""
+        return [p.render() for p in self.validate(on).problems.sorted()]
+
+    def config(self, drop: tuple[str, ...] = (), add: str = "") -> Path:
+        """Write a copy of the project's mkdocs.yml without the top-level keys in `drop`; return its path."""
+        lines = CONFIG.read_text(encoding="utf-8").replace(
+            "custom_dir: site_src/overrides", f"custom_dir: {REPO / 'site_src' / 'overrides'}"
+        ).splitlines()
+        kept = [line for line in lines if not any(line.startswith(key + ":") for key in drop)]
+        path = self.root / "mkdocs.yml"
+        path.write_text("\n".join(kept) + "\n" + add, encoding="utf-8")
+        return path
+
+    def run(self, *args: str, on: str = "2026-11-22", config: Path = CONFIG) -> int:
+        """Run the command line in the site's folder (paths in messages are relative to it)."""
+        command, *rest = args or ("build",)
+        argv = [command, "--content", "content", "--units", "units", "--config", str(config), "--on", on]
+        if command == "build":
+            argv += ["--out", "site"]
+        with chdir(self.root):
+            return cli.main(argv + list(rest))
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Site:
+    """An empty throwaway portal."""
+    return Site(tmp_path)
+
+
+def tree_digest(root: Path) -> dict[str, str]:
+    """Return {relative path: sha256} of every file under `root`."""
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*")) if p.is_file()
+    }
+
+
+MINIMAL_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj "
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)

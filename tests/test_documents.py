@@ -1,0 +1,160 @@
+"""Documents: each mistake in content/ gives one exact Vietnamese message; good files load fully."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from congkhai.documents import DocKind, Status
+
+from conftest import MINIMAL_PDF, Site
+
+GOOD = "title: Kế hoạch năm 2024\nnumber: 05/KH-THCS\ndate: 2024-01-15\n"
+
+
+def write_mistakes(site: Site) -> None:
+    """One file (or folder) per mistake of issue 2, plus a good document and a draft."""
+    site.standard_units()
+    site.doc("thcs-a", "ke-hoach", "ke-hoach-2024", GOOD)
+    site.doc("khong-co", "ke-hoach", "a", GOOD)
+    site.doc("thcs-a", "bao-cao", "a", GOOD)
+    site.doc("thcs-a", "thong-bao", "thieu-tieu-de", "number: 06/TB-THCS\ndate: 2024-02-01\n")
+    site.doc("thcs-a", "thong-bao", "ngay-sai", "title: Thông báo A\ndate: 2023-02-30\n")
+    site.doc("thcs-a", "thong-bao", "ngay-kieu-viet", "title: Thông báo B\ndate: 15/3/2024\n")
+    site.doc("phong-gd", "thong-bao", "sau-giai-the", "title: Thông báo C\nnumber: 12/TB-PGDĐT\ndate: 2025-08-01\n")
+    site.doc("thcs-a", "ke-hoach", "Ke-Hoach-2024", GOOD)
+    site.doc("thcs-a", "thong-bao", "thieu-tep",
+             "title: Thông báo D\ndate: 2024-03-01\nattachments:\n  - file: khong-co.pdf\n    title: Bản scan\n")
+    site.doc("thcs-a", "thong-bao", "yaml-hong", "title: Thông báo E\ndate: 2024-03-01\ntags: [a, b\n")
+    site.doc("thcs-a", "thong-bao", "truong-la", "title: Thông báo F\ndate: 2024-03-01\nauthor: Nguyễn Văn A\n")
+    site.doc("thcs-a", "thong-bao", "dang-truoc", "title: Thông báo G\ndate: 2024-03-10\npublished: 2024-03-01\n")
+    site.doc("thcs-a", "thong-bao", "so-sai", "title: Thông báo H\ndate: 2024-03-10\nnumber: TB 15 ngày 10/3\n")
+    site.doc("thcs-a", "thong-bao", "so-trong", "title: Thông báo I\ndate: 2024-03-10\nnumber: /TB-THCS\n")
+    site.doc("thcs-a", "thong-bao", "nhap", "title: Thông báo nháp\nstatus: draft\nnumber: /TB-THCS\n")
+
+
+ERRORS = [
+    "Lỗi: content/khong-co: thư mục của một đơn vị không có trong units/, nhận được 'khong-co'. "
+    "Sửa: tạo units/khong-co.yml hoặc đổi tên thư mục theo mã đơn vị.",
+    "Lỗi: content/phong-gd/thong-bao/sau-giai-the.md, dòng 4: 'date': văn bản ban hành sau ngày đơn vị "
+    "phong-gd giải thể (30/06/2025), nhận được '2025-08-01'. Sửa: kiểm tra lại ngày, hoặc đăng văn bản dưới "
+    "đơn vị kế thừa (ubnd-xa).",
+    "Lỗi: content/thcs-a/bao-cao: loại văn bản không hợp lệ, nhận được 'bao-cao'. "
+    "Sửa: dùng một trong: ke-hoach, thu-tuc, tai-chinh, tin-tuc, thong-bao.",
+    "Lỗi: content/thcs-a/ke-hoach/ke-hoach-2024.md: hai văn bản cùng một địa chỉ /thcs-a/ke-hoach/ke-hoach-2024/ "
+    "(tệp này và content/thcs-a/ke-hoach/Ke-Hoach-2024.md). Sửa: đổi tên một trong hai tệp (tên tệp quyết định "
+    "địa chỉ trang).",
+    "Cảnh báo: content/thcs-a/thong-bao/dang-truoc.md, dòng 4: 'published': ngày đăng trước ngày ban hành "
+    "(10/03/2024), nhận được '2024-03-01'. Sửa: ngày đăng ('published') phải bằng hoặc sau ngày ban hành ('date').",
+    "Lỗi: content/thcs-a/thong-bao/ngay-kieu-viet.md, dòng 3: 'date': cần ngày dạng YYYY-MM-DD (năm-tháng-ngày), "
+    "ví dụ 2024-03-15, nhận được '15/3/2024'. Sửa thành 2024-03-15.",
+    "Lỗi: content/thcs-a/thong-bao/ngay-sai.md, dòng 3: 'date': ngày không có thật (tháng 02/2023 chỉ có 28 "
+    "ngày), nhận được '2023-02-30'. Sửa: ghi một ngày có thật, dạng YYYY-MM-DD.",
+    "Cảnh báo: content/thcs-a/thong-bao/so-sai.md, dòng 4: 'number': số, ký hiệu không đúng dạng số/ký hiệu "
+    "(Nghị định 30/2020/NĐ-CP), nhận được 'TB 15 ngày 10/3'. Sửa: ghi dạng '108/KH-PGDĐT' (số/loại văn bản-cơ "
+    "quan ban hành) hoặc '1234/UBND-VP' cho công văn.",
+    "Cảnh báo: content/thcs-a/thong-bao/so-trong.md, dòng 4: 'number': văn bản đã đăng nhưng chưa có số, nhận "
+    "được '/TB-THCS'. Sửa: ghi số của văn bản đã ký, hoặc đặt 'status: draft' nếu văn bản chưa ban hành.",
+    "Lỗi: content/thcs-a/thong-bao/thieu-tep.md, dòng 5: 'attachments[1].file': không tìm thấy tệp, nhận được "
+    "'khong-co.pdf'. Sửa: đặt tệp cạnh tệp .md của văn bản, hoặc sửa tên tệp cho đúng (phân biệt chữ hoa, "
+    "chữ thường).",
+    "Lỗi: content/thcs-a/thong-bao/thieu-tieu-de.md, dòng 2: 'title': thiếu trường bắt buộc. Sửa: thêm dòng "
+    "'title: …' vào phần đầu tệp.",
+    "Cảnh báo: content/thcs-a/thong-bao/truong-la.md, dòng 4: 'author': trường không được hỗ trợ cho loại "
+    "'thong-bao'; trường này bị bỏ qua. Sửa: xóa hoặc đổi tên trường.",
+    "Lỗi: content/thcs-a/thong-bao/yaml-hong.md, dòng 4: phần đầu YAML không đọc được: danh sách trong ngoặc "
+    "vuông thiếu dấu ']' đóng (hoặc thiếu dấu ',' giữa hai mục). Sửa: mỗi dòng dạng 'tên: giá trị', thụt lề bằng "
+    "dấu cách (không dùng Tab), giá trị có dấu ':' hoặc bắt đầu bằng ký tự đặc biệt thì đặt trong ngoặc kép.",
+]
+
+
+def test_every_mistake_gets_one_exact_message(site: Site) -> None:
+    write_mistakes(site)
+    assert site.messages() == ERRORS
+
+
+def test_check_prints_every_message_and_exits_1(site: Site, capsys) -> None:
+    write_mistakes(site)
+    assert site.run("check") == 1
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[:-1] == ERRORS
+    assert printed[-1] == "Có 9 lỗi và 4 cảnh báo. Chưa dựng trang; trang đã dựng trước đó được giữ nguyên."
+
+
+def test_unknown_key_close_to_a_known_one_gets_a_suggestion(site: Site) -> None:
+    site.standard_units()
+    site.doc("thcs-a", "ke-hoach", "a", GOOD + "recipient:\n  - Lưu VT\n")
+    assert site.messages() == [
+        "Cảnh báo: content/thcs-a/ke-hoach/a.md, dòng 5: 'recipient': trường không được hỗ trợ cho loại "
+        "'ke-hoach'; trường này bị bỏ qua. Có phải ý bạn là 'recipients'?"
+    ]
+
+
+def test_numbers_in_the_forms_of_decree_30(site: Site) -> None:
+    site.standard_units()
+    for i, number in enumerate(["108/KH-PGDĐT", "1234/UBND-VP", "09/2024/TT-BGDĐT", "15/QyĐ-THCS", "05/TB-TH&THCS"]):
+        site.doc("thcs-a", "thong-bao", f"tb-{i}", f"title: TB {i}\ndate: 2024-03-01\nnumber: {number}\n")
+    site.doc("thcs-a", "thong-bao", "tb-nho", "title: TB nhỏ\ndate: 2024-03-01\nnumber: 5/TB-THCS\n")
+    assert site.messages() == [
+        "Cảnh báo: content/thcs-a/thong-bao/tb-nho.md, dòng 4: 'number': số dưới 10 phải có số 0 ở đầu "
+        "(Nghị định 30/2020/NĐ-CP), nhận được '5/TB-THCS'. Sửa thành '05/TB-THCS'."
+    ]
+
+
+def test_a_complete_document_is_read_in_full(site: Site) -> None:
+    site.standard_units()
+    site.raw("content/thcs-a/ke-hoach/Bản scan.pdf", MINIMAL_PDF)
+    site.doc("thcs-a", "ke-hoach", "ke-hoach-cchc-2024", """
+        title: "Kế hoạch cải cách hành chính năm 2024"
+        number: 05/KH-THCS
+        date: 2024-01-15
+        published: 2024-01-17
+        signer:
+          authority: KT. HIỆU TRƯỞNG
+          title: PHÓ HIỆU TRƯỞNG
+          name: Lê Văn Bình
+        basis:
+          - Kế hoạch số 12/KH-PGDĐT ngày 10/01/2024 của Phòng GD&ĐT huyện Ven Sông
+        recipients: [Phòng GD&ĐT (để b/c), "Lưu: VT."]
+        tags: [cải cách hành chính]
+        attachments:
+          - file: Bản scan.pdf
+            title: Bản có chữ ký
+        changes:
+          - date: 2024-02-01
+            note: Sửa phụ lục 1
+          - date: 2024-03-01
+            note: Bổ sung phụ lục 2
+        """, body="## I. MỤC ĐÍCH\n\nNội dung.\n")
+    result = site.validate()
+    assert result.problems.sorted() == []
+    (doc,) = result.portal.documents
+    assert doc.key == "thcs-a/ke-hoach/ke-hoach-cchc-2024"
+    assert doc.kind is DocKind.KE_HOACH and doc.status is Status.PUBLISHED
+    assert (doc.date, doc.posted) == (date(2024, 1, 15), date(2024, 1, 17))
+    assert (doc.signer.authority, doc.signer.title, doc.signer.name) == ("KT. HIỆU TRƯỞNG", "PHÓ HIỆU TRƯỞNG", "Lê Văn Bình")
+    assert doc.recipients == ("Phòng GD&ĐT (để b/c)", "Lưu: VT.")
+    assert doc.attachments[0].file.name == "ban-scan.pdf"
+    assert doc.attachments[0].file.size == len(MINIMAL_PDF)
+    assert [c.note for c in doc.changes] == ["Bổ sung phụ lục 2", "Sửa phụ lục 1"]
+    assert doc.body == "## I. MỤC ĐÍCH\n\nNội dung.\n"
+
+
+def test_nfd_text_is_stored_as_nfc(site: Site) -> None:
+    import unicodedata
+
+    site.standard_units()
+    title = unicodedata.normalize("NFD", "Thông báo tuyển sinh lớp 6")
+    site.doc("thcs-a", "thong-bao", "tuyen-sinh", f"title: {title}\ndate: 2024-05-02\n",
+             body=unicodedata.normalize("NFD", "Học sinh đăng ký trực tuyến.\n"))
+    (doc,) = site.validate().portal.documents
+    assert doc.title == "Thông báo tuyển sinh lớp 6" and unicodedata.is_normalized("NFC", doc.body)
+
+
+def test_drafts_and_future_postings_are_not_visible(site: Site) -> None:
+    site.standard_units()
+    site.doc("thcs-a", "thong-bao", "nhap", "title: Nháp\nstatus: draft\n")
+    site.doc("thcs-a", "thong-bao", "hen-ngay", "title: Hẹn ngày\ndate: 2026-11-20\npublished: 2026-12-01\n")
+    portal = site.validate().portal
+    assert portal.documents == ()
+    assert [d.slug for d in portal.drafts] == ["nhap"]
+    assert [d.slug for d in portal.scheduled] == ["hen-ngay"]

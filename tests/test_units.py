@@ -1,0 +1,152 @@
+"""Units: every mistake in units/ gives one exact Vietnamese message."""
+
+from __future__ import annotations
+
+from contextlib import chdir
+from datetime import date
+from pathlib import Path
+
+from congkhai.problems import Problems
+from congkhai.units import UnitKind, load_units
+
+from conftest import Site
+
+
+def messages(site: Site) -> list[str]:
+    problems = Problems()
+    with chdir(site.root):
+        load_units(Path("units"), problems)
+    return [p.render() for p in problems.sorted()]
+
+
+def test_standard_units_are_valid(site: Site) -> None:
+    site.standard_units()
+    assert messages(site) == []
+
+
+def test_dated_parents_answer_who_supervised_when(site: Site) -> None:
+    site.standard_units()
+    units = load_units(site.units, Problems())
+    school = units["thcs-a"]
+    assert school.parent_on(date(2025, 6, 30)) == "phong-gd"
+    assert school.parent_on(date(2025, 7, 1)) == "ubnd-xa"
+    assert units.ancestors_on("thcs-a", date(2024, 5, 1)) == ["phong-gd", "so-gd"]
+    assert [u.code for u in units.children_on("ubnd-xa", date(2026, 1, 1))] == ["thcs-a"]
+    assert [u.code for u in units.children_on("phong-gd", date(2026, 1, 1))] == []
+    assert [u.code for u in units.ever_under("phong-gd")] == ["thcs-a"]
+    assert [u.code for u in units.dissolved_by(date(2026, 1, 1))] == ["phong-gd"]
+    assert [u.code for u in units.roots_on(date(2026, 1, 1))] == ["so-gd"]
+
+
+def test_multi_level_school_and_former_names(site: Site) -> None:
+    site.standard_units()
+    site.unit("th-thcs-b", """
+        code: th-thcs-b
+        name: Trường Tiểu học và Trung học cơ sở Bình An
+        kind: thcs
+        levels: [th, thcs]
+        parent: so-gd
+        former_names:
+          - name: Trường Tiểu học Bình An
+            until: 2019-08-31
+        """)
+    units = load_units(site.units, Problems())
+    school = units["th-thcs-b"]
+    assert school.levels == (UnitKind.TH, UnitKind.THCS)
+    assert school.kind_label == "Trường tiểu học và trung học cơ sở"
+    assert school.name_on(date(2019, 8, 31)) == "Trường Tiểu học Bình An"
+    assert school.name_on(date(2019, 9, 1)) == "Trường Tiểu học và Trung học cơ sở Bình An"
+
+
+def test_unknown_parent(site: Site) -> None:
+    site.standard_units()
+    site.unit("mn-a", "code: mn-a\nname: Trường Mầm non A\nkind: mn\nparent: phong-khong-co\n")
+    assert messages(site) == [
+        "Lỗi: units/mn-a.yml, dòng 4: 'parent': không có đơn vị cấp trên mang mã này, nhận được "
+        "'phong-khong-co'. Sửa: dùng mã của một tệp trong thư mục units/."
+    ]
+
+
+def test_cycle(site: Site) -> None:
+    site.standard_units()
+    site.unit("th-a", "code: th-a\nname: Trường Tiểu học A\nkind: th\nparent: th-b\n")
+    site.unit("th-b", "code: th-b\nname: Trường Tiểu học B\nkind: th\nparent: th-a\n")
+    assert messages(site) == [
+        "Lỗi: units/th-a.yml, dòng 4: 'parent': vòng lặp cấp trên: th-a → th-b → th-a. "
+        "Sửa: một đơn vị không thể trực thuộc chính nó hay đơn vị cấp dưới của nó."
+    ]
+
+
+def test_overlapping_parent_periods(site: Site) -> None:
+    site.standard_units()
+    site.unit("th-a", """
+        code: th-a
+        name: Trường Tiểu học A
+        kind: th
+        parent:
+          - unit: phong-gd
+            until: 2025-06-30
+          - unit: ubnd-xa
+            from: 2025-06-15
+        """)
+    assert messages(site) == [
+        "Lỗi: units/th-a.yml, dòng 7: 'parent': hai giai đoạn trực thuộc chồng lên nhau (phong-gd và ubnd-xa). "
+        "Sửa: giai đoạn trước phải có 'until' sớm hơn 'from' của giai đoạn sau.",
+        "Lỗi: units/th-a.yml, dòng 7: 'parent': đơn vị cấp trên ubnd-xa chỉ hoạt động từ 01/07/2025. "
+        "Sửa: ghi 'from: 2025-07-01' cho giai đoạn này.",
+    ]
+
+
+def test_gapped_parent_periods(site: Site) -> None:
+    site.standard_units()
+    site.unit("th-a", """
+        code: th-a
+        name: Trường Tiểu học A
+        kind: th
+        parent:
+          - unit: phong-gd
+            until: 2025-06-30
+          - unit: ubnd-xa
+            from: 2025-08-01
+        """)
+    assert messages(site) == [
+        "Lỗi: units/th-a.yml, dòng 7: 'parent': có khoảng trống giữa hai giai đoạn trực thuộc: phong-gd đến "
+        "30/06/2025, ubnd-xa từ 01/08/2025. Sửa: 'from' của giai đoạn sau phải là 2025-07-01."
+    ]
+
+
+def test_unknown_kind(site: Site) -> None:
+    site.standard_units()
+    site.unit("dh-a", "code: dh-a\nname: Trường Đại học A\nkind: dai-hoc\nparent: so-gd\n")
+    assert messages(site) == [
+        "Lỗi: units/dh-a.yml, dòng 3: 'kind': loại đơn vị không hợp lệ, nhận được 'dai-hoc'. "
+        "Sửa: dùng một trong các giá trị: so, phong, xa, mn, th, thcs, thpt, gdtx."
+    ]
+
+
+def test_code_not_lowercase_ascii(site: Site) -> None:
+    site.standard_units()
+    site.unit("x", "code: THCS Hòa Bình\nname: Trường THCS Hòa Bình\nkind: thcs\nparent: so-gd\n",
+              filename="thcs-hoa-binh.yml")
+    assert messages(site) == [
+        "Lỗi: units/thcs-hoa-binh.yml, dòng 1: 'code': mã đơn vị chỉ gồm chữ thường không dấu, chữ số và dấu "
+        "'-', nhận được 'THCS Hòa Bình'. Sửa: dùng 'thcs-hoa-binh' và đặt tên tệp là thcs-hoa-binh.yml."
+    ]
+
+
+def test_file_name_disagrees_with_code(site: Site) -> None:
+    site.standard_units()
+    site.unit("x", "code: thcs-b\nname: Trường THCS B\nkind: thcs\nparent: so-gd\n", filename="thcs-c.yml")
+    assert messages(site) == [
+        "Lỗi: units/thcs-c.yml, dòng 1: 'code': tên tệp 'thcs-c.yml' không khớp với mã đơn vị, nhận được "
+        "'thcs-b'. Sửa: đổi tên tệp thành thcs-b.yml hoặc sửa mã thành 'thcs-c'."
+    ]
+
+
+def test_duplicate_codes(site: Site) -> None:
+    site.standard_units()
+    site.unit("x", "code: thcs-a\nname: Trường THCS trùng mã\nkind: thcs\nparent: so-gd\n", filename="thcs-a.yaml")
+    assert messages(site) == [
+        "Lỗi: units/thcs-a.yml: 'code': mã đơn vị trùng với tệp units/thcs-a.yaml, nhận được 'thcs-a'. "
+        "Sửa: mỗi đơn vị một mã riêng."
+    ]
