@@ -23,6 +23,7 @@ from .documents import GUID_NAMESPACE, Document, DocKind, Status
 from .markup import summary
 from .portal import Portal
 from .text import format_date, strip_controls
+from .units import unit_order
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 DEFAULT_LIMIT = 50
@@ -263,7 +264,7 @@ def render_opml(title: str, feeds: Iterable[tuple[str, str, str]], site_url: str
 
 def write_opml(portal: Portal, site_name: str, root: Path, site_url: str) -> int:
     """Write /feeds.opml (every unit's feed) and /<unit>/feeds.opml (the unit and its subordinates)."""
-    units = list(portal.units.values())
+    units = sorted(portal.units.values(), key=unit_order)
     every = [(site_name, urls.PORTAL_FEED, urls.HOME)] + [
         (u.name, urls.unit_feed(u.code), urls.unit_url(u.code)) for u in units
     ]

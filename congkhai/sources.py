@@ -114,7 +114,13 @@ def parse_yaml(text: str, offset: int = 0) -> YamlData:
     """
     if len(text.encode("utf-8")) > MAX_YAML_BYTES:
         raise YamlInputError(None, "phần YAML quá lớn (hơn 1 MB)")
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1 + offset
+        raise YamlInputError(
+            line, f"có ký tự điều khiển không được phép (mã U+{exc.character:04X}); hãy xóa ký tự này"
+        ) from None
     try:
         node = loader.get_single_node()
     except YamlInputError as exc:

@@ -117,7 +117,12 @@ class Site:
         lines = CONFIG.read_text(encoding="utf-8").replace(
             "custom_dir: site_src/overrides", f"custom_dir: {REPO / 'site_src' / 'overrides'}"
         ).splitlines()
-        kept = [line for line in lines if not any(line.startswith(key + ":") for key in drop)]
+        kept, skipping = [], False
+        for line in lines:
+            if line and not line[0].isspace():
+                skipping = any(line.startswith(key + ":") for key in drop)
+            if not skipping:
+                kept.append(line)
         path = self.root / "mkdocs.yml"
         path.write_text("\n".join(kept) + "\n" + add, encoding="utf-8")
         return path
