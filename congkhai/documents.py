@@ -11,11 +11,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from . import budget, posts, procedures
 from . import fields as f
 from .files import FileRefError, LocalFile, resolve_file
 from .problems import Problems, describe
 from .sources import YAML_FIX, YamlInputError, parse_yaml, read_text, split_front_matter
 from .text import format_date, slugify
+from .periods import Period, parse_period
 from .units import Person, Units
 
 GUID_NAMESPACE = uuid.UUID("6f1d3a52-7c0e-5b8e-9a57-2f4c8d1e0b93")
@@ -95,7 +97,7 @@ class Document:
     tags: tuple[str, ...] = ()
     description: str | None = None
     obligation: str | None = None
-    period: str | None = None
+    period: Period | None = None
     attachments: tuple[Attachment, ...] = ()
     status: Status = Status.PUBLISHED
     withdrawn: Withdrawal | None = None
@@ -103,7 +105,7 @@ class Document:
     changes: tuple[Change, ...] = ()
     aliases: tuple[str, ...] = ()
     doc_id: str | None = None
-    extra: Mapping[str, Any] = field(default_factory=dict)
+    details: Any = None
     lines: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
 
     def line(self, name: str) -> int | None:
@@ -151,35 +153,19 @@ CORE_FIELDS = (
     "aliases", "id",
 )
 
-# Kind-specific readers: they get the front matter and return the kind's validated data. The
-# content-kind modules register theirs; a kind without a reader has no extra fields.
-KindReader = Callable[[f.Reader, "DocContext"], Mapping[str, Any]]
-KIND_FIELDS: dict[DocKind, tuple[str, ...]] = {k: () for k in DocKind}
-KIND_READERS: dict[DocKind, KindReader] = {}
-
-
-@dataclass(frozen=True)
-class DocContext:
-    """What a kind reader may need besides the front matter."""
-
-    path: Path
-    unit_dir: Path
-    unit: str
-    status: Status
-    date: date | None
-
+# Each kind's own fields and the reader that validates them (see the kind modules).
+KindReader = Callable[[f.Reader, f.ReadContext], Any]
+KIND_SPECS: dict[DocKind, tuple[tuple[str, ...], KindReader | None]] = {
+    DocKind.KE_HOACH: ((), None),
+    DocKind.THU_TUC: (procedures.FIELDS, procedures.read),
+    DocKind.TAI_CHINH: (budget.FIELDS, budget.read),
+    DocKind.TIN_TUC: (posts.NEWS_FIELDS, posts.read_news),
+    DocKind.THONG_BAO: (posts.NOTICE_FIELDS, posts.read_notice),
+}
 
 NUMBER_RE = re.compile(
     r"^(?P<n>\d*)(?:/(?P<year>\d{4}))?/(?P<symbol>[A-ZĐ][A-Za-zĐđ0-9&]*(?:-[A-Za-zĐđ0-9&.]+)+)$"
 )
-_WORD_FILE = re.compile(r"^[^/\\]+\.md$")
-
-
-@dataclass
-class _Claims:
-    """Every output address claimed so far, refusing a second claim."""
-
-    owners: dict[str, Path] = field(default_factory=dict)
 
 
 def load_documents(content: Path, units: Units, problems: Problems, today: date) -> list[Document]:
@@ -279,7 +265,8 @@ def read_document(
         return None
     r = f.Reader(path, data, problems)
     unit = units[unit_dir.name]
-    r.unknown_keys(CORE_FIELDS + KIND_FIELDS[kind], f" cho loại '{kind.folder}'")
+    kind_fields, kind_reader = KIND_SPECS[kind]
+    r.unknown_keys(CORE_FIELDS + kind_fields, f" cho loại '{kind.folder}'")
 
     title = r.get("title", f.required_text, required=True)
     status = r.get("status", f.choice(STATUSES, "trạng thái")) or Status.PUBLISHED
@@ -323,9 +310,8 @@ def read_document(
                                     alias, f"Sửa thành '{slugify(alias)}'."))
             continue
         aliases.append(alias)
-    context = DocContext(path, unit_dir, unit.code, status, issued)
-    reader = KIND_READERS.get(kind)
-    extra = reader(r, context) if reader else {}
+    context = f.ReadContext(path, unit_dir, unit.code, is_draft, issued)
+    details = kind_reader(r, context) if kind_reader else None
     if title is None:
         return None
     slug = slugify(path.stem) or "van-ban"
@@ -337,13 +323,26 @@ def read_document(
         obligation=r.get("obligation", f.text), period=_period_text(r),
         attachments=attachments, status=status, withdrawn=withdrawn, superseded_by=superseded_by,
         changes=tuple(sorted(changes, key=lambda c: c.date, reverse=True)), aliases=tuple(aliases),
-        doc_id=r.get("id", f.text), extra=extra,
+        doc_id=r.get("id", f.text), details=details,
         lines={k[0]: v + data.offset for k, v in data.lines.items() if len(k) == 1},
     )
 
 
-def _period_text(r: f.Reader) -> str | None:
-    return r.get("period", f.text)
+def period_value(value: Any) -> Period | None:
+    """Return the reporting period written in `period`."""
+    raw = f.text(value)
+    if raw is None:
+        return None
+    period = parse_period(raw)
+    if period is None:
+        raise f.FieldError("kỳ không đúng dạng", raw,
+                           "Sửa: dùng 2024 (năm), 2024-Q1 (quý), 2024-H1 (6 tháng), 2024-9M (9 tháng) "
+                           "hoặc 2024-2025 (năm học).")
+    return period
+
+
+def _period_text(r: f.Reader) -> Period | None:
+    return r.get("period", period_value)
 
 
 def _read_number(r: f.Reader, status: Status) -> str | None:

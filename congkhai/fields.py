@@ -257,3 +257,14 @@ def _closest(key: str, known: set[str]) -> str | None:
 
     matches = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.75)
     return matches[0] if matches else None
+
+
+@dataclass(frozen=True)
+class ReadContext:
+    """What a kind-specific reader may need besides the front matter."""
+
+    path: Path
+    unit_dir: Path
+    unit: str
+    is_draft: bool
+    date: date | None

@@ -3,19 +3,23 @@ portal-wide section. Nothing here knows MkDocs; `render` turns the plan into a s
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from itertools import groupby
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
-from . import urls
+from . import budget, procedures, references, urls
 from .documents import Document, DocKind, Status
 from .portal import Portal
-from .text import format_date, format_date_long, format_int, format_size
+from .posts import AREAS
+from .text import format_date, format_date_long, format_int, format_size, money_in_words
 from .units import Unit
 
 PORTAL_SECTION = ""
@@ -52,14 +56,17 @@ class PlannedPage:
     nav_parent: str | None = None
     authored: bool = False
     source: Path | None = None
+    toc_before: tuple[tuple[str, str], ...] = ()
+    toc_after: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
 class PlannedFile:
-    """A file copied into the site (an attachment) from `source` to `url`."""
+    """A file of the site: copied from `source` (an attachment) or made by the planner (`content`)."""
 
     url: str
-    source: Path
+    source: Path | None = None
+    content: bytes | None = None
 
 
 @dataclass(frozen=True)
@@ -126,10 +133,26 @@ def _href(ctx: jinja2.runtime.Context, to: str) -> str:
     return urls.relative(ctx["here"], to)
 
 
-_env.globals.update(href=_href, urls=urls, DocKind=DocKind, Status=Status)
+def _capitalize_first(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _words(amount: Decimal, unit: budget.MoneyUnit | None) -> str:
+    return money_in_words(budget.in_dong(amount, unit or budget.MONEY_UNITS["dong"]))
+
+
+_env.globals.update(href=_href, urls=urls, DocKind=DocKind, Status=Status, words=_words)
 _env.filters.update(
     dlong=format_date_long, dshort=format_date, size=format_size, money=format_int,
+    amount=budget.format_amount, capitalize_first=_capitalize_first,
+    lower_first=lambda text: text[:1].lower() + text[1:],
 )
+_H2 = re.compile(r'<h2 id="([^"]+)">(.*?)</h2>')
+
+
+def headings(html_text: str) -> tuple[tuple[str, str], ...]:
+    """Return (title, anchor) of each <h2 id> in trusted HTML, for the page's table of contents."""
+    return tuple((html.unescape(re.sub(r"<[^>]+>", "", title)), anchor) for anchor, title in _H2.findall(html_text))
 
 
 def render_template(name: str, **context: Any) -> str:
@@ -144,6 +167,7 @@ class Planner:
         self.portal = portal
         self.settings = settings
         self.today = portal.today
+        self.refs = references.resolve(portal.documents, portal.units)
 
     # Helpers used by templates -------------------------------------------------------------
 
@@ -226,9 +250,37 @@ class Planner:
             feeds=self.feed_links(),
             hide=("toc",),
         )
-        pages = [home, *extra_pages]
-        nav = tuple(NavEntry(p.title, p.url) for p in pages)
+        areas = self.area_pages()
+        pages = [home, *areas, *extra_pages]
+        nav = tuple(NavEntry(p.title, p.url) for p in [home, areas[0], *extra_pages])
         return Section(PORTAL_SECTION, self.settings.site_name, nav, tuple(pages))
+
+    def area_pages(self) -> list[PlannedPage]:
+        """Return the index of reform areas and one page per area listing the news of the whole portal."""
+        news = [d for d in self.portal.documents if d.kind is DocKind.TIN_TUC and d.is_current and d.details]
+        by_area = {key: [d for d in news if any(a.key == key for a in d.details.areas)] for key in AREAS}
+        index = PlannedPage(
+            url=urls.AREAS_INDEX,
+            title="Cải cách hành chính",
+            full_title="Tin cải cách hành chính theo lĩnh vực",
+            markdown=render_template("areas.html", **self.common(urls.AREAS_INDEX), areas=AREAS, by_area=by_area,
+                                     untagged=[d for d in news if not d.details.areas]),
+            description="Tin cải cách hành chính của mọi đơn vị, theo sáu lĩnh vực.",
+            feeds=self.feed_links(),
+        )
+        pages = [index]
+        for key, area in AREAS.items():
+            here = urls.area_url(key)
+            pages.append(PlannedPage(
+                url=here,
+                title=area.label,
+                full_title=f"{area.label} – tin cải cách hành chính",
+                markdown=render_template("area.html", **self.common(here), area=area, docs=by_area[key]),
+                description=f"Tin về {area.label.lower()} của các đơn vị trên cổng.",
+                feeds=self.feed_links(),
+                nav_parent=urls.AREAS_INDEX,
+            ))
+        return pages
 
     def unit_section(self, unit: Unit) -> Section:
         """Return a unit's section: its home, one listing per kind, and its documents."""
@@ -260,14 +312,23 @@ class Planner:
             listing = self.listing_page(unit, kind)
             pages.append(listing)
             nav.append(NavEntry(f"{kind.label} ({counts[kind]})", listing.url))
-        files = []
+        files: list[PlannedFile] = []
         for doc in docs:
             pages.append(self.document_page(doc))
-            files += [
-                PlannedFile(urls.attachment_url(doc.unit, doc.kind.folder, doc.slug, a.file.name), a.file.path)
-                for a in doc.attachments
-            ]
+            files += self.document_files(doc)
         return Section(unit.code, unit.name, tuple(nav), tuple(pages), tuple(files))
+
+    def document_files(self, doc: Document) -> list[PlannedFile]:
+        """Return the files published with a document: attachments, its image, its table as CSV."""
+        here = lambda name: urls.attachment_url(doc.unit, doc.kind.folder, doc.slug, name)  # noqa: E731
+        files = [PlannedFile(here(a.file.name), a.file.path) for a in doc.attachments]
+        details = doc.details
+        if doc.kind is DocKind.TIN_TUC and details and details.image:
+            files.append(PlannedFile(here(details.image.file.name), details.image.file.path))
+        if doc.kind is DocKind.TAI_CHINH and details and details.table:
+            files.append(PlannedFile(urls.table_csv_url(doc.unit, doc.kind.folder, doc.slug),
+                                     content=budget.table_csv(details.table, details.money_unit)))
+        return files
 
     def listing_page(self, unit: Unit, kind: DocKind) -> PlannedPage:
         """Return a unit's listing of one kind: current documents newest first, grouped by year."""
@@ -276,13 +337,17 @@ class Planner:
         current = sorted((d for d in docs if d.is_current), key=_issued_newest_first)
         years = [(year, list(group)) for year, group in groupby(current, key=lambda d: d.date.year)]
         withdrawn = [d for d in docs if d.status is Status.WITHDRAWN]
+        fields_of = {}
+        if kind is DocKind.THU_TUC:
+            ordered = sorted(current, key=lambda d: ((d.details.field or "~") if d.details else "~", d.title))
+            fields_of = {f: list(g) for f, g in groupby(ordered, key=lambda d: (d.details.field if d.details else None) or "Lĩnh vực khác")}
         return PlannedPage(
             url=here,
             title=kind.label,
             full_title=f"{kind.label} – {unit.name}",
             markdown=render_template(
                 "listing.html", **self.common(here), unit=unit, kind=kind, years=years,
-                withdrawn=withdrawn, count=len(current),
+                withdrawn=withdrawn, count=len(current), procedure_fields=fields_of,
             ),
             description=f"{kind.label} của {unit.name}.",
             feeds=self.feed_links(unit, kind),
@@ -294,20 +359,49 @@ class Planner:
         unit = self.unit(doc.unit)
         successor = self.portal.document(doc.superseded_by) if doc.superseded_by else None
         replaces = [d for d in self.portal.documents if d.superseded_by == doc.key]
-        context = dict(**self.common(here), doc=doc, unit=unit, successor=successor, replaces=replaces)
+        context = dict(
+            **self.common(here), doc=doc, unit=unit, successor=successor, replaces=replaces,
+            citations=self.refs.of(doc), implementing=self.refs.implementing(doc), **self.kind_context(doc),
+        )
+        before = render_template("document_head.html", **context)
+        after = render_template("document_foot.html", **context)
         return PlannedPage(
             url=here,
             title=doc.title,
             full_title=f"{doc.title} – {unit.display_name}",
             markdown=doc.body,
-            before_html=render_template("document_head.html", **context),
-            after_html=render_template("document_foot.html", **context),
+            before_html=before,
+            after_html=after,
+            toc_before=headings(before),
+            toc_after=headings(after),
             description=doc.description,
             feeds=self.feed_links(unit, doc.kind),
             nav_parent=urls.listing_url(doc.unit, doc.kind.folder),
             authored=True,
             source=doc.source,
         )
+
+
+    def kind_context(self, doc: Document) -> dict[str, Any]:
+        """Return what a kind's template needs beyond the document itself."""
+        details = doc.details
+        if doc.kind is DocKind.THU_TUC and details:
+            return {"procedure_sections": procedures.sections(details)}
+        if doc.kind is DocKind.TAI_CHINH and details and details.table:
+            return {
+                "csv_url": urls.table_csv_url(doc.unit, doc.kind.folder, doc.slug),
+                "totals": budget.grand_totals(details.table),
+                "bars": chart_bars(budget.chart_lines(details.table)),
+            }
+        return {}
+
+
+def chart_bars(items: list[tuple[str, Decimal]]) -> list[tuple[str, Decimal, str]]:
+    """Return (label, value, width in %) for a static bar chart; negative values draw no bar."""
+    top = max((v for _, v in items), default=Decimal(0))
+    if top <= 0:
+        return []
+    return [(label, value, f"{max(value, Decimal(0)) * 100 / top:.1f}") for label, value in items]
 
 
 def _issued_newest_first(doc: Document) -> tuple[int, str]:

@@ -24,6 +24,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import AnchorLink, TableOfContents
 
 from . import urls
 from .pages import PlannedPage, Section, SitePlan
@@ -119,7 +120,10 @@ class _PlanPlugin(BasePlugin):
             for page in section.pages:
                 kept.append(File.generated(config, urls.source_uri(page.url), content=page.markdown))
             for item in section.files:
-                kept.append(File.generated(config, item.url, abs_src_path=str(item.source)))
+                if item.content is not None:
+                    kept.append(File.generated(config, item.url, content=item.content))
+                else:
+                    kept.append(File.generated(config, item.url, abs_src_path=str(item.source)))
         return kept
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
@@ -158,6 +162,10 @@ class _PlanPlugin(BasePlugin):
         planned = self.planned[page.url]
         if planned.authored and self.clean_html is not None:
             content = self.clean_html(content, planned)
+        if planned.toc_before or planned.toc_after:
+            before = [AnchorLink(title, anchor, 2) for title, anchor in planned.toc_before]
+            after = [AnchorLink(title, anchor, 2) for title, anchor in planned.toc_after]
+            page.toc = TableOfContents(before + list(page.toc) + after)
         return planned.before_html + content + planned.after_html
 
     def on_page_context(self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation) -> dict[str, Any]:

@@ -70,3 +70,57 @@ def heading_slug(value: str, separator: str = "-") -> str:
     """
     slug = slugify(value)
     return slug.replace("-", separator) if separator != "-" else slug
+
+
+_DIGITS = ("không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín")
+_GROUPS = ("", " nghìn", " triệu")
+
+
+def _three(number: int, full: bool) -> str:
+    """Read 0–999; `full` reads the hundreds even when zero ("không trăm linh năm")."""
+    hundreds, tens, units = number // 100, number // 10 % 10, number % 10
+    words = []
+    if full or hundreds:
+        words.append(f"{_DIGITS[hundreds]} trăm")
+    if tens == 0:
+        if units and words:
+            words.append("linh")
+    elif tens == 1:
+        words.append("mười")
+    else:
+        words.append(f"{_DIGITS[tens]} mươi")
+    if units:
+        if units == 1 and tens >= 2:
+            words.append("mốt")
+        elif units == 5 and tens >= 1:
+            words.append("lăm")
+        elif units == 4 and tens >= 2:
+            words.append("tư")
+        else:
+            words.append(_DIGITS[units])
+    return " ".join(words)
+
+
+def number_in_words(number: int) -> str:
+    """Return a whole number read the way Vietnamese financial documents write it:
+    2030040 -> "hai triệu không trăm ba mươi nghìn không trăm bốn mươi" (zero groups are skipped,
+    the others after the first read in full, with "linh", "mốt", "tư", "lăm")."""
+    if number < 0:
+        return "âm " + number_in_words(-number)
+    if number == 0:
+        return "không"
+    billions, rest = divmod(number, 1_000_000_000)
+    parts = []
+    if billions:
+        parts.append(number_in_words(billions) + " tỷ")
+    groups = [rest // 1_000_000, rest // 1000 % 1000, rest % 1000]
+    for index, group in enumerate(groups):
+        if group:
+            parts.append(_three(group, full=bool(parts)) + _GROUPS[2 - index])
+    return " ".join(parts)
+
+
+def money_in_words(dong: int) -> str:
+    """Return "Bằng chữ" text for an amount in đồng: "Một trăm hai mươi triệu đồng"."""
+    words = number_in_words(dong)
+    return words[0].upper() + words[1:] + " đồng"

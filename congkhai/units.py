@@ -22,7 +22,7 @@ DISTRICT_LEVEL_END = date(2025, 6, 30)
 # Top-level URL segments the portal itself uses; a unit code may not take them.
 RESERVED_CODES = frozenset(
     {"assets", "data", "search", "nghia-vu", "linh-vuc", "huong-dan", "tim-kiem", "pagefind",
-     "don-vi", "rss", "feeds", "404", "sitemap", "static", "javascripts", "stylesheets"}
+     "don-vi", "rss", "feeds", "404", "sitemap", "static", "javascripts", "stylesheets", "cchc"}
 )
 
 

@@ -71,3 +71,16 @@ def relative(from_url: str, to_url: str) -> str:
 def absolute(site_url: str, url: str) -> str:
     """Return the absolute address of `url` under `site_url`."""
     return site_url.rstrip("/") + "/" + url
+
+
+AREAS_INDEX = "cchc/"
+
+
+def area_url(area: str) -> str:
+    """Return the portal-wide page of one administrative-reform area."""
+    return f"cchc/{area}/"
+
+
+def table_csv_url(unit: str, kind: str, slug: str) -> str:
+    """Return the CSV download of a budget disclosure's table."""
+    return attachment_url(unit, kind, slug, "bang-so-lieu.csv")

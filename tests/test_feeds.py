@@ -23,7 +23,7 @@ def portal(site: Site) -> None:
              "tags: [cải cách hành chính]\n",
              body="## I. MỤC ĐÍCH\n\nNâng cao **chất lượng** phục vụ [người dân](https://example.vn).\n")
     site.doc("thcs-a", "tai-chinh", "du-toan-2025",
-             "title: Công khai dự toán năm 2025\nnumber: 12/QĐ-THCS\ndate: 2025-09-20\n"
+             "title: Công khai dự toán năm 2025\nnumber: 12/QĐ-THCS\ndate: 2025-09-20\nreport: du-toan\nfiscal_year: 2025\n"
              "description: Dự toán ngân sách được giao năm 2025.\n"
              "attachments:\n  - file: bieu-mau.pdf\n    title: Biểu mẫu\n  - file: phu-luc.pdf\n    title: Phụ lục\n")
     site.doc("phong-gd", "ke-hoach", "ke-hoach-phong-2024", "title: Kế hoạch của Phòng\nnumber: 10/KH-PGDĐT\ndate: 2024-01-05\n")

@@ -13,7 +13,7 @@ def good_site(site: Site) -> None:
     site.raw("content/thcs-a/tai-chinh/du-toan.pdf", MINIMAL_PDF)
     site.doc("thcs-a", "ke-hoach", "ke-hoach-2024", "title: Kế hoạch năm 2024\nnumber: 05/KH-THCS\ndate: 2024-01-15\n")
     site.doc("thcs-a", "tai-chinh", "du-toan-2025",
-             "title: Công khai dự toán năm 2025\nnumber: 12/QĐ-THCS\ndate: 2025-01-20\n"
+             "title: Công khai dự toán năm 2025\nnumber: 12/QĐ-THCS\ndate: 2025-01-20\nreport: du-toan\nfiscal_year: 2025\n"
              "attachments:\n  - file: du-toan.pdf\n    title: Biểu mẫu dự toán\n")
     site.doc("ubnd-xa", "thong-bao", "lich-tiep-dan", "title: Lịch tiếp công dân\ndate: 2025-08-04\n")
 
