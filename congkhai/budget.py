@@ -27,17 +27,20 @@ class ReportType:
     key: str
     label: str
     period: str  # year | quarter | half | nine | school-year | any
+    noun: str  # what it reports, before the period in lists: "Thực hiện dự toán quý I năm 2024"
 
 
 REPORT_TYPES = {
-    "du-toan": ReportType("du-toan", "Dự toán ngân sách được giao", "year"),
-    "thuc-hien-quy": ReportType("thuc-hien-quy", "Tình hình thực hiện dự toán quý", "quarter"),
-    "thuc-hien-6-thang": ReportType("thuc-hien-6-thang", "Tình hình thực hiện dự toán 6 tháng", "half"),
-    "thuc-hien-9-thang": ReportType("thuc-hien-9-thang", "Tình hình thực hiện dự toán 9 tháng", "nine"),
-    "thuc-hien-nam": ReportType("thuc-hien-nam", "Tình hình thực hiện dự toán năm", "year"),
-    "quyet-toan": ReportType("quyet-toan", "Quyết toán ngân sách", "year"),
-    "thu-chi-nam-hoc": ReportType("thu-chi-nam-hoc", "Công khai thu, chi năm học", "school-year"),
-    "tai-tro": ReportType("tai-tro", "Tiếp nhận và sử dụng tài trợ, đóng góp tự nguyện", "any"),
+    r.key: r for r in (
+        ReportType("du-toan", "Dự toán ngân sách được giao", "year", "Dự toán"),
+        ReportType("thuc-hien-quy", "Tình hình thực hiện dự toán quý", "quarter", "Thực hiện dự toán"),
+        ReportType("thuc-hien-6-thang", "Tình hình thực hiện dự toán 6 tháng", "half", "Thực hiện dự toán"),
+        ReportType("thuc-hien-9-thang", "Tình hình thực hiện dự toán 9 tháng", "nine", "Thực hiện dự toán"),
+        ReportType("thuc-hien-nam", "Tình hình thực hiện dự toán năm", "year", "Thực hiện dự toán"),
+        ReportType("quyet-toan", "Quyết toán ngân sách", "year", "Quyết toán"),
+        ReportType("thu-chi-nam-hoc", "Công khai thu, chi năm học", "school-year", "Thu, chi"),
+        ReportType("tai-tro", "Tiếp nhận và sử dụng tài trợ, đóng góp tự nguyện", "any", "Tài trợ, đóng góp"),
+    )
 }
 
 
