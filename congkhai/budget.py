@@ -7,7 +7,7 @@ import csv
 import io
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -119,31 +119,9 @@ FIELDS = ("report", "fiscal_year", "money_unit", "assigned_date", "approved_date
           "table_file", "nil")
 
 
-_VN_THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$")
-_COMMA_DECIMAL = re.compile(r"^-?\d+,\d+$")
-_PLAIN = re.compile(r"^-?\d+(\.\d+)?$")
-
-
 def parse_amount(value: object) -> Decimal | None:
-    """Return an amount: 1234567, 1.234.567 (dots between thousands), 1.234,5 or 1234,5 (decimal comma)."""
-    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
-        return Decimal(str(value))
-    raw = f.text(value)
-    if raw is None or raw in ("-", "–"):
-        return None
-    compact = raw.replace(" ", "").replace("\u00a0", "")
-    try:
-        if _VN_THOUSANDS.match(compact):
-            return Decimal(compact.replace(".", "").replace(",", "."))
-        if _COMMA_DECIMAL.match(compact):
-            return Decimal(compact.replace(",", "."))
-        if _PLAIN.match(compact):
-            return Decimal(compact)
-    except InvalidOperation:
-        pass
-    raise f.FieldError("số tiền phải là một số", raw,
-                       "Sửa: viết chữ số liền (1234567) hoặc có dấu chấm giữa hàng nghìn (1.234.567); phần lẻ "
-                       "dùng dấu phẩy (1.234,5).")
+    """Return an amount of money (see fields.decimal_value for the accepted forms)."""
+    return f.decimal_value(value)
 
 
 def format_amount(amount: Decimal | None) -> str:
@@ -405,13 +383,16 @@ def check_totals(table: Table, unit: MoneyUnit | None, r: f.Reader) -> None:
                 continue
             total = sum((c.amounts[col] or Decimal(0) for c in line.children if col < len(c.amounts)), Decimal(0))
             if total != stated:
-                column = f", cột '{table.columns[col]}'" if len(table.columns) > 1 else ""
+                field_line = _line_number(line.where)
+                parts = [] if field_line else [line.where]
+                if len(table.columns) > 1:
+                    parts.append(f"cột '{table.columns[col]}'")
+                lead = ", ".join(parts) + ": " if parts else ""
                 diff = total - stated
                 more = "nhiều hơn" if diff > 0 else "ít hơn"
-                field_line = _line_number(line.where)
                 r.problems.error(
                     r.path, field_line if field_line else r.line("table_file"), "table",
-                    f"{line.where}{column}: dòng '{_label(line)}' ghi tổng {format_amount(stated)} {unit_label} "
+                    f"{lead}dòng '{_label(line)}' ghi tổng {format_amount(stated)} {unit_label} "
                     f"nhưng các dòng con cộng lại {format_amount(total)} {unit_label}, {more} "
                     f"{format_amount(abs(diff))} {unit_label}. Sửa: kiểm tra lại số của dòng tổng hoặc của các dòng con.",
                 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from decimal import Decimal, InvalidOperation
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -125,6 +126,34 @@ def integer(value: Any) -> int | None:
     if re.fullmatch(r"-?\d+", cleaned):
         return int(cleaned)
     raise FieldError("cần một số nguyên (chỉ chữ số, không có chữ)", raw)
+
+
+_VN_THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$")
+_COMMA_DECIMAL = re.compile(r"^-?\d+,\d+$")
+_PLAIN = re.compile(r"^-?\d+(\.\d+)?$")
+
+
+def decimal_value(value: object) -> Decimal | None:
+    """Return a number: 1234567, 1.234.567 (dots between thousands), 1.234,5 or 1234,5 (decimal comma),
+    92.5 (a decimal point not followed by exactly three digits)."""
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        return Decimal(str(value))
+    raw = text(value)
+    if raw is None or raw in ("-", "–"):
+        return None
+    compact = raw.replace(" ", "").replace("\u00a0", "")
+    try:
+        if _VN_THOUSANDS.match(compact):
+            return Decimal(compact.replace(".", "").replace(",", "."))
+        if _COMMA_DECIMAL.match(compact):
+            return Decimal(compact.replace(",", "."))
+        if _PLAIN.match(compact):
+            return Decimal(compact)
+    except InvalidOperation:
+        pass
+    raise FieldError("cần một số", raw,
+                     "Sửa: viết chữ số liền (1234567) hoặc có dấu chấm giữa hàng nghìn (1.234.567); phần lẻ "
+                     "dùng dấu phẩy (1.234,5).")
 
 
 def choice(options: dict[str, T], what: str) -> Callable[[Any], T | None]:

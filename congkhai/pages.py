@@ -17,10 +17,10 @@ import jinja2
 
 from . import budget, procedures, references, urls
 from .documents import Document, DocKind, Status
-from .portal import Portal
+from .portal import Portal, newest_first
 from .posts import AREAS
 from .text import format_date, format_date_long, format_int, format_size, money_in_words
-from .units import Unit
+from .units import Indicator, IndicatorValue, Unit
 
 PORTAL_SECTION = ""
 LATEST_ON_HOME = 15
@@ -257,7 +257,8 @@ class Planner:
 
     def area_pages(self) -> list[PlannedPage]:
         """Return the index of reform areas and one page per area listing the news of the whole portal."""
-        news = [d for d in self.portal.documents if d.kind is DocKind.TIN_TUC and d.is_current and d.details]
+        news = sorted((d for d in self.portal.documents if d.kind is DocKind.TIN_TUC and d.is_current and d.details),
+                      key=newest_first)
         by_area = {key: [d for d in news if any(a.key == key for a in d.details.areas)] for key in AREAS}
         index = PlannedPage(
             url=urls.AREAS_INDEX,
@@ -298,10 +299,8 @@ class Planner:
                 "unit.html", **self.common(here), unit=unit, latest=latest, counts=counts,
                 feeds=self.unit_feed_block(unit),
                 children=self.portal.units.children_on(unit.code, self.today),
-                former_children=[
-                    u for u in self.portal.units.ever_under(unit.code)
-                    if u.parent_on(self.today) != unit.code or not u.active_on(self.today)
-                ],
+                indicators=[(ind, indicator_rows(ind)) for ind in unit.indicators],
+                former_children=self.portal.units.former_children(unit.code, self.today),
             ),
             description=unit.description or f"{unit.name}: văn bản công khai.",
             feeds=self.feed_links(unit),
@@ -402,6 +401,16 @@ def chart_bars(items: list[tuple[str, Decimal]]) -> list[tuple[str, Decimal, str
     if top <= 0:
         return []
     return [(label, value, f"{max(value, Decimal(0)) * 100 / top:.1f}") for label, value in items]
+
+
+def indicator_rows(indicator: Indicator) -> list[tuple[IndicatorValue, str, str]]:
+    """Return each year's value with the widths (in %) of its target and result bars."""
+    numbers = [n for v in indicator.values for n in (v.target, v.result) if n is not None]
+    top = max(numbers, default=Decimal(0))
+    if indicator.unit == "%":
+        top = max(top, Decimal(100))
+    width = lambda n: f"{(n or Decimal(0)) * 100 / top:.1f}" if top > 0 else "0"  # noqa: E731
+    return [(v, width(v.target), width(v.result)) for v in indicator.values]
 
 
 def _issued_newest_first(doc: Document) -> tuple[int, str]:

@@ -13,6 +13,7 @@ from . import feeds, output
 from .pages import Planner, SitePlan, SiteSettings
 from .portal import Portal, load_portal
 from .problems import Problems
+from .register import write_register
 from .render import RenderError, SiteConfig, read_config, render
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -83,6 +84,7 @@ def build(options: Options, log: Callable[[str], None] = lambda _: None) -> Resu
         warnings = render(plan, options.config, staged, options.today, site_url=options.site_url)
         result.notes += warnings
         write_redirects(plan, staged)
+        write_register(portal, staged, config.site_url)
         if config.site_url:
             settings = settings_of(config)
             limit = int((config.extra.get("congkhai") or {}).get("feed_limit") or feeds.DEFAULT_LIMIT)

@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -89,6 +90,31 @@ class Person:
 
 
 @dataclass(frozen=True)
+class IndicatorValue:
+    """One year's target and result of an indicator."""
+
+    year: int
+    target: Decimal | None
+    result: Decimal | None
+
+    @property
+    def met(self) -> bool | None:
+        """Return True when the result reached the target (None when either is missing)."""
+        if self.target is None or self.result is None:
+            return None
+        return self.result >= self.target
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """A reform indicator a unit publishes with its targets and results (SIPAS %, files on time…)."""
+
+    name: str
+    unit: str | None
+    values: tuple[IndicatorValue, ...]
+
+
+@dataclass(frozen=True)
 class Unit:
     """One publishing unit, as validated from its YAML file."""
 
@@ -109,6 +135,7 @@ class Unit:
     successor: str | None = None
     former_names: tuple[FormerName, ...] = ()
     description: str | None = None
+    indicators: tuple[Indicator, ...] = ()
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property
@@ -186,6 +213,14 @@ class Units(Mapping[str, Unit]):
                 self.is_within(unit.code, ancestor, day) for day in _sample_days(unit, self)
             ):
                 found.append(unit)
+        return sorted(found, key=unit_order)
+
+    def former_children(self, code: str, day: date) -> list[Unit]:
+        """Return the units that were directly under `code` at some time but are not on `day`."""
+        found = [
+            u for u in self._units.values()
+            if any(p.unit == code for p in u.parents) and not (u.active_on(day) and u.parent_on(day) == code)
+        ]
         return sorted(found, key=unit_order)
 
     def roots_on(self, day: date) -> list[Unit]:
@@ -344,16 +379,46 @@ def _read_unit(path: Path, problems: Problems) -> Unit | None:
         website = None
     if code is None or name is None or kind is None:
         return None
-    extra = {key: r.raw(key) for key in ("obligations", "indicators", "budget_role", "settles_procedures")
-             if r.present(key)}
+    extra = {key: r.raw(key) for key in ("obligations", "budget_role", "settles_procedures") if r.present(key)}
     return Unit(
         code=code, name=name, kind=kind, source=path, levels=levels,
         short_name=r.get("short_name", f.text), parents=parents,
         address=r.get("address", f.text), phone=r.get("phone", f.text), email=email, website=website,
         head=head, active_from=active_from, active_until=active_until, successor=successor,
         former_names=tuple(sorted(former, key=lambda n: n.until)),
-        description=r.get("description", f.text), extra=extra,
+        description=r.get("description", f.text), indicators=_read_indicators(r), extra=extra,
     )
+
+
+def _year(value: Any) -> int | None:
+    raw = f.text(value)
+    if raw is None:
+        return None
+    if not re.fullmatch(r"\d{4}", raw):
+        raise f.FieldError("cần năm gồm 4 chữ số", raw)
+    return int(raw)
+
+
+def _read_indicators(r: f.Reader) -> tuple[Indicator, ...]:
+    found = []
+    for ir in r.items("indicators"):
+        ir.unknown_keys(("name", "unit", "values"), " trong chỉ số")
+        name = ir.get("name", f.required_text, required=True)
+        values = []
+        seen: set[int] = set()
+        for vr in ir.items("values"):
+            vr.unknown_keys(("year", "target", "result"), " trong chỉ số")
+            year = vr.get("year", _year, required=True)
+            if year in seen:
+                r.problems.error(r.path, vr.line("year"), vr.label("year"),
+                                 describe("năm bị lặp lại trong chỉ số", year, "Sửa: mỗi năm một dòng."))
+                continue
+            if year is not None:
+                seen.add(year)
+                values.append(IndicatorValue(year, vr.get("target", f.decimal_value), vr.get("result", f.decimal_value)))
+        if name:
+            found.append(Indicator(name, ir.get("unit", f.text), tuple(sorted(values, key=lambda v: v.year))))
+    return tuple(found)
 
 
 def _read_levels(r: f.Reader, kind: UnitKind | None) -> tuple[UnitKind, ...]:

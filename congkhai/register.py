@@ -1,0 +1,67 @@
+"""The register of everything published (/data/documents.json and .csv), for scripts and audits."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+from . import urls
+from .documents import Document
+from .portal import Portal
+
+CSV_COLUMNS = (
+    "unit", "unit_name", "kind", "title", "number", "date", "published", "status", "obligation", "period",
+    "url", "guid", "withdrawn_date", "withdrawn_reason", "superseded_by", "attachments",
+)
+
+
+def record(doc: Document, portal: Portal, site_url: str | None) -> dict[str, Any]:
+    """Return one document as a register entry (plain JSON types, dates as YYYY-MM-DD)."""
+    url = urls.document_url(doc.unit, doc.kind.folder, doc.slug)
+    link = (lambda u: urls.absolute(site_url, u)) if site_url else (lambda u: "/" + u)
+    unit = portal.units[doc.unit]
+    return {
+        "unit": doc.unit,
+        "unit_name": unit.name_on(doc.date or doc.posted),
+        "kind": doc.kind.folder,
+        "title": doc.title,
+        "number": doc.number,
+        "date": doc.date.isoformat() if doc.date else None,
+        "published": doc.posted.isoformat(),
+        "status": doc.status.value,
+        "obligation": doc.obligation,
+        "period": doc.period.key if doc.period else None,
+        "url": link(url),
+        "guid": doc.guid,
+        "withdrawn_date": doc.withdrawn.date.isoformat() if doc.withdrawn else None,
+        "withdrawn_reason": doc.withdrawn.reason if doc.withdrawn else None,
+        "superseded_by": doc.superseded_by,
+        "signer": {"name": doc.signer.name, "title": doc.signer.title, "authority": doc.signer.authority}
+        if doc.signer else None,
+        "attachments": [
+            {"title": a.title, "url": link(urls.attachment_url(doc.unit, doc.kind.folder, doc.slug, a.file.name)),
+             "bytes": a.file.size, "type": a.file.type.mime}
+            for a in doc.attachments
+        ],
+    }
+
+
+def write_register(portal: Portal, root: Path, site_url: str | None) -> None:
+    """Write /data/documents.json and /data/documents.csv: every visible document, withdrawn ones included."""
+    records = [record(doc, portal, site_url) for doc in sorted(portal.documents, key=lambda d: d.key)]
+    target = root / "data"
+    target.mkdir(parents=True, exist_ok=True)
+    payload = {"generated_on": portal.today.isoformat(), "count": len(records), "documents": records}
+    (root / urls.REGISTER_JSON).write_text(
+        json.dumps(payload, ensure_ascii=False, sort_keys=True, indent=1) + "\n", encoding="utf-8"
+    )
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for rec in records:
+        row = dict(rec, attachments=" | ".join(a["url"] for a in rec["attachments"]))
+        writer.writerow(["" if row[c] is None else row[c] for c in CSV_COLUMNS])
+    (root / urls.REGISTER_CSV).write_bytes(b"\xef\xbb\xbf" + out.getvalue().encode("utf-8"))
