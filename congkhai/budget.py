@@ -113,10 +113,11 @@ class BudgetReport:
     nil: bool
     assigned_date: Any = None
     approved_date: Any = None
+    submitted_date: Any = None
 
 
-FIELDS = ("report", "fiscal_year", "money_unit", "assigned_date", "approved_date", "columns", "table",
-          "table_file", "nil")
+FIELDS = ("report", "fiscal_year", "money_unit", "assigned_date", "approved_date", "submitted_date", "columns",
+          "table", "table_file", "nil")
 
 
 def parse_amount(value: object) -> Decimal | None:
@@ -179,6 +180,7 @@ def read(r: f.Reader, ctx: f.ReadContext) -> BudgetReport:
     return BudgetReport(
         report=report, fiscal_year=fiscal_year, money_unit=unit, table=table, nil=nil,
         assigned_date=r.get("assigned_date", f.date_value), approved_date=r.get("approved_date", f.date_value),
+        submitted_date=r.get("submitted_date", f.date_value),
     )
 
 

@@ -10,8 +10,12 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from collections import Counter
+
 from . import pipeline
+from .compliance import Check, Standing
 from .problems import Severity
+from .text import format_date
 
 
 class _Parser(argparse.ArgumentParser):
@@ -48,6 +52,11 @@ def make_parser() -> argparse.ArgumentParser:
     b.add_argument("--site-url", default=None, help="địa chỉ công khai của cổng (ghi đè site_url trong mkdocs.yml)")
     c = sub.add_parser("check", help="chỉ kiểm tra nội dung, không dựng trang")
     _inputs(c)
+    st = sub.add_parser("status", help="tình hình công khai: đã đăng, muộn, thiếu, sắp đến hạn")
+    _inputs(st)
+    st.add_argument("--unit", default=None, metavar="CODE", help="chỉ đơn vị này và các đơn vị trực thuộc")
+    st.add_argument("--fail-on-overdue", action="store_true",
+                    help="thoát với mã 1 nếu có nghĩa vụ quá hạn (dùng cho cron)")
     return parser
 
 
@@ -67,6 +76,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "check":
         result = pipeline.validate(options)
         return _report(result, options, done=f"Kiểm tra xong {_counts(result)}.")
+    if args.command == "status":
+        return _status(options, args.unit, args.fail_on_overdue)
     result = pipeline.build(options, log=lambda line: print(line, flush=True))
     return _report(result, options, done=None)
 
@@ -99,3 +110,51 @@ def _report(result: pipeline.Result, options: pipeline.Options, done: str | None
             + (f"; {warnings} cảnh báo." if warnings else ".")
         )
     return 0
+
+
+def _status(options: pipeline.Options, unit: str | None, fail_on_overdue: bool) -> int:
+    result = pipeline.validate(options)
+    if not result.ok(options.strict) or result.portal is None or result.compliance is None:
+        return _report(result, options, done=None)
+    portal = result.portal
+    if unit is not None and unit not in portal.units:
+        print(f"Lỗi cách dùng: không có đơn vị '{unit}'. Các mã đơn vị: {', '.join(portal.units)}", file=sys.stderr)
+        return 2
+    print(status_table(result, unit))
+    overdue = [c for c in status_checks(result, unit) if c.standing is Standing.OVERDUE]
+    return 1 if fail_on_overdue and overdue else 0
+
+
+def status_checks(result: pipeline.Result, unit: str | None) -> list[Check]:
+    """Return the checks `status` prints: every unit, or one unit and the units under it today."""
+    assert result.portal is not None and result.compliance is not None
+    units = result.portal.units
+    today = result.compliance.today
+    return [
+        c for c in result.compliance.checks
+        if unit is None or units.is_within(c.unit, unit, today if units[c.unit].active_on(today)
+                                           else (units[c.unit].active_until or today))
+    ]
+
+
+def status_table(result: pipeline.Result, unit: str | None) -> str:
+    """Return the compliance statuses as a plain-text table with totals."""
+    assert result.portal is not None and result.compliance is not None
+    checks = status_checks(result, unit)
+    today = result.compliance.today
+    scope = "mọi đơn vị" if unit is None else f"{result.portal.units[unit].name} và các đơn vị trực thuộc"
+    rows = [("Đơn vị", "Nghĩa vụ", "Kỳ", "Hạn", "Tình trạng", "Văn bản")]
+    for c in checks:
+        deadline = format_date(c.deadline) + ("*" if c.assumed else "") if c.deadline else "thường xuyên"
+        rows.append((c.unit, c.rule.id, c.period.key if c.period else "—", deadline,
+                     f"{c.standing.symbol} {c.describe()}", c.posting.key if c.posting else ""))
+    widths = [max(len(r[i]) for r in rows) for i in range(5)]
+    lines = [f"Tình hình công khai ngày {format_date(today)} ({scope})", ""]
+    for row in rows:
+        lines.append("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:5])) + "  " + row[5])
+    counts = Counter(c.standing for c in checks)
+    lines.append("")
+    if any(c.assumed for c in checks):
+        lines.append("* hạn tính theo ngày giả định vì văn bản chưa ghi ngày giao, ngày phê duyệt hay ngày gửi báo cáo.")
+    lines.append("Tổng: " + ", ".join(f"{counts.get(s, 0)} {s.label.lower()}" for s in Standing) + ".")
+    return "\n".join(line.rstrip() for line in lines)

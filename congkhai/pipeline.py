@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo
 from . import feeds, output
 from .pages import Planner, SitePlan, SiteSettings
 from .portal import Portal, load_portal
+from .compliance import Compliance, check_declarations, evaluate
+from .obligations import Rules, load_rules
 from .problems import Problems
 from .register import write_register
 from .render import RenderError, SiteConfig, read_config, render
@@ -47,6 +49,8 @@ class Result:
 
     problems: Problems
     portal: Portal | None = None
+    rules: Rules | None = None
+    compliance: Compliance | None = None
     pages: int = 0
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
@@ -58,10 +62,35 @@ class Result:
 
 
 def validate(options: Options) -> Result:
-    """Return the loaded portal and every problem found in the inputs (nothing is written)."""
+    """Return the loaded portal, its obligations and compliance, and every problem found in the
+    inputs (nothing is written)."""
     problems = Problems()
     portal = load_portal(options.content, options.units, options.today, problems)
-    return Result(problems, portal)
+    rules = load_rules(portal.units.values(), problems)
+    every = [*portal.documents, *portal.drafts, *portal.scheduled]
+    check_declarations(every, portal.units, rules, problems)
+    start = compliance_start(options)
+    compliance = evaluate(portal.units, portal.documents, rules, options.today, start)
+    return Result(problems, portal, rules, compliance)
+
+
+def compliance_start(options: Options) -> date:
+    """Return the first day the portal judges (`compliance_from` in mkdocs.yml, else 1 January two
+    years before "today")."""
+    value = None
+    if options.config.exists():
+        try:
+            value = (read_config(options.config).extra.get("congkhai") or {}).get("compliance_from")
+        except RenderError:
+            value = None
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    return date(options.today.year - 2, 1, 1)
 
 
 def build(options: Options, log: Callable[[str], None] = lambda _: None) -> Result:

@@ -137,6 +137,7 @@ class Unit:
     description: str | None = None
     indicators: tuple[Indicator, ...] = ()
     extra: Mapping[str, Any] = field(default_factory=dict)
+    yaml: Any = field(default=None, compare=False, repr=False)
 
     @property
     def display_name(self) -> str:
@@ -379,14 +380,20 @@ def _read_unit(path: Path, problems: Problems) -> Unit | None:
         website = None
     if code is None or name is None or kind is None:
         return None
-    extra = {key: r.raw(key) for key in ("obligations", "budget_role", "settles_procedures") if r.present(key)}
+    extra = {key: r.raw(key) for key in ("obligations",) if r.present(key)}
+    role = r.get("budget_role", f.choice({k: k for k in ("su-dung", "cap-tren", "khong")}, "vai trò ngân sách"))
+    if role:
+        extra["budget_role"] = role
+    settles = r.get("settles_procedures", f.boolean)
+    if settles is not None:
+        extra["settles_procedures"] = settles
     return Unit(
         code=code, name=name, kind=kind, source=path, levels=levels,
         short_name=r.get("short_name", f.text), parents=parents,
         address=r.get("address", f.text), phone=r.get("phone", f.text), email=email, website=website,
         head=head, active_from=active_from, active_until=active_until, successor=successor,
         former_names=tuple(sorted(former, key=lambda n: n.until)),
-        description=r.get("description", f.text), indicators=_read_indicators(r), extra=extra,
+        description=r.get("description", f.text), indicators=_read_indicators(r), extra=extra, yaml=data,
     )
 
 
