@@ -137,6 +137,8 @@ def evaluate(units: Units, documents: Iterable[Document], rules: Rules, today: d
                 deadline, assumed = due_date(schedule.deadline, period, event)
                 if deadline is None or deadline < version.effective_from:
                     continue  # the rule was not in force when this period fell due
+                if not unit.active_on(min(period.end, deadline)):
+                    continue  # the unit did not exist when the period closed or fell due
                 if not binds(rule, unit, units, settles, deadline):
                     continue
                 checks.append(_judge(unit, rule, version, period, deadline, assumed, posting, today))
@@ -145,8 +147,8 @@ def evaluate(units: Units, documents: Iterable[Document], rules: Rules, today: d
 
 
 def _periods(rule: Obligation, unit: Unit, today: date, start: date) -> list[tuple[RuleVersion, Schedule, Period]]:
-    """Return each (version, schedule, period) to judge: periods that have begun by `today`, end while
-    the unit exists and on or after `start`, and fall under the version in force on their last day."""
+    """Return each (version, schedule, period) to judge: periods that have begun by `today`, end on or
+    after `start` and after the unit began, and fall under the version in force on their last day."""
     first = max(rule.starts, start, unit.active_from or start)
     found = []
     seen: set[str] = set()
@@ -156,7 +158,7 @@ def _periods(rule: Obligation, unit: Unit, today: date, start: date) -> list[tup
                 for period in schedule.periods_in(year):
                     if period.key in seen or period.start > today or period.end < first:
                         continue
-                    if not version.in_force(period.end) or not unit.active_on(period.end):
+                    if not version.in_force(period.end):
                         continue
                     seen.add(period.key)
                     found.append((version, schedule, period))

@@ -10,7 +10,7 @@ import uuid
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -20,7 +20,9 @@ from lxml import etree
 
 from . import urls
 from .documents import GUID_NAMESPACE, Document, DocKind, Status
+from .compliance import Check, Compliance, Standing
 from .markup import summary
+from .obligations import Rules
 from .portal import Portal
 from .text import format_date, strip_controls
 from .units import unit_order
@@ -68,11 +70,15 @@ class FeedSource:
 
 
 class FeedContext:
-    """What the feed families draw on: the portal and each document's events, computed once."""
+    """What the feed families draw on: the portal, its compliance, and each document's events,
+    computed once."""
 
-    def __init__(self, portal: Portal, site_name: str) -> None:
+    def __init__(self, portal: Portal, site_name: str, rules: Rules | None = None,
+                 compliance: Compliance | None = None) -> None:
         self.portal = portal
         self.site_name = site_name
+        self.rules = rules or Rules()
+        self.compliance = compliance or Compliance([], portal.today)
         self._events: dict[str, list[FeedEvent]] = {}
 
     def events(self, docs: Iterable[Document]) -> tuple[FeedEvent, ...]:
@@ -167,13 +173,61 @@ def kind_feeds(ctx: FeedContext) -> Iterator[FeedSource]:
             )
 
 
+def missed_event(check: Check, portal: Portal) -> FeedEvent:
+    """Return the news that a unit let a deadline pass: one item per unit, obligation and period, with a
+    guid of its own, so a reader shows it once however many times the feed is rebuilt."""
+    unit = portal.units[check.unit]
+    period = f" ({check.period.label})" if check.period else ""
+    day = (check.deadline + timedelta(days=1)) if check.deadline and check.period else (check.deadline or portal.today)
+    when = f"Hạn: {format_date(check.deadline)}. " if check.deadline and check.period else ""
+    return FeedEvent(
+        f"urn:uuid:{uuid.uuid5(GUID_NAMESPACE, 'missed:' + check.key)}",
+        f"Quá hạn: {unit.name} chưa đăng {check.rule.title[0].lower() + check.rule.title[1:]}{period}",
+        urls.compliance_url(unit.code) + "#" + check.rule.id,
+        day,
+        f"{when}Căn cứ: {check.version.basis}. Đơn vị chưa đăng văn bản đáp ứng nghĩa vụ này khi hết hạn.",
+        unit.name,
+        ("Quá hạn công khai", check.rule.short),
+    )
+
+
+def obligation_feeds(ctx: FeedContext) -> Iterator[FeedSource]:
+    """Yield each obligation's feed: the postings that fulfil it and every missed deadline."""
+    for rule in ctx.rules:
+        docs = [d for d in ctx.portal.documents if d.obligation == rule.id]
+        missed = [missed_event(c, ctx.portal) for c in ctx.compliance.of_rule(rule.id) if c.standing is Standing.OVERDUE]
+        yield FeedSource(
+            urls.obligation_feed(rule.id),
+            f"{rule.title} – nghĩa vụ công khai",
+            f"Văn bản đáp ứng nghĩa vụ \"{rule.title}\" và các kỳ đơn vị để quá hạn.",
+            urls.obligation_url(rule.id),
+            tuple(sorted(ctx.events(docs) + tuple(missed), key=FeedEvent.sort_key)),
+        )
+
+
+def overdue_feeds(ctx: FeedContext) -> Iterator[FeedSource]:
+    """Yield each unit's feed of overdue postings, its own and those of every unit under it."""
+    units = ctx.portal.units
+    overdue = ctx.compliance.overdue()
+    for unit in units.values():
+        mine = [c for c in overdue if units.is_within(c.unit, unit.code, c.deadline or ctx.portal.today)]
+        yield FeedSource(
+            urls.overdue_feed(unit.code),
+            f"{unit.name} – quá hạn công khai",
+            f"Các nghĩa vụ công khai đã quá hạn mà {unit.name} và các đơn vị trực thuộc chưa đăng.",
+            urls.compliance_url(unit.code),
+            tuple(sorted((missed_event(c, ctx.portal) for c in mine), key=FeedEvent.sort_key)),
+        )
+
+
 FeedFamily = Callable[[FeedContext], Iterable[FeedSource]]
-FEED_FAMILIES: list[FeedFamily] = [portal_feeds, unit_feeds, kind_feeds]
+FEED_FAMILIES: list[FeedFamily] = [portal_feeds, unit_feeds, kind_feeds, obligation_feeds, overdue_feeds]
 
 
-def plan_feeds(portal: Portal, site_name: str, families: Iterable[FeedFamily] = FEED_FAMILIES) -> list[FeedSource]:
+def plan_feeds(portal: Portal, site_name: str, rules: Rules | None = None, compliance: Compliance | None = None,
+               families: Iterable[FeedFamily] = FEED_FAMILIES) -> list[FeedSource]:
     """Return every feed of the portal, family by family."""
-    ctx = FeedContext(portal, site_name)
+    ctx = FeedContext(portal, site_name, rules, compliance)
     return [source for family in families for source in family(ctx)]
 
 
@@ -262,12 +316,13 @@ def render_opml(title: str, feeds: Iterable[tuple[str, str, str]], site_url: str
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="utf-8") + b"\n"
 
 
-def write_opml(portal: Portal, site_name: str, root: Path, site_url: str) -> int:
-    """Write /feeds.opml (every unit's feed) and /<unit>/feeds.opml (the unit and its subordinates)."""
+def write_opml(portal: Portal, site_name: str, root: Path, site_url: str, rules: Rules | None = None) -> int:
+    """Write /feeds.opml (every unit's feed, every obligation's feed) and /<unit>/feeds.opml (the unit
+    and its subordinates)."""
     units = sorted(portal.units.values(), key=unit_order)
     every = [(site_name, urls.PORTAL_FEED, urls.HOME)] + [
         (u.name, urls.unit_feed(u.code), urls.unit_url(u.code)) for u in units
-    ]
+    ] + [(f"Nghĩa vụ: {r.title}", urls.obligation_feed(r.id), urls.obligation_url(r.id)) for r in (rules or ())]
     (root / urls.PORTAL_OPML).write_bytes(render_opml(f"{site_name} – mọi đơn vị", every, site_url))
     for unit in units:
         members = [unit, *portal.units.ever_under(unit.code)]

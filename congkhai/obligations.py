@@ -9,6 +9,7 @@ next working day (Bộ luật Dân sự 2015, Điều 148).
 
 from __future__ import annotations
 
+import calendar
 import enum
 import re
 from collections.abc import Iterable, Mapping
@@ -46,6 +47,10 @@ BUDGET_ROLES = {"su-dung": "đơn vị sử dụng ngân sách", "cap-tren": "đ
 DEFAULT_BUDGET_ROLE = {UnitKind.SO: "cap-tren", UnitKind.PHONG: "cap-tren", UnitKind.XA: "cap-tren"}
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 PERIOD_WORDS = ("year", "school-year", "Q1", "Q2", "Q3", "Q4", "H1", "9M", "continuous")
+PERIOD_WORD_LABELS = {
+    "year": "cả năm", "school-year": "năm học", "Q1": "quý I (3 tháng)", "Q2": "quý II", "Q3": "quý III",
+    "Q4": "quý IV", "H1": "6 tháng đầu năm", "9M": "9 tháng", "continuous": "thường xuyên",
+}
 
 
 class DeadlineKind(enum.Enum):
@@ -64,8 +69,11 @@ class YearDay:
     year_offset: int = 0
 
     def in_year_of(self, period: Period) -> date:
-        """Return the date in the year the period ends (plus the offset)."""
-        return date(period.end.year + self.year_offset, self.month, self.day)
+        """Return the date in the year the period ends (plus the offset); 29 February becomes the 28th
+        in a common year."""
+        year = period.end.year + self.year_offset
+        day = min(self.day, calendar.monthrange(year, self.month)[1])
+        return date(year, self.month, day)
 
 
 @dataclass(frozen=True)
@@ -98,6 +106,13 @@ class Schedule:
 
     periods: tuple[str, ...]
     deadline: Deadline
+
+    def describe(self) -> str:
+        """Return the schedule in Vietnamese: "quý I, 6 tháng đầu năm: chậm nhất 15 ngày sau khi kết thúc kỳ"."""
+        if self.deadline.kind is DeadlineKind.CONTINUOUS:
+            return "thường xuyên, không theo kỳ"
+        words = ", ".join(PERIOD_WORD_LABELS[p] for p in self.periods)
+        return f"{words}: {self.deadline.describe()}"
 
     def periods_in(self, year: int) -> list[Period]:
         """Return this schedule's periods that end in calendar year `year`."""
@@ -192,6 +207,7 @@ class Obligation:
 
     id: str
     title: str
+    short: str
     summary: str
     applies_to: Applicability
     fulfilled_by: Fulfilment
@@ -280,7 +296,7 @@ def due_date(deadline: Deadline, period: Period, event: date | None) -> tuple[da
 
 # Loading ---------------------------------------------------------------------------------------
 
-OBLIGATION_FIELDS = ("id", "title", "summary", "applies_to", "fulfilled_by", "retention_years", "sure", "versions")
+OBLIGATION_FIELDS = ("id", "title", "short", "summary", "applies_to", "fulfilled_by", "retention_years", "sure", "versions")
 
 
 class RulesError(Exception):
@@ -357,7 +373,7 @@ def read_obligation(r: f.Reader, imposer: Unit | None) -> Obligation | None:
     if None in (rule_id, title, fulfils) or not versions:
         return None
     return Obligation(
-        id=rule_id, title=title, summary=summary, applies_to=applies, fulfilled_by=fulfils,  # type: ignore[arg-type]
+        id=rule_id, title=title, short=r.get("short", f.text) or title, summary=summary, applies_to=applies, fulfilled_by=fulfils,  # type: ignore[arg-type]
         versions=tuple(sorted(versions, key=lambda v: v.effective_from)), sure=sure,
         retention_years=r.get("retention_years", f.integer) or 0,
         imposed_by=imposer.code if imposer else None,
@@ -410,8 +426,6 @@ def _read_version(r: f.Reader, imposer: Unit | None) -> RuleVersion | None:
     if start is None and imposer is not None:
         start = imposer.active_from or date(2000, 1, 1)
     end = r.get("effective_to", f.date_value)
-    if imposer is not None and imposer.active_until and (end is None or end > imposer.active_until):
-        end = imposer.active_until  # a dissolved unit's own rules end with it
     basis = r.get("basis", f.required_text, required=True)
     if imposer is None:
         schedules = [_read_schedule(sr) for sr in r.items("schedules")]

@@ -15,12 +15,14 @@ from typing import Any
 
 import jinja2
 
-from . import budget, procedures, references, urls
+from . import budget, compliance_view, procedures, references, urls
+from .compliance import DUE_SOON_DAYS, Check, Compliance
 from .documents import Document, DocKind, Status
 from .portal import Portal, newest_first
 from .posts import AREAS
 from .text import format_date, format_date_long, format_int, format_size, money_in_words
-from .units import Indicator, IndicatorValue, Unit
+from .obligations import CERTAINTY, Rules
+from .units import Indicator, IndicatorValue, Unit, unit_order
 
 PORTAL_SECTION = ""
 LATEST_ON_HOME = 15
@@ -141,7 +143,15 @@ def _words(amount: Decimal, unit: budget.MoneyUnit | None) -> str:
     return money_in_words(budget.in_dong(amount, unit or budget.MONEY_UNITS["dong"]))
 
 
-_env.globals.update(href=_href, urls=urls, DocKind=DocKind, Status=Status, words=_words)
+def _versions_of(checks: Iterable[Check]) -> list[Any]:
+    return list(dict.fromkeys(c.version for c in checks))
+
+
+_env.globals.update(
+    href=_href, urls=urls, DocKind=DocKind, Status=Status, words=_words, versions_of=_versions_of,
+    certainty=CERTAINTY, due_soon_days=DUE_SOON_DAYS,
+    certainty_short={"text": "đã đối chiếu văn bản", "secondary": "nguồn thứ cấp", "unverified": "chưa xác minh"},
+)
 _env.filters.update(
     dlong=format_date_long, dshort=format_date, size=format_size, money=format_int,
     amount=budget.format_amount, capitalize_first=_capitalize_first,
@@ -163,11 +173,15 @@ def render_template(name: str, **context: Any) -> str:
 class Planner:
     """Plans the sections of one portal."""
 
-    def __init__(self, portal: Portal, settings: SiteSettings) -> None:
+    def __init__(self, portal: Portal, settings: SiteSettings, rules: Rules | None = None,
+                 compliance: Compliance | None = None, compliance_start: date | None = None) -> None:
         self.portal = portal
         self.settings = settings
         self.today = portal.today
         self.refs = references.resolve(portal.documents, portal.units)
+        self.rules = rules or Rules()
+        self.compliance = compliance or Compliance([], portal.today)
+        self.compliance_start = compliance_start or portal.today
 
     # Helpers used by templates -------------------------------------------------------------
 
@@ -251,9 +265,74 @@ class Planner:
             hide=("toc",),
         )
         areas = self.area_pages()
-        pages = [home, *areas, *extra_pages]
-        nav = tuple(NavEntry(p.title, p.url) for p in [home, areas[0], *extra_pages])
+        duties = self.obligation_pages()
+        pages = [home, *duties, *areas, *extra_pages]
+        nav = tuple(NavEntry(p.title, p.url) for p in [home, duties[0], areas[0], *extra_pages])
         return Section(PORTAL_SECTION, self.settings.site_name, nav, tuple(pages))
+
+    def obligation_pages(self) -> list[PlannedPage]:
+        """Return the portal summary of obligations and one page per obligation."""
+        rules = list(self.rules)
+        index = PlannedPage(
+            url=urls.OBLIGATIONS_INDEX,
+            title="Nghĩa vụ công khai",
+            full_title="Nghĩa vụ công khai và tỷ lệ đăng đúng hạn",
+            markdown=render_template(
+                "obligations.html", **self.common(urls.OBLIGATIONS_INDEX),
+                counts=compliance_view.counts(self.compliance.checks),
+                rates=compliance_view.rates_by_kind_and_year(self.compliance, self.portal.units),
+                national=[r for r in rules if r.imposed_by is None], local=[r for r in rules if r.imposed_by],
+                start=self.compliance_start,
+            ),
+            description="Các nghĩa vụ công khai theo quy định và tình hình thực hiện của các đơn vị.",
+            feeds=self.feed_links(),
+            hide=("toc",),
+        )
+        pages = [index]
+        for rule in rules:
+            here = urls.obligation_url(rule.id)
+            by_unit: dict[str, list[Check]] = {}
+            for check in self.compliance.of_rule(rule.id):
+                by_unit.setdefault(check.unit, []).append(check)
+            rows = [now for unit, found in sorted(by_unit.items(), key=lambda kv: unit_order(self.unit(kv[0])))
+                    if (now := compliance_view.current(found, self.today)) is not None]
+            feeds = self.feed_links() + ((FeedLink(f"{rule.title} – RSS", urls.obligation_feed(rule.id)),)
+                                         if self.settings.feeds else ())
+            pages.append(PlannedPage(
+                url=here,
+                title=rule.short,
+                full_title=f"{rule.title} – nghĩa vụ công khai",
+                markdown=render_template("obligation.html", **self.common(here), rule=rule, rows=rows),
+                description=rule.summary,
+                feeds=feeds,
+                nav_parent=urls.OBLIGATIONS_INDEX,
+            ))
+        return pages
+
+    def compliance_page(self, unit: Unit) -> PlannedPage:
+        """Return a unit's "Tình hình công khai": its checks, its subordinates' matrix, upcoming deadlines."""
+        here = urls.compliance_url(unit.code)
+        checks = self.compliance.of_unit(unit.code)
+        feeds = self.feed_links(unit)
+        if self.settings.feeds:
+            feeds += (FeedLink(f"{unit.name} – quá hạn công khai", urls.overdue_feed(unit.code)),)
+        return PlannedPage(
+            url=here,
+            title="Tình hình công khai",
+            full_title=f"Tình hình công khai – {unit.name}",
+            markdown=render_template(
+                "compliance.html", **self.common(here), unit=unit, checks=checks,
+                counts=compliance_view.counts(checks),
+                matrix=compliance_view.matrix(self.compliance, self.portal.units, self.rules, unit.code),
+                upcoming=self.compliance.upcoming(unit.code),
+                by_rule=compliance_view.by_rule(checks, self.rules),
+                assumed=any(c.assumed for c in checks),
+                imposed=[r for r in self.rules if r.imposed_by == unit.code],
+            ),
+            description=f"Tình hình thực hiện các nghĩa vụ công khai của {unit.name}.",
+            feeds=feeds,
+            hide=("toc",),
+        )
 
     def area_pages(self) -> list[PlannedPage]:
         """Return the index of reform areas and one page per area listing the news of the whole portal."""
@@ -300,13 +379,15 @@ class Planner:
                 feeds=self.unit_feed_block(unit),
                 children=self.portal.units.children_on(unit.code, self.today),
                 indicators=[(ind, indicator_rows(ind)) for ind in unit.indicators],
+                duty_counts=compliance_view.counts(self.compliance.of_unit(unit.code)),
                 former_children=self.portal.units.former_children(unit.code, self.today),
             ),
             description=unit.description or f"{unit.name}: văn bản công khai.",
             feeds=self.feed_links(unit),
         )
-        pages = [home]
-        nav = [NavEntry(unit.display_name, here)]
+        duties = self.compliance_page(unit)
+        pages = [home, duties]
+        nav = [NavEntry(unit.display_name, here), NavEntry(duties.title, duties.url)]
         for kind in DocKind:
             listing = self.listing_page(unit, kind)
             pages.append(listing)

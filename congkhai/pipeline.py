@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Callable
 from zoneinfo import ZoneInfo
 
-from . import feeds, output
+from . import feeds, ical, output
 from .pages import Planner, SitePlan, SiteSettings
 from .portal import Portal, load_portal
 from .compliance import Compliance, check_declarations, evaluate
@@ -106,7 +106,7 @@ def build(options: Options, log: Callable[[str], None] = lambda _: None) -> Resu
         result.failure = str(exc)
         return result
     portal = result.portal
-    plan = plan_site(portal, config)
+    plan = Planner(portal, settings_of(config), result.rules, result.compliance, compliance_start(options)).plan()
     staged = output.staging_dir(options.out)
     try:
         log(f"Đang dựng {len(plan.page_urls())} trang…")
@@ -117,11 +117,12 @@ def build(options: Options, log: Callable[[str], None] = lambda _: None) -> Resu
         if config.site_url:
             settings = settings_of(config)
             limit = int((config.extra.get("congkhai") or {}).get("feed_limit") or feeds.DEFAULT_LIMIT)
-            sources = feeds.plan_feeds(portal, settings.site_name)
+            sources = feeds.plan_feeds(portal, settings.site_name, result.rules, result.compliance)
             feeds.write_feeds(sources, staged, config.site_url, options.today, limit)
-            feeds.write_opml(portal, settings.site_name, staged, config.site_url)
+            feeds.write_opml(portal, settings.site_name, staged, config.site_url, result.rules)
         else:
             result.notes.append(NO_SITE_URL)
+        ical.write_calendars(portal, result.compliance, staged, config.site_url, options.today)
         if options.strict and warnings:
             result.failure = "Có cảnh báo khi dựng trang (chế độ --strict)."
             output.discard(staged)
@@ -151,11 +152,6 @@ def settings_of(config: SiteConfig) -> SiteSettings:
         sample_notice=own.get("sample_notice"),
         feeds=bool(config.site_url),
     )
-
-
-def plan_site(portal: Portal, config: SiteConfig) -> SitePlan:
-    """Return the plan of every page of the portal."""
-    return Planner(portal, settings_of(config)).plan()
 
 
 def write_redirects(plan: SitePlan, root: Path) -> None:

@@ -84,3 +84,31 @@ def area_url(area: str) -> str:
 def table_csv_url(unit: str, kind: str, slug: str) -> str:
     """Return the CSV download of a budget disclosure's table."""
     return attachment_url(unit, kind, slug, "bang-so-lieu.csv")
+
+
+OBLIGATIONS_INDEX = "nghia-vu/"
+
+
+def compliance_url(unit: str) -> str:
+    """Return a unit's compliance page ("Tình hình công khai")."""
+    return f"{unit}/tinh-hinh-cong-khai/"
+
+
+def obligation_url(rule: str) -> str:
+    """Return the page of one obligation."""
+    return f"nghia-vu/{rule}/"
+
+
+def obligation_feed(rule: str) -> str:
+    """Return the feed of one obligation: its postings and missed deadlines."""
+    return f"nghia-vu/{rule}/rss.xml"
+
+
+def overdue_feed(unit: str) -> str:
+    """Return the feed of overdue postings of a unit and every unit under it."""
+    return f"{unit}/qua-han.xml"
+
+
+def deadlines_calendar(unit: str) -> str:
+    """Return the iCalendar file of a unit's upcoming deadlines."""
+    return f"{unit}/lich-cong-khai.ics"
