@@ -208,9 +208,6 @@ def check_declarations(documents: Iterable[Document], units: Units, rules: Rules
     docs = list(documents)
     for doc in docs:
         if doc.obligation is None:
-            if doc.period is not None:
-                problems.error(doc.source, doc.line("period"), "period",
-                               "có 'period' nhưng thiếu 'obligation'. Sửa: ghi nghĩa vụ mà văn bản đáp ứng, hoặc xóa 'period'.")
             continue
         rule = rules.get(doc.obligation)
         where = (doc.source, doc.line("obligation"))
