@@ -16,6 +16,7 @@ from .compliance import Compliance, check_declarations, evaluate
 from .obligations import Rules, load_rules
 from .problems import Problems
 from .register import write_register
+from .sanitize import Cleaner
 from .render import RenderError, SiteConfig, read_config, render
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -110,8 +111,16 @@ def build(options: Options, log: Callable[[str], None] = lambda _: None) -> Resu
     staged = output.staging_dir(options.out)
     try:
         log(f"Đang dựng {len(plan.page_urls())} trang…")
-        warnings = render(plan, options.config, staged, options.today, site_url=options.site_url)
+        cleaner = Cleaner()
+        warnings = render(plan, options.config, staged, options.today, site_url=options.site_url, clean_html=cleaner)
         result.notes += warnings
+        for source, parts in sorted(cleaner.removed.items()):
+            result.problems.warning(
+                Path(source), None, None,
+                "nội dung có mã HTML không an toàn, đã bị loại bỏ khi đăng: " + ", ".join(parts)
+                + ". Sửa: xóa các phần này khỏi tệp (cổng không cho phép script, khung nhúng, biểu mẫu, kiểu CSS "
+                "hay thuộc tính sự kiện; bảng, ảnh có mô tả và chữ định dạng vẫn dùng được).",
+            )
         write_redirects(plan, staged)
         write_register(portal, staged, config.site_url)
         if config.site_url:
@@ -123,7 +132,7 @@ def build(options: Options, log: Callable[[str], None] = lambda _: None) -> Resu
         else:
             result.notes.append(NO_SITE_URL)
         ical.write_calendars(portal, result.compliance, staged, config.site_url, options.today)
-        if options.strict and warnings:
+        if options.strict and (warnings or cleaner.removed):
             result.failure = "Có cảnh báo khi dựng trang (chế độ --strict)."
             output.discard(staged)
             return result

@@ -31,7 +31,7 @@ from .pages import PlannedPage, Section, SitePlan
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
-HtmlCleaner = Callable[[str, PlannedPage], str]
+HtmlCleaner = Callable[[str, str], str]
 
 
 class RenderError(Exception):
@@ -161,7 +161,7 @@ class _PlanPlugin(BasePlugin):
     def on_page_content(self, content: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         planned = self.planned[page.url]
         if planned.authored and self.clean_html is not None:
-            content = self.clean_html(content, planned)
+            content = self.clean_html(content, str(planned.source))
         if planned.toc_before or planned.toc_after:
             before = [AnchorLink(title, anchor, 2) for title, anchor in planned.toc_before]
             after = [AnchorLink(title, anchor, 2) for title, anchor in planned.toc_after]
