@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from html.parser import HTMLParser
 
 import markdown
@@ -11,44 +12,65 @@ from .text import strip_controls
 _SKIP = {"script", "style", "iframe", "object", "svg", "math", "template", "noscript"}
 
 
-class _Paragraphs(HTMLParser):
-    """Collects the text of each top-level paragraph, ignoring markup."""
+_BLOCKS = {"p", "li", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "dt", "dd", "blockquote", "pre"}
+
+
+class _Blocks(HTMLParser):
+    """Collects the text of each block (paragraph, list item, cell, heading), ignoring markup."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.paragraphs: list[str] = []
-        self._current: list[str] | None = None
+        self.blocks: list[tuple[str, str]] = []
+        self._stack: list[tuple[str, list[str]]] = []
         self._skip = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _SKIP:
             self._skip += 1
-        elif tag == "p" and self._current is None:
-            self._current = []
-        elif tag == "br" and self._current is not None:
-            self._current.append(" ")
+        elif tag in _BLOCKS:
+            self._flush()
+            self._stack.append((tag, []))
+        elif tag == "br" and self._stack:
+            self._stack[-1][1].append(" ")
 
     def handle_endtag(self, tag: str) -> None:
         if tag in _SKIP and self._skip:
             self._skip -= 1
-        elif tag == "p" and self._current is not None:
-            text = " ".join("".join(self._current).split())
-            if text:
-                self.paragraphs.append(text)
-            self._current = None
+        elif tag in _BLOCKS and self._stack and self._stack[-1][0] == tag:
+            self._flush(pop=True)
 
     def handle_data(self, data: str) -> None:
-        if self._current is not None and not self._skip:
-            self._current.append(data)
+        if self._stack and not self._skip:
+            self._stack[-1][1].append(data)
+
+    def _flush(self, pop: bool = False) -> None:
+        if not self._stack:
+            return
+        tag, parts = self._stack.pop() if pop else self._stack[-1]
+        text = " ".join("".join(parts).split())
+        if text:
+            self.blocks.append((tag, strip_controls(text)))
+        parts.clear()
+
+
+@lru_cache(maxsize=4096)
+def blocks(body: str) -> tuple[tuple[str, str], ...]:
+    """Return (tag, plain text) of each block of a Markdown body, in reading order."""
+    html = markdown.markdown(body, extensions=["tables", "sane_lists"])
+    parser = _Blocks()
+    parser.feed(html)
+    parser.close()
+    return tuple(parser.blocks)
 
 
 def paragraphs(body: str) -> list[str]:
     """Return the plain text of each paragraph of a Markdown body (headings, lists and tables skipped)."""
-    html = markdown.markdown(body, extensions=["tables", "sane_lists"])
-    parser = _Paragraphs()
-    parser.feed(html)
-    parser.close()
-    return [strip_controls(p) for p in parser.paragraphs]
+    return [text for tag, text in blocks(body) if tag == "p"]
+
+
+def plain_text(body: str) -> list[str]:
+    """Return the plain text of every block of a Markdown body (paragraphs, items, cells, headings)."""
+    return [text for _, text in blocks(body)]
 
 
 def summary(body: str, description: str | None, limit: int = 400) -> str:

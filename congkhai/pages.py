@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from itertools import groupby
@@ -22,6 +22,7 @@ from .portal import Portal, newest_first
 from .posts import AREAS
 from .text import format_date, format_date_long, format_int, format_size, money_in_words
 from .obligations import CERTAINTY, Rules
+from .search import SearchPlan, bundle_path
 from .units import Indicator, IndicatorValue, Unit, unit_order
 
 PORTAL_SECTION = ""
@@ -60,6 +61,7 @@ class PlannedPage:
     source: Path | None = None
     toc_before: tuple[tuple[str, str], ...] = ()
     toc_after: tuple[tuple[str, str], ...] = ()
+    search_scope: tuple[str, str, str] | None = None  # (unit code, unit name, bundle address)
 
 
 @dataclass(frozen=True)
@@ -174,7 +176,8 @@ class Planner:
     """Plans the sections of one portal."""
 
     def __init__(self, portal: Portal, settings: SiteSettings, rules: Rules | None = None,
-                 compliance: Compliance | None = None, compliance_start: date | None = None) -> None:
+                 compliance: Compliance | None = None, compliance_start: date | None = None,
+                 search: SearchPlan | None = None) -> None:
         self.portal = portal
         self.settings = settings
         self.today = portal.today
@@ -182,6 +185,7 @@ class Planner:
         self.rules = rules or Rules()
         self.compliance = compliance or Compliance([], portal.today)
         self.compliance_start = compliance_start or portal.today
+        self.search = search
 
     # Helpers used by templates -------------------------------------------------------------
 
@@ -266,9 +270,34 @@ class Planner:
         )
         areas = self.area_pages()
         duties = self.obligation_pages()
-        pages = [home, *duties, *areas, *extra_pages]
-        nav = tuple(NavEntry(p.title, p.url) for p in [home, duties[0], areas[0], *extra_pages])
+        finder = [self.search_page()] if self.search is not None else []
+        pages = [home, *duties, *areas, *finder, *extra_pages]
+        nav = tuple(NavEntry(p.title, p.url) for p in [home, duties[0], areas[0], *finder, *extra_pages])
         return Section(PORTAL_SECTION, self.settings.site_name, nav, tuple(pages))
+
+    def search_page(self) -> PlannedPage:
+        """Return the search page: every filter and sort order, with a way on when JavaScript is off."""
+        assert self.search is not None
+        units = []
+
+        def walk(children: list[Unit], depth: int) -> None:
+            for child in children:
+                units.append((child, depth, self.search.bundle_of(child.code)))
+                walk(self.portal.units.children_on(child.code, self.today), depth + 1)
+
+        walk(self.portal.units.roots_on(self.today), 0)
+        units += [(u, 0, self.search.bundle_of(u.code)) for u in self.portal.units.dissolved_by(self.today)]
+        years = sorted({(d.date or d.posted).year for d in self.portal.documents}, reverse=True)
+        return PlannedPage(
+            url=urls.SEARCH,
+            title="Tìm kiếm",
+            full_title="Tìm kiếm văn bản",
+            markdown=render_template("search.html", **self.common(urls.SEARCH), units=units, years=years,
+                                     bundle_path=bundle_path),
+            description="Tìm văn bản công khai theo từ khóa, đơn vị, loại và năm; gõ có dấu hoặc không dấu.",
+            feeds=self.feed_links(),
+            hide=("toc",),
+        )
 
     def obligation_pages(self) -> list[PlannedPage]:
         """Return the portal summary of obligations and one page per obligation."""
@@ -396,6 +425,9 @@ class Planner:
         for doc in docs:
             pages.append(self.document_page(doc))
             files += self.document_files(doc)
+        if self.search is not None:
+            scope = (unit.code, unit.display_name, bundle_path(self.search.bundle_of(unit.code)))
+            pages = [replace(page, search_scope=scope) for page in pages]
         return Section(unit.code, unit.name, tuple(nav), tuple(pages), tuple(files))
 
     def document_files(self, doc: Document) -> list[PlannedFile]:

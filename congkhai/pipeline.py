@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Callable
 from zoneinfo import ZoneInfo
 
-from . import feeds, ical, output
+from . import feeds, ical, output, search, urls
 from .pages import Planner, SitePlan, SiteSettings
 from .portal import Portal, load_portal
 from .compliance import Compliance, check_declarations, evaluate
@@ -17,6 +17,7 @@ from .obligations import Rules, load_rules
 from .problems import Problems
 from .register import write_register
 from .sanitize import Cleaner
+from .sitemaps import write_sitemaps
 from .render import RenderError, SiteConfig, read_config, render
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -42,6 +43,7 @@ class Options:
     today: date = field(default_factory=today_in_vietnam)
     strict: bool = False
     site_url: str | None = None
+    search: bool = True
 
 
 @dataclass
@@ -107,12 +109,15 @@ def build(options: Options, log: Callable[[str], None] = lambda _: None) -> Resu
         result.failure = str(exc)
         return result
     portal = result.portal
-    plan = Planner(portal, settings_of(config), result.rules, result.compliance, compliance_start(options)).plan()
+    search_plan = search.plan_search(portal)
+    plan = Planner(portal, settings_of(config), result.rules, result.compliance, compliance_start(options),
+                   search_plan if options.search else None).plan()
     staged = output.staging_dir(options.out)
     try:
         log(f"Đang dựng {len(plan.page_urls())} trang…")
         cleaner = Cleaner()
-        warnings = render(plan, options.config, staged, options.today, site_url=options.site_url, clean_html=cleaner)
+        warnings = render(plan, options.config, staged, options.today, site_url=options.site_url, clean_html=cleaner,
+                          search_page=urls.SEARCH if options.search else None)
         result.notes += warnings
         for source, parts in sorted(cleaner.removed.items()):
             result.problems.warning(
@@ -123,12 +128,16 @@ def build(options: Options, log: Callable[[str], None] = lambda _: None) -> Resu
             )
         write_redirects(plan, staged)
         write_register(portal, staged, config.site_url)
+        if options.search:
+            search.write_search(search_plan, staged)
         if config.site_url:
             settings = settings_of(config)
             limit = int((config.extra.get("congkhai") or {}).get("feed_limit") or feeds.DEFAULT_LIMIT)
             sources = feeds.plan_feeds(portal, settings.site_name, result.rules, result.compliance)
             feeds.write_feeds(sources, staged, config.site_url, options.today, limit)
             feeds.write_opml(portal, settings.site_name, staged, config.site_url, result.rules)
+            folders = [source.url.rsplit("/", 1)[0] + "/" if "/" in source.url else "" for source in sources]
+            write_sitemaps(plan.page_urls(), folders, staged, config.site_url)
         else:
             result.notes.append(NO_SITE_URL)
         ical.write_calendars(portal, result.compliance, staged, config.site_url, options.today)

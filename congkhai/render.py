@@ -78,6 +78,7 @@ def render(
     sections: Sequence[str] | None = None,
     theme_assets: bool = True,
     clean_html: HtmlCleaner | None = None,
+    search_page: str | None = None,
 ) -> list[str]:
     """Build the planned `sections` (all when None) into `out_dir`; return MkDocs' warnings.
 
@@ -88,6 +89,10 @@ def render(
     with _quiet_mkdocs() as records, tempfile.TemporaryDirectory() as empty, _env("SOURCE_DATE_EPOCH", str(epoch)):
         try:
             config = _load(config_file, Path(empty), out_dir, site_url)
+            own = dict(config.extra.get("congkhai") or {})
+            own["search_page"] = search_page
+            config.extra["congkhai"] = own
+            config.theme.static_templates.discard("sitemap.xml")  # the pipeline writes its own sitemaps
             config.plugins["congkhai"] = _PlanPlugin(chosen, theme_assets, clean_html)
             mkdocs_build(config)
         except (ConfigurationError, MkDocsException) as exc:
@@ -156,6 +161,9 @@ class _PlanPlugin(BasePlugin):
         }
         if planned.description:
             page.meta["description"] = html.escape(planned.description)
+        if planned.search_scope:
+            code, name, bundle = planned.search_scope
+            page.meta["congkhai_search"] = {"scope": code, "name": html.escape(name), "bundle": bundle}
         return markdown
 
     def on_page_content(self, content: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:

@@ -11,6 +11,7 @@ PORTAL_OPML = "feeds.opml"
 REGISTER_JSON = "data/documents.json"
 REGISTER_CSV = "data/documents.csv"
 GUIDE = "huong-dan/"
+SEARCH = "tim-kiem/"
 
 
 def unit_url(unit: str) -> str:

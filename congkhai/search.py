@@ -1,0 +1,252 @@
+"""The search index, with Pagefind: lean records (a document's text and metadata, no navigation
+chrome), one bundle for the whole portal and one per unit for its default, unit-scoped search.
+
+Each record is written once as a small HTML file; each bundle is a tree of hard links to the
+records it holds, indexed by the Pagefind command line (one process per bundle, in parallel).
+
+Vietnamese has one gap Pagefind does not close: it folds combining marks ("kế" finds "ke") but đ/Đ
+has no decomposition. The browser side (site_src/overrides/assets/javascripts/congkhai-search.js)
+closes it by also searching the query with each syllable-initial "d" read as "đ", keeping the
+results of the query as typed first, so an exact match ranks above one found only when folded.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import html
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+from collections import defaultdict
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import cbor2
+
+from . import urls
+from .documents import Document, Status
+from .markup import plain_text
+from .portal import Portal
+from .text import format_date
+from .units import Units
+
+BUNDLE = "pagefind"
+MAX_CONTENT_CHARS = 8000
+# What the browser needs of a bundle; Pagefind's ready-made interfaces are not used.
+KEEP = ("pagefind.js", "pagefind-worker.js", "pagefind-entry.json", "index", "fragment", "filter")
+
+
+class SearchError(Exception):
+    """Pagefind failed; the message says why."""
+
+
+@dataclass(frozen=True)
+class SearchRecord:
+    """One searchable document: its text, what a result shows, and what it is filtered and sorted by."""
+
+    url: str
+    title: str
+    blocks: tuple[str, ...]
+    meta: dict[str, str]
+    filters: dict[str, list[str]]
+    sort: dict[str, str]
+
+    def html(self) -> str:
+        """Return the record as the small HTML page Pagefind indexes (only <main> is searchable)."""
+        e = html.escape
+        parts = ['<!doctype html><html lang="vi"><head><meta charset="utf-8">',
+                 f"<title>{e(self.title)}</title></head><body>"]
+        for key, value in self.meta.items():
+            parts.append(f'<span data-pagefind-meta="{key}" hidden>{e(value)}</span>')
+        for key, values in self.filters.items():
+            parts += [f'<span data-pagefind-filter="{key}" hidden>{e(v)}</span>' for v in values]
+        for key, value in self.sort.items():
+            parts.append(f'<span data-pagefind-sort="{key}" hidden>{e(value)}</span>')
+        parts.append(f"<main data-pagefind-body><h1>{e(self.title)}</h1>")
+        parts += [f"<p>{e(block)}</p>" for block in self.blocks]
+        parts.append("</main></body></html>\n")
+        return "".join(parts)
+
+
+@dataclass(frozen=True)
+class SearchPlan:
+    """Every record, and the records of each unit bundle (the portal bundle holds them all)."""
+
+    records: tuple[SearchRecord, ...]
+    bundles: dict[str, tuple[int, ...]] = field(default_factory=dict)
+
+    def bundle_of(self, unit: str) -> str:
+        """Return the bundle that serves a unit's scoped search ("" = the portal's, which is its scope)."""
+        return unit if unit in self.bundles else ""
+
+
+def bundle_path(scope: str) -> str:
+    """Return where a bundle is written (site-root address)."""
+    return f"{scope}/{BUNDLE}/" if scope else f"{BUNDLE}/"
+
+
+def record(doc: Document, portal: Portal, scopes: Iterable[str]) -> SearchRecord:
+    """Return the search record of a document: title, number, description and body text (capped)."""
+    unit = portal.units[doc.unit]
+    day = doc.date or doc.posted
+    lines = [f"Số {doc.number}"] if doc.number else []
+    if doc.description:
+        lines.append(doc.description)
+    size = 0
+    for block in plain_text(doc.body):
+        if size + len(block) > MAX_CONTENT_CHARS:
+            break
+        lines.append(block)
+        size += len(block)
+    meta = {"title": doc.title, "unit": unit.name_on(day), "kind": doc.kind.label, "date": format_date(day),
+            "iso": day.isoformat()}
+    if doc.number:
+        meta["number"] = doc.number
+    if doc.status is Status.WITHDRAWN:
+        meta["status"] = "Đã thu hồi"
+    return SearchRecord(
+        url=urls.document_url(doc.unit, doc.kind.folder, doc.slug),
+        title=doc.title,
+        blocks=tuple(lines),
+        meta=meta,
+        filters={
+            "don-vi": [doc.unit],
+            "thuoc": sorted(scopes),
+            "loai": [doc.kind.folder],
+            "nam": [str(day.year)],
+            "trang-thai": ["thu-hoi" if doc.status is Status.WITHDRAWN else "hien-hanh"],
+        },
+        sort={"date": day.isoformat()},
+    )
+
+
+def scopes_of(doc: Document, units: Units, today: date) -> set[str]:
+    """Return the units whose scoped search finds `doc`: its unit and every unit above it, on the
+    document's date or today."""
+    found = {doc.unit}
+    for day in sorted({doc.date or doc.posted, today}):
+        found.update(units.ancestors_on(doc.unit, day))
+    return found
+
+
+def plan_search(portal: Portal) -> SearchPlan:
+    """Return the records of every visible document, and a bundle for each unit whose scope is not
+    the whole portal."""
+    docs = sorted(portal.documents, key=lambda d: d.key)
+    records = []
+    members: dict[str, list[int]] = defaultdict(list)
+    for index, doc in enumerate(docs):
+        scopes = scopes_of(doc, portal.units, portal.today)
+        records.append(record(doc, portal, scopes))
+        for scope in scopes:
+            members[scope].append(index)
+    bundles = {code: tuple(found) for code, found in sorted(members.items()) if len(found) < len(docs)}
+    return SearchPlan(tuple(records), bundles)
+
+
+def pagefind_executable() -> str:
+    """Return the Pagefind binary installed from PyPI; raises SearchError when it is missing."""
+    try:
+        from pagefind_bin_extended import get_executable
+    except ImportError:
+        try:
+            from pagefind_bin import get_executable  # type: ignore[no-redef]
+        except ImportError:
+            raise SearchError("không tìm thấy Pagefind; hãy cài: pip install -r requirements.txt") from None
+    return str(get_executable())
+
+
+def write_search(plan: SearchPlan, root: Path, jobs: int | None = None) -> None:
+    """Write the portal bundle and every unit bundle under `root`; raises SearchError."""
+    executable = pagefind_executable()
+    with tempfile.TemporaryDirectory(prefix=".congkhai-search-", dir=root.parent) as scratch:
+        records = Path(scratch) / "records"
+        paths = []
+        for rec in plan.records:
+            path = records / rec.url / "index.html"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(rec.html(), encoding="utf-8")
+            paths.append(path)
+        tasks = [("", records)]
+        for scope, members in plan.bundles.items():
+            tree = Path(scratch) / "bundles" / scope
+            for position in members:
+                _link(paths[position], tree / plan.records[position].url / "index.html")
+            tasks.append((scope, tree))
+        with ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 1) as pool:
+            list(pool.map(lambda task: _index(executable, task[1], root / bundle_path(task[0])), tasks))
+
+
+def _link(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
+def _index(executable: str, site: Path, output: Path) -> None:
+    command = [executable, "--site", str(site), "--output-path", str(output), "--force-language", "vi", "--silent"]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SearchError(f"Pagefind không tạo được chỉ mục tìm kiếm: {done.stderr.strip() or done.stdout.strip()}")
+    for item in output.iterdir():
+        if item.name not in KEEP and not (item.name.startswith("wasm.") or item.name.endswith(".pf_meta")):
+            if item.is_dir():
+                shutil.rmtree(item)
+            else:
+                item.unlink()
+    canonicalize(output)
+
+
+_SIGNATURE = b"pagefind_dcd"
+
+
+def _read_chunk(path: Path) -> object:
+    raw = gzip.decompress(path.read_bytes())
+    if not raw.startswith(_SIGNATURE):
+        raise SearchError(f"tệp chỉ mục Pagefind không đúng dạng: {path.name}")
+    return cbor2.loads(raw[len(_SIGNATURE):])
+
+
+def _chunk_bytes(data: object) -> bytes:
+    return gzip.compress(_SIGNATURE + cbor2.dumps(data, canonical=True), mtime=0)
+
+
+def canonicalize(bundle: Path) -> None:
+    """Make a Pagefind bundle byte-identical from run to run.
+
+    Pagefind writes its filter chunks (and so the metadata that names them) in hash-map order, which
+    changes between runs (Pagefind issue #638). Each filter chunk's values are sorted and the chunk
+    renamed after its content; the metadata is rewritten to match. Built for Pagefind 1.5: the
+    layout is checked and any other raises SearchError.
+    """
+    entry_path = bundle / "pagefind-entry.json"
+    entry = json.loads(entry_path.read_text(encoding="utf-8"))
+    for language, info in sorted(entry["languages"].items()):
+        meta_path = bundle / f"pagefind.{info['hash']}.pf_meta"
+        meta = _read_chunk(meta_path)
+        if not (isinstance(meta, list) and len(meta) == 6 and isinstance(meta[3], list)):
+            raise SearchError("cấu trúc chỉ mục Pagefind khác với phiên bản 1.5 mà cổng hỗ trợ")
+        renamed = {}
+        for name, old in meta[3]:
+            path = bundle / "filter" / f"{old}.pf_filter"
+            key, values = _read_chunk(path)
+            data = _chunk_bytes([key, sorted(values, key=lambda item: item[0])])
+            new = f"{language}_{hashlib.sha256(data).hexdigest()[:7]}"
+            path.unlink()
+            (bundle / "filter" / f"{new}.pf_filter").write_bytes(data)
+            renamed[name] = new
+        meta[3] = sorted([name, renamed[name]] for name in renamed)
+        data = _chunk_bytes(meta)
+        digest = f"{language}_{hashlib.sha256(data).hexdigest()[:10]}"
+        meta_path.unlink()
+        (bundle / f"pagefind.{digest}.pf_meta").write_bytes(data)
+        info["hash"] = digest
+    entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
