@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import sys
 import textwrap
-from contextlib import chdir
+from contextlib import chdir, contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -155,3 +155,63 @@ MINIMAL_PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj "
     b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 )
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+SAMPLE_ON = "2026-11-22"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright; missing Chromium fails the test under CI=true."""
+    import os
+
+    if not Path(CHROMIUM).exists():
+        message = f"Chromium không có ở {CHROMIUM}: cài bằng 'apt-get install chromium'."
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        instance = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@contextmanager
+def serve(root: Path, prefix: str = "/"):
+    """Serve `root` over HTTP on a free loopback port under `prefix`; yield the base URL."""
+    import functools
+    import http.server
+    import threading
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+        def translate_path(self, path: str) -> str:
+            if not path.startswith(prefix):
+                return str(root / "__outside_prefix__")
+            return super().translate_path("/" + path[len(prefix):])
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(root)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}{prefix}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory) -> Path:
+    """The sample portal that ships in content/ and units/, built once for the session."""
+    out = tmp_path_factory.mktemp("sample") / "site"
+    with chdir(REPO):
+        code = cli.main(["build", "--out", str(out), "--on", SAMPLE_ON])
+    assert code == 0
+    return out

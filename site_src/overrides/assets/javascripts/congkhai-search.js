@@ -41,32 +41,62 @@ async function bundle(root, path) {
   return loaded.get(base);
 }
 
-/** Search every variant; merge without duplicates (as typed first), or by date when asked. */
+/**
+ * Search every variant and merge them into one ordered result set, without duplicates.
+ *
+ * By relevance, each document keeps its best score over the variants (so "dao tao" ranks a text
+ * written "dao tao" by its exact match and "Đào tạo" by its đ-variant), ties going to the query as
+ * typed; its excerpt comes from the variant that scored it. By date, every variant's list is already
+ * sorted newest first by Pagefind and the lists are merged lazily, loading only the heads compared.
+ * Returns {total, take(n)}: take resolves the data (url, meta, excerpt) of the next n results.
+ */
 export async function search(pagefind, query, filters, byDate) {
   const options = { filters };
   if (byDate) options.sort = { date: "desc" };
   const lists = [];
   for (const variant of variants(query)) {
     const found = await pagefind.search(variant, options);
-    if (found) lists.push(found.results);
+    if (found && found.results.length) lists.push(found.results);
   }
+  const ids = new Set(lists.flatMap((list) => list.map((r) => r.id)));
   const seen = new Set();
-  const merged = [];
-  for (const list of lists) {
-    for (const result of list) {
-      if (!seen.has(result.id)) {
-        seen.add(result.id);
-        merged.push(result);
+  if (!byDate) {
+    const best = new Map();
+    lists.forEach((list, rank) => {
+      for (const r of list) {
+        const held = best.get(r.id);
+        if (!held || r.score > held.r.score) best.set(r.id, { r, rank: held ? Math.min(held.rank, rank) : rank });
       }
+    });
+    const order = [...best.values()].sort((a, b) => b.r.score - a.r.score || a.rank - b.rank).map((x) => x.r);
+    let next = 0;
+    return { total: ids.size, take: async (n) => Promise.all(order.slice(next, (next += n)).map((r) => r.data())) };
+  }
+  const cache = new Map();
+  const dataOf = (r) => { if (!cache.has(r)) cache.set(r, r.data()); return cache.get(r); };
+  const heads = lists.map(() => 0);
+  async function pop() {
+    let pick = -1;
+    let pickData = null;
+    for (let i = 0; i < lists.length; i++) {
+      while (heads[i] < lists[i].length && seen.has(lists[i][heads[i]].id)) heads[i]++;
+      if (heads[i] >= lists[i].length) continue;
+      const data = await dataOf(lists[i][heads[i]]);
+      if (pick < 0 || (data.meta.iso || "") > (pickData.meta.iso || "")) { pick = i; pickData = data; }
     }
+    if (pick < 0) return null;
+    seen.add(lists[pick][heads[pick]].id);
+    heads[pick]++;
+    return pickData;
   }
-  if (byDate && lists.length > 1) {
-    // each list is sorted by date; load the first page of each and merge by date
-    const head = await Promise.all(merged.slice(0, PAGE_SIZE * lists.length).map(async (r) => [r, await r.data()]));
-    head.sort((a, b) => (b[1].meta.iso || "").localeCompare(a[1].meta.iso || ""));
-    return head.map(([r, data]) => ({ ...r, data: async () => data })).concat(merged.slice(head.length));
-  }
-  return merged;
+  return {
+    total: ids.size,
+    take: async (n) => {
+      const out = [];
+      for (let i = 0; i < n; i++) { const d = await pop(); if (!d) break; out.push(d); }
+      return out;
+    },
+  };
 }
 
 function el(tag, attrs = {}, ...children) {
@@ -87,9 +117,10 @@ function resultItem(data) {
   return el("li", { class: "ck-item ck-result" }, link, line, excerpt);
 }
 
-async function render(list, results, start, count) {
-  const items = await Promise.all(results.slice(start, start + count).map((r) => r.data()));
+async function render(list, results, count) {
+  const items = await results.take(count);
   for (const data of items) list.append(resultItem(data));
+  return items.length;
 }
 
 function filtersFor(scope, withSubordinates, kind, year, withdrawn) {
@@ -137,11 +168,12 @@ function headerBox(box) {
       }
       const list = el("ul", { class: "ck-list" });
       panel.replaceChildren(controls);
-      if (results.length === 0) {
+      if (results.total === 0) {
         panel.append(el("p", {}, "Không tìm thấy văn bản nào. Thử bỏ bớt từ, hoặc tìm trên toàn cổng."));
       } else {
-        panel.append(el("p", { class: "ck-muted" }, `${results.length} văn bản`), list);
-        await render(list, results, 0, PANEL_SIZE);
+        panel.append(el("p", { class: "ck-muted" }, `${results.total} văn bản`), list);
+        await render(list, results, PANEL_SIZE);
+        if (mine !== run) return;
       }
       const more = new URL(form.action, location.href);
       more.searchParams.set("q", query);
@@ -173,7 +205,9 @@ function searchPage(form) {
   }
   if (!params.has("tructhuoc") && form.elements.tructhuoc) form.elements.tructhuoc.checked = true;
 
+  let runs = 0;
   async function run() {
+    const mine = ++runs;
     const query = form.elements.q.value.trim();
     const scope = form.elements["don-vi"].value;
     const withSubordinates = form.elements.tructhuoc.checked;
@@ -184,24 +218,33 @@ function searchPage(form) {
                                form.elements.nam.value, form.elements.thuhoi.checked);
     const byDate = form.elements.sx.value === "moi";
     out.replaceChildren();
+    out.removeAttribute("data-ck-state");
     if (!query) return;
     out.append(el("p", { class: "ck-muted" }, "Đang tìm…"));
     try {
       const pagefind = await bundle(root, path);
       const results = await search(pagefind, query, filters, byDate);
+      if (mine !== runs) return;
       out.replaceChildren(el("p", { class: "ck-results__count" },
-        results.length ? `Tìm thấy ${results.length} văn bản.` : "Không tìm thấy văn bản nào phù hợp."));
+        results.total ? `Tìm thấy ${results.total} văn bản.` : "Không tìm thấy văn bản nào phù hợp."));
       const list = el("ul", { class: "ck-list" });
       out.append(list);
       let shown = 0;
       const more = el("button", { type: "button", class: "md-button" }, "Xem thêm");
-      more.addEventListener("click", async () => { await render(list, results, shown, PAGE_SIZE); shown += PAGE_SIZE; more.hidden = shown >= results.length; });
-      await render(list, results, 0, PAGE_SIZE);
-      shown = PAGE_SIZE;
-      more.hidden = shown >= results.length;
+      more.addEventListener("click", async () => {
+        more.disabled = true;
+        shown += await render(list, results, PAGE_SIZE);
+        more.disabled = false;
+        more.hidden = shown >= results.total;
+      });
+      shown = await render(list, results, PAGE_SIZE);
+      if (mine !== runs) return;
+      more.hidden = shown >= results.total;
       out.append(more);
+      out.dataset.ckState = "done";
     } catch (error) {
       out.replaceChildren(el("p", {}, "Không tải được chỉ mục tìm kiếm. Hãy thử lại sau."));
+      out.dataset.ckState = "failed";
       console.error(error);
     }
   }

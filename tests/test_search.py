@@ -1,0 +1,149 @@
+"""Search in the browser: Pagefind through the real search box, Vietnamese with or without tone marks,
+đ included, exact marks first, filters, date order, withdrawn documents, and life without JavaScript."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from conftest import Site, serve
+
+
+def search_page(page, base: str, query: str, params: str = "") -> list[dict]:
+    """Open the search page for `query` and return every result (title, meta line), loading all pages."""
+    page.goto(f"{base}tim-kiem/?q={query}{params}")
+    page.wait_for_selector(".ck-results[data-ck-state=done]", timeout=15000)
+    more = page.locator(".ck-results button")
+    for _ in range(100):  # bounded: a button that never hides is a failure, not a hang
+        if not (more.count() and more.is_visible()):
+            break
+        shown = page.locator(".ck-results .ck-result").count()
+        more.click()
+        page.wait_for_function(f"document.querySelectorAll('.ck-results .ck-result').length > {shown}", timeout=5000)
+    else:
+        raise AssertionError("the 'Xem thêm' button never hides")
+    items = page.locator(".ck-results .ck-result")
+    return [
+        {"title": items.nth(i).locator(".ck-item__title").inner_text(),
+         "meta": items.nth(i).locator(".ck-item__meta").inner_text(),
+         "excerpt": items.nth(i).locator(".ck-result__excerpt").inner_html()}
+        for i in range(items.count())
+    ]
+
+
+def watch(page) -> list[str]:
+    problems: list[str] = []
+    page.on("pageerror", lambda error: problems.append(f"pageerror {error}"))
+    page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
+    page.on("response", lambda response: problems.append(f"{response.status} {response.url}") if response.status >= 400 else None)
+    return problems
+
+
+@pytest.fixture(scope="module")
+def sample(sample_site: Path):
+    with serve(sample_site) as base:
+        yield base
+
+
+def test_every_query_of_the_issue_finds_its_documents(browser, sample, sample_site: Path) -> None:
+    page = browser.new_page()
+    problems = watch(page)
+    expected = {
+        "ke hoach": "Kế hoạch cải cách hành chính năm 2026 của Trường Trung học cơ sở Hoa Sen",
+        "kế hoạch": "Kế hoạch cải cách hành chính năm 2026 của Trường Trung học cơ sở Hoa Sen",
+        "KE HOACH": "Kế hoạch cải cách hành chính năm 2026 của Trường Trung học cơ sở Hoa Sen",
+        "dao tao": "Thông báo lịch tiếp công dân năm 2026 của Sở Giáo dục và Đào tạo",
+        "đào tạo": "Thông báo lịch tiếp công dân năm 2026 của Sở Giáo dục và Đào tạo",
+        "Dao Tao": "Thông báo lịch tiếp công dân năm 2026 của Sở Giáo dục và Đào tạo",
+        "thu tuc hanh chinh": "Chuyển trường đối với học sinh trung học cơ sở",
+    }
+    for query, title in expected.items():
+        results = search_page(page, sample, query)
+        assert title in [r["title"] for r in results], query
+        hit = next(r for r in results if r["title"] == title)
+        assert "<mark>" in hit["excerpt"]
+    # excerpts keep the original spelling: a folded query still shows "Đào tạo" with its marks
+    folded = search_page(page, sample, "dao tao")
+    assert any("<mark>Đào</mark>" in r["excerpt"] or "<mark>đào</mark>" in r["excerpt"] for r in folded)
+    assert problems == []
+    page.close()
+
+
+def test_the_header_box_searches_the_unit_by_default_and_everything_in_one_click(browser, sample) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    problems = watch(page)
+    page.goto(sample + "thcs-hoa-sen/")
+    page.fill("#ck-search-input", "ke hoach")
+    page.wait_for_selector(".ck-search__panel .ck-result", timeout=15000)
+    metas = page.locator(".ck-search__panel .ck-item__meta").all_inner_texts()
+    assert metas and all("Hoa Sen" in m or "thị trấn Tân Hà" in m for m in metas)
+    page.get_by_role("button", name="Toàn cổng").click()
+    page.wait_for_function("document.querySelectorAll('.ck-search__panel .ck-result').length > 0")
+    page.wait_for_timeout(300)
+    everywhere = page.locator(".ck-search__panel .ck-item__meta").all_inner_texts()
+    assert any("Hoa Sen" not in m and "thị trấn Tân Hà" not in m for m in everywhere)
+    assert problems == []
+    page.close()
+
+
+def test_filters_date_order_and_withdrawn_documents(browser, sample, sample_site: Path) -> None:
+    page = browser.new_page()
+    problems = watch(page)
+    by_kind = search_page(page, sample, "công khai", "&loai=tai-chinh")
+    assert by_kind and all("Công khai tài chính" in r["meta"] for r in by_kind)
+    by_unit = search_page(page, sample, "kế hoạch", "&don-vi=thcs-hoa-sen&tructhuoc=1")
+    assert by_unit and all("Hoa Sen" in r["meta"] or "thị trấn Tân Hà" in r["meta"] for r in by_unit)
+    by_year = search_page(page, sample, "kế hoạch", "&nam=2025")
+    assert by_year and all("/2025" in r["meta"] for r in by_year)
+    newest = search_page(page, sample, "kế hoạch", "&sx=moi")
+    dates = [date(*reversed([int(x) for x in next(p for p in r["meta"].split(" · ") if p.count("/") == 2).split("/")]))
+             for r in newest]
+    assert len(dates) > 5 and dates == sorted(dates, reverse=True)
+    register = json.loads((sample_site / "data/documents.json").read_text(encoding="utf-8"))
+    withdrawn = next(d["title"] for d in register["documents"] if d["status"] == "withdrawn")
+    assert withdrawn not in [r["title"] for r in search_page(page, sample, withdrawn)]
+    assert withdrawn in [r["title"] for r in search_page(page, sample, withdrawn, "&thuhoi=1")]
+    assert problems == []
+    page.close()
+
+
+def test_without_javascript_the_search_leads_to_the_listings(browser, sample) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(sample + "tim-kiem/?q=ke+hoach")
+    assert "Trình duyệt đang tắt JavaScript" in page.content()
+    assert page.locator('a[href="../#cac-don-vi"]').count() == 1
+    page.goto(sample + "thcs-hoa-sen/")
+    icon = page.locator("a.ck-search__icon")
+    assert icon.get_attribute("href") == "../tim-kiem/?don-vi=thcs-hoa-sen&tructhuoc=1"
+    context.close()
+
+
+def test_exact_tone_marks_rank_above_folded_matches(browser, site: Site) -> None:
+    site.standard_units()
+    site.doc("thcs-a", "thong-bao", "khong-dau", "title: Tệp đính kèm số 2\ndate: 2025-03-01\n",
+             body="Ten tep: ke hoach dao tao (viet khong dau).\n")
+    site.doc("thcs-a", "ke-hoach", "co-dau", "title: Văn bản số 3\ndate: 2025-03-02\n",
+             body="Kế hoạch đào tạo bồi dưỡng giáo viên.\n")
+    assert site.run("build") == 0
+    page = browser.new_page()
+    with serve(site.out) as base:
+        assert [r["title"] for r in search_page(page, base, "kế hoạch")] == ["Văn bản số 3", "Tệp đính kèm số 2"]
+        assert [r["title"] for r in search_page(page, base, "ke hoach")] == ["Tệp đính kèm số 2", "Văn bản số 3"]
+        assert [r["title"] for r in search_page(page, base, "dao tao")] == ["Tệp đính kèm số 2", "Văn bản số 3"]
+        assert [r["title"] for r in search_page(page, base, "đào tạo")] == ["Văn bản số 3"]
+    page.close()
+
+
+def test_query_variants_read_initial_d_as_đ(browser, sample) -> None:
+    page = browser.new_page()
+    page.goto(sample)
+    found = page.evaluate("""async () => {
+        const m = await import('./assets/javascripts/congkhai-search.js');
+        return [m.variants('dao tao'), m.variants('Dao Duc'), m.variants('kế hoạch')];
+    }""")
+    assert found == [["dao tao", "đao tao"], ["Dao Duc", "Dao đuc", "đao Duc", "đao đuc"], ["kế hoạch"]]
+    page.close()
