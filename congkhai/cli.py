@@ -50,6 +50,7 @@ def make_parser() -> argparse.ArgumentParser:
     _inputs(b)
     b.add_argument("--out", type=Path, default=Path("site"), help="thư mục đầu ra (mặc định: site)")
     b.add_argument("--site-url", default=None, help="địa chỉ công khai của cổng (ghi đè site_url trong mkdocs.yml)")
+    b.add_argument("--no-search", action="store_true", help="không tạo chỉ mục tìm kiếm (xem trước nhanh hơn)")
     c = sub.add_parser("check", help="chỉ kiểm tra nội dung, không dựng trang")
     _inputs(c)
     st = sub.add_parser("status", help="tình hình công khai: đã đăng, muộn, thiếu, sắp đến hạn")
@@ -57,6 +58,11 @@ def make_parser() -> argparse.ArgumentParser:
     st.add_argument("--unit", default=None, metavar="CODE", help="chỉ đơn vị này và các đơn vị trực thuộc")
     st.add_argument("--fail-on-overdue", action="store_true",
                     help="thoát với mã 1 nếu có nghĩa vụ quá hạn (dùng cho cron)")
+    d = sub.add_parser("demo-corpus", help="tạo cổng tổng hợp (đơn vị và văn bản giả định) để đo hiệu năng")
+    d.add_argument("--units", type=int, default=100, help="số đơn vị (mặc định: 100)")
+    d.add_argument("--docs-per-unit", type=int, default=30, help="số văn bản mỗi đơn vị (mặc định: 30)")
+    d.add_argument("--out", type=Path, required=True, help="thư mục ghi units/ và content/")
+    d.add_argument("--seed", type=int, default=2026, help="hạt giống ngẫu nhiên (mặc định: 2026)")
     return parser
 
 
@@ -68,10 +74,17 @@ def main(argv: list[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
     if args.command is None:
         args = make_parser().parse_args(["build", *argv])
+    if args.command == "demo-corpus":
+        from .demo import write_corpus
+
+        units, docs = write_corpus(args.out, args.units, args.docs_per_unit, args.seed)
+        print(f"Đã tạo {units} đơn vị và {docs} văn bản trong {args.out}/ (units/, content/).")
+        return 0
     options = pipeline.Options(
         content=args.content, units=args.units, config=args.config,
         today=args.on or pipeline.today_in_vietnam(), strict=args.strict,
         out=getattr(args, "out", Path("site")), site_url=getattr(args, "site_url", None),
+        search=not getattr(args, "no_search", False),
     )
     if args.command == "check":
         result = pipeline.validate(options)

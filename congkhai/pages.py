@@ -470,7 +470,7 @@ class Planner:
         here = urls.document_url(doc.unit, doc.kind.folder, doc.slug)
         unit = self.unit(doc.unit)
         successor = self.portal.document(doc.superseded_by) if doc.superseded_by else None
-        replaces = [d for d in self.portal.documents if d.superseded_by == doc.key]
+        replaces = self.portal.replaced_by(doc.key)
         context = dict(
             **self.common(here), doc=doc, unit=unit, successor=successor, replaces=replaces,
             citations=self.refs.of(doc), implementing=self.refs.implementing(doc), **self.kind_context(doc),

@@ -26,18 +26,25 @@ class Portal:
     scheduled: tuple[Document, ...] = ()
     _by_unit: dict[str, list[Document]] = field(default_factory=dict, repr=False, compare=False)
     _by_key: dict[str, Document] = field(default_factory=dict, repr=False, compare=False)
+    _replacing: dict[str, list[Document]] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         by_unit: dict[str, list[Document]] = defaultdict(list)
         for doc in self.documents:
             by_unit[doc.unit].append(doc)
             self._by_key[doc.key] = doc
+            if doc.superseded_by:
+                self._replacing.setdefault(doc.superseded_by, []).append(doc)
         for unit, docs in by_unit.items():
             self._by_unit[unit] = sorted(docs, key=newest_first)
 
     def document(self, key: str) -> Document | None:
         """Return the visible document at "unit/kind/slug", or None."""
         return self._by_key.get(key)
+
+    def replaced_by(self, key: str) -> list[Document]:
+        """Return the visible documents that name the document at `key` as their replacement."""
+        return list(self._replacing.get(key, ()))
 
     def of_unit(self, unit: str, kind: DocKind | None = None, current_only: bool = False) -> list[Document]:
         """Return a unit's visible documents (of one kind), newest first."""

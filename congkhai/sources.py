@@ -114,6 +114,57 @@ def parse_yaml(text: str, offset: int = 0) -> YamlData:
     """
     if len(text.encode("utf-8")) > MAX_YAML_BYTES:
         raise YamlInputError(None, "phần YAML quá lớn (hơn 1 MB)")
+    node = _compose_fast(text)
+    if node is _FAILED:
+        node = _compose_checked(text, offset)
+    lines: dict[tuple[Any, ...], int] = {}
+    data = _to_data(node, (), lines) if node is not None else None
+    return YamlData(data, lines, offset)
+
+
+_FAILED = object()
+
+
+def _compose_fast(text: str) -> Any:
+    """Return the YAML node tree composed by libyaml (C), or _FAILED when libyaml is missing or the
+    text has any problem at all: the pure-Python path then finds it and explains it. Aliases are
+    refused here too (libyaml has no anchor hook; an alias is a node met twice)."""
+    if _CLoader is None:
+        return _FAILED
+    try:
+        yaml.reader.Reader(text)  # the same printable-character check as the Python path
+        loader = _CLoader(text)
+    except yaml.YAMLError:
+        return _FAILED
+    try:
+        node = loader.get_single_node()
+    except yaml.YAMLError:
+        return _FAILED
+    finally:
+        loader.dispose()
+    if node is not None and _has_shared_nodes(node):
+        return _FAILED
+    return node
+
+
+def _has_shared_nodes(root: yaml.Node) -> bool:
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            return True
+        seen.add(id(node))
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack.extend((key, value))
+    return False
+
+
+def _compose_checked(text: str, offset: int) -> Any:
+    """Return the YAML node tree composed in Python; raises YamlInputError with a Vietnamese hint."""
     try:
         loader = _Loader(text)
     except yaml.reader.ReaderError as exc:
@@ -122,7 +173,7 @@ def parse_yaml(text: str, offset: int = 0) -> YamlData:
             line, f"có ký tự điều khiển không được phép (mã U+{exc.character:04X}); hãy xóa ký tự này"
         ) from None
     try:
-        node = loader.get_single_node()
+        return loader.get_single_node()
     except YamlInputError as exc:
         if exc.line is not None:
             exc.line += offset
@@ -136,9 +187,6 @@ def parse_yaml(text: str, offset: int = 0) -> YamlData:
         raise YamlInputError(None, f"YAML không hợp lệ ({exc})") from None
     finally:
         loader.dispose()
-    lines: dict[tuple[Any, ...], int] = {}
-    data = _to_data(node, (), lines) if node is not None else None
-    return YamlData(data, lines, offset)
 
 
 def _bracket_hint(problem: str) -> str | None:
@@ -161,6 +209,9 @@ class _Loader(yaml.SafeLoader):
                 "không dùng neo và tham chiếu YAML ('&' và '*'); hãy viết đầy đủ giá trị",
             )
         return super().compose_node(parent, index)
+
+
+_CLoader = getattr(yaml, "CSafeLoader", None)
 
 
 def _to_data(node: yaml.Node, path: tuple[Any, ...], lines: dict[tuple[Any, ...], int]) -> Any:
