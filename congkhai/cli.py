@@ -12,7 +12,7 @@ from pathlib import Path
 
 from collections import Counter
 
-from . import pipeline
+from . import parallel, pipeline
 from .compliance import Check, Standing
 from .problems import Severity
 from .text import format_date
@@ -24,6 +24,16 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
         self.exit(2, f"Lỗi cách dùng: {message}\nXem thêm: python build.py --help\n")
+
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"cần một số nguyên dương, nhận được '{value}'")
+    return number
 
 
 def _date(value: str) -> date:
@@ -51,6 +61,11 @@ def make_parser() -> argparse.ArgumentParser:
     b.add_argument("--out", type=Path, default=Path("site"), help="thư mục đầu ra (mặc định: site)")
     b.add_argument("--site-url", default=None, help="địa chỉ công khai của cổng (ghi đè site_url trong mkdocs.yml)")
     b.add_argument("--no-search", action="store_true", help="không tạo chỉ mục tìm kiếm (xem trước nhanh hơn)")
+    b.add_argument("--jobs", type=_positive, default=None, metavar="N",
+                   help="số tiến trình dựng song song (mặc định: số lõi CPU)")
+    b.add_argument("--cache-dir", type=Path, default=Path(".congkhai-cache"), metavar="DIR",
+                   help="thư mục bộ nhớ đệm, xóa lúc nào cũng được (mặc định: .congkhai-cache)")
+    b.add_argument("--no-cache", action="store_true", help="không dùng bộ nhớ đệm (dựng lại toàn bộ)")
     c = sub.add_parser("check", help="chỉ kiểm tra nội dung, không dựng trang")
     _inputs(c)
     st = sub.add_parser("status", help="tình hình công khai: đã đăng, muộn, thiếu, sắp đến hạn")
@@ -85,6 +100,9 @@ def main(argv: list[str] | None = None) -> int:
         today=args.on or pipeline.today_in_vietnam(), strict=args.strict,
         out=getattr(args, "out", Path("site")), site_url=getattr(args, "site_url", None),
         search=not getattr(args, "no_search", False),
+        jobs=getattr(args, "jobs", None) or parallel.default_jobs(),
+        cache_dir=None if getattr(args, "no_cache", False) else getattr(args, "cache_dir", None),
+        progress=True,
     )
     if args.command == "check":
         result = pipeline.validate(options)

@@ -76,13 +76,20 @@ class Compliance:
     checks: list[Check]
     today: date
 
+    def __post_init__(self) -> None:
+        self._by_unit: dict[str, list[Check]] = defaultdict(list)
+        self._by_rule: dict[str, list[Check]] = defaultdict(list)
+        for check in self.checks:
+            self._by_unit[check.unit].append(check)
+            self._by_rule[check.rule.id].append(check)
+
     def of_unit(self, unit: str) -> list[Check]:
         """Return a unit's checks, by obligation then period (newest first)."""
-        return [c for c in self.checks if c.unit == unit]
+        return list(self._by_unit.get(unit, ()))
 
     def of_rule(self, rule_id: str) -> list[Check]:
         """Return an obligation's checks."""
-        return [c for c in self.checks if c.rule.id == rule_id]
+        return list(self._by_rule.get(rule_id, ()))
 
     def overdue(self) -> list[Check]:
         """Return every missing posting whose deadline has passed."""
@@ -102,6 +109,10 @@ def settles_procedures(unit: Unit, documents: Iterable[Document]) -> bool:
     return any(d.unit == unit.code and d.kind is DocKind.THU_TUC for d in documents)
 
 
+def _procedure_units(documents: Iterable[Document]) -> set[str]:
+    return {d.unit for d in documents if d.kind is DocKind.THU_TUC}
+
+
 def binds(rule: Obligation, unit: Unit, units: Units, settles: bool, day: date) -> bool:
     """Return True when `rule` binds `unit` on `day` (a local rule binds the imposer's subordinates)."""
     if not rule.applies_to.binds(unit, settles):
@@ -119,17 +130,23 @@ def evaluate(units: Units, documents: Iterable[Document], rules: Rules, today: d
         if doc.obligation and doc.status is not Status.WITHDRAWN:
             postings[(doc.unit, doc.obligation)].append(doc)
     checks: list[Check] = []
+    posting_units = _procedure_units(visible)
+    by_unit: dict[str, list[Document]] = defaultdict(list)
+    for doc in visible:
+        by_unit[doc.unit].append(doc)
     for unit in units.values():
-        settles = settles_procedures(unit, visible)
+        declared = unit.extra.get("settles_procedures")
+        settles = declared if isinstance(declared, bool) else unit.code in posting_units
         for rule in rules:
             if rule.continuous:
-                check = _standing_check(unit, rule, units, settles, visible, postings, today, start)
+                check = _standing_check(unit, rule, units, settles, by_unit[unit.code], postings, today, start)
                 if check is not None:
                     checks.append(check)
                 continue
+            mine = postings.get((unit.code, rule.id), ())
             for version, schedule, period in _periods(rule, unit, today, start):
                 found = sorted(
-                    (d for d in postings[(unit.code, rule.id)] if d.period and d.period.key == period.key),
+                    (d for d in mine if d.period and d.period.key == period.key),
                     key=lambda d: (d.posted, d.key),
                 )
                 posting = found[0] if found else None

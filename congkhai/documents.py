@@ -172,10 +172,17 @@ def load_documents(content: Path, units: Units, problems: Problems, today: date)
     """Return every document under `content`, recording every problem (drafts included, so that
     their mistakes are reported too)."""
     documents: list[Document] = []
+    for unit_dir in unit_folders(content, units, problems):
+        documents += load_unit_documents(unit_dir, units, problems, today)
+    return documents
+
+
+def unit_folders(content: Path, units: Units, problems: Problems) -> list[Path]:
+    """Return the folders of known units under `content`, in order; anything else there is a problem."""
     if not content.is_dir():
         problems.error(content, None, None, "không tìm thấy thư mục nội dung. Sửa: tạo thư mục content/<mã đơn vị>/<loại>/.")
-        return documents
-    claims: dict[str, Document] = {}
+        return []
+    found = []
     for unit_dir in sorted(p for p in content.iterdir() if not p.name.startswith(".")):
         if not unit_dir.is_dir():
             if unit_dir.suffix == ".md":
@@ -188,31 +195,42 @@ def load_documents(content: Path, units: Units, problems: Problems, today: date)
                          f"Sửa: tạo units/{unit_dir.name}.yml hoặc đổi tên thư mục theo mã đơn vị."),
             )
             continue
-        for kind_dir in sorted(p for p in unit_dir.iterdir() if not p.name.startswith(".")):
-            if not kind_dir.is_dir():
-                if kind_dir.suffix == ".md":
-                    problems.error(kind_dir, None, None,
-                                   "văn bản đặt sai chỗ. Sửa: chuyển vào thư mục loại văn bản, ví dụ "
-                                   f"content/{unit_dir.name}/ke-hoach/.")
-                continue
-            kind = DOC_KINDS.get(kind_dir.name)
-            if kind is None:
-                kinds = ", ".join(DOC_KINDS)
+        found.append(unit_dir)
+    return found
+
+
+def load_unit_documents(unit_dir: Path, units: Units, problems: Problems, today: date) -> list[Document]:
+    """Return the documents of one unit's folder (each kind folder in turn), recording every problem.
+
+    What it returns depends only on the files under `unit_dir` and on that unit's own record.
+    """
+    documents: list[Document] = []
+    claims: dict[str, Document] = {}
+    for kind_dir in sorted(p for p in unit_dir.iterdir() if not p.name.startswith(".")):
+        if not kind_dir.is_dir():
+            if kind_dir.suffix == ".md":
                 problems.error(kind_dir, None, None,
-                               describe("loại văn bản không hợp lệ", kind_dir.name, f"Sửa: dùng một trong: {kinds}."))
+                               "văn bản đặt sai chỗ. Sửa: chuyển vào thư mục loại văn bản, ví dụ "
+                               f"content/{unit_dir.name}/ke-hoach/.")
+            continue
+        kind = DOC_KINDS.get(kind_dir.name)
+        if kind is None:
+            kinds = ", ".join(DOC_KINDS)
+            problems.error(kind_dir, None, None,
+                           describe("loại văn bản không hợp lệ", kind_dir.name, f"Sửa: dùng một trong: {kinds}."))
+            continue
+        for path in sorted(kind_dir.rglob("*.md")):
+            if path.parent != kind_dir:
+                problems.error(path, None, None,
+                               f"văn bản đặt sai chỗ (trong thư mục con). Sửa: chuyển lên {_posix(kind_dir)}/.")
                 continue
-            for path in sorted(kind_dir.rglob("*.md")):
-                if path.parent != kind_dir:
-                    problems.error(path, None, None,
-                                   f"văn bản đặt sai chỗ (trong thư mục con). Sửa: chuyển lên {_posix(kind_dir)}/.")
-                    continue
-                doc = read_document(path, units, kind, unit_dir, problems, today)
-                if doc is None:
-                    continue
-                _claim(doc, doc.slug, claims, problems)
-                for alias in doc.aliases:
-                    _claim(doc, alias, claims, problems)
-                documents.append(doc)
+            doc = read_document(path, units, kind, unit_dir, problems, today)
+            if doc is None:
+                continue
+            _claim(doc, doc.slug, claims, problems)
+            for alias in doc.aliases:
+                _claim(doc, alias, claims, problems)
+            documents.append(doc)
     return documents
 
 

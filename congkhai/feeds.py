@@ -25,7 +25,7 @@ from .markup import summary
 from .obligations import Rules
 from .portal import Portal
 from .text import format_date, strip_controls
-from .units import unit_order
+from .units import Unit, unit_order
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 DEFAULT_LIMIT = 50
@@ -80,6 +80,17 @@ class FeedContext:
         self.rules = rules or Rules()
         self.compliance = compliance or Compliance([], portal.today)
         self._events: dict[str, list[FeedEvent]] = {}
+        self._overdue: dict[str, list[Check]] | None = None
+
+    def overdue_under(self) -> dict[str, list[Check]]:
+        """Return the overdue checks of each unit and of every unit under it (on the deadline)."""
+        if self._overdue is None:
+            self._overdue = {}
+            for check in self.compliance.overdue():
+                day = check.deadline or self.portal.today
+                for code in (check.unit, *self.portal.units.ancestors_on(check.unit, day)):
+                    self._overdue.setdefault(code, []).append(check)
+        return self._overdue
 
     def events(self, docs: Iterable[Document]) -> tuple[FeedEvent, ...]:
         """Return the events of `docs`, newest first."""
@@ -148,9 +159,9 @@ def portal_feeds(ctx: FeedContext) -> Iterator[FeedSource]:
     )
 
 
-def unit_feeds(ctx: FeedContext) -> Iterator[FeedSource]:
+def unit_feeds(ctx: FeedContext, units: Iterable[Unit] | None = None) -> Iterator[FeedSource]:
     """Yield each unit's feed: its postings and those of every unit under it on their dates."""
-    for unit in ctx.portal.units.values():
+    for unit in ctx.portal.units.values() if units is None else units:
         yield FeedSource(
             urls.unit_feed(unit.code),
             f"{unit.name} – văn bản mới",
@@ -160,9 +171,9 @@ def unit_feeds(ctx: FeedContext) -> Iterator[FeedSource]:
         )
 
 
-def kind_feeds(ctx: FeedContext) -> Iterator[FeedSource]:
+def kind_feeds(ctx: FeedContext, units: Iterable[Unit] | None = None) -> Iterator[FeedSource]:
     """Yield one feed per unit and kind."""
-    for unit in ctx.portal.units.values():
+    for unit in ctx.portal.units.values() if units is None else units:
         for kind in DocKind:
             yield FeedSource(
                 urls.listing_feed(unit.code, kind.folder),
@@ -193,8 +204,12 @@ def missed_event(check: Check, portal: Portal) -> FeedEvent:
 
 def obligation_feeds(ctx: FeedContext) -> Iterator[FeedSource]:
     """Yield each obligation's feed: the postings that fulfil it and every missed deadline."""
+    fulfilling: dict[str, list[Document]] = {}
+    for doc in ctx.portal.documents:
+        if doc.obligation:
+            fulfilling.setdefault(doc.obligation, []).append(doc)
     for rule in ctx.rules:
-        docs = [d for d in ctx.portal.documents if d.obligation == rule.id]
+        docs = fulfilling.get(rule.id, [])
         missed = [missed_event(c, ctx.portal) for c in ctx.compliance.of_rule(rule.id) if c.standing is Standing.OVERDUE]
         yield FeedSource(
             urls.obligation_feed(rule.id),
@@ -205,12 +220,11 @@ def obligation_feeds(ctx: FeedContext) -> Iterator[FeedSource]:
         )
 
 
-def overdue_feeds(ctx: FeedContext) -> Iterator[FeedSource]:
+def overdue_feeds(ctx: FeedContext, units: Iterable[Unit] | None = None) -> Iterator[FeedSource]:
     """Yield each unit's feed of overdue postings, its own and those of every unit under it."""
-    units = ctx.portal.units
-    overdue = ctx.compliance.overdue()
-    for unit in units.values():
-        mine = [c for c in overdue if units.is_within(c.unit, unit.code, c.deadline or ctx.portal.today)]
+    under = ctx.overdue_under()
+    for unit in ctx.portal.units.values() if units is None else units:
+        mine = under.get(unit.code, [])
         yield FeedSource(
             urls.overdue_feed(unit.code),
             f"{unit.name} – quá hạn công khai",
@@ -316,18 +330,28 @@ def render_opml(title: str, feeds: Iterable[tuple[str, str, str]], site_url: str
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="utf-8") + b"\n"
 
 
-def write_opml(portal: Portal, site_name: str, root: Path, site_url: str, rules: Rules | None = None) -> int:
-    """Write /feeds.opml (every unit's feed, every obligation's feed) and /<unit>/feeds.opml (the unit
-    and its subordinates)."""
+def portal_opml(portal: Portal, site_name: str, site_url: str, rules: Rules | None = None) -> bytes:
+    """Return /feeds.opml: the portal's feed, every unit's feed and every obligation's feed."""
     units = sorted(portal.units.values(), key=unit_order)
     every = [(site_name, urls.PORTAL_FEED, urls.HOME)] + [
         (u.name, urls.unit_feed(u.code), urls.unit_url(u.code)) for u in units
     ] + [(f"Nghĩa vụ: {r.title}", urls.obligation_feed(r.id), urls.obligation_url(r.id)) for r in (rules or ())]
-    (root / urls.PORTAL_OPML).write_bytes(render_opml(f"{site_name} – mọi đơn vị", every, site_url))
+    return render_opml(f"{site_name} – mọi đơn vị", every, site_url)
+
+
+def unit_opml(portal: Portal, unit: Unit, site_url: str) -> bytes:
+    """Return /<unit>/feeds.opml: the unit's feed and those of every unit ever under it."""
+    members = [unit, *portal.units.ever_under(unit.code)]
+    feeds = [(u.name, urls.unit_feed(u.code), urls.unit_url(u.code)) for u in members]
+    return render_opml(f"{unit.name} và các đơn vị trực thuộc", feeds, site_url)
+
+
+def write_opml(portal: Portal, site_name: str, root: Path, site_url: str, rules: Rules | None = None) -> int:
+    """Write /feeds.opml and /<unit>/feeds.opml for every unit; return how many were written."""
+    (root / urls.PORTAL_OPML).write_bytes(portal_opml(portal, site_name, site_url, rules))
+    units = sorted(portal.units.values(), key=unit_order)
     for unit in units:
-        members = [unit, *portal.units.ever_under(unit.code)]
-        feeds = [(u.name, urls.unit_feed(u.code), urls.unit_url(u.code)) for u in members]
         path = root / urls.unit_opml(unit.code)
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(render_opml(f"{unit.name} và các đơn vị trực thuộc", feeds, site_url))
+        path.write_bytes(unit_opml(portal, unit, site_url))
     return len(units) + 1

@@ -23,8 +23,13 @@ class _Blocks(HTMLParser):
         self.blocks: list[tuple[str, str]] = []
         self._stack: list[tuple[str, list[str]]] = []
         self._skip = 0
+        self._anchor_skips: list[bool] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "a":  # a heading's permalink ("¶") is not text
+            permalink = "headerlink" in (dict(attrs).get("class") or "").split()
+            self._anchor_skips.append(permalink)
+            self._skip += permalink
         if tag in _SKIP:
             self._skip += 1
         elif tag in _BLOCKS:
@@ -34,6 +39,8 @@ class _Blocks(HTMLParser):
             self._stack[-1][1].append(" ")
 
     def handle_endtag(self, tag: str) -> None:
+        if tag == "a" and self._anchor_skips:
+            self._skip -= self._anchor_skips.pop()
         if tag in _SKIP and self._skip:
             self._skip -= 1
         elif tag in _BLOCKS and self._stack and self._stack[-1][0] == tag:
@@ -57,10 +64,20 @@ class _Blocks(HTMLParser):
 def blocks(body: str) -> tuple[tuple[str, str], ...]:
     """Return (tag, plain text) of each block of a Markdown body, in reading order."""
     html = markdown.markdown(body, extensions=["tables", "sane_lists"])
+    return tuple(_parse_blocks(html))
+
+
+def _parse_blocks(html: str) -> list[tuple[str, str]]:
     parser = _Blocks()
     parser.feed(html)
     parser.close()
-    return tuple(parser.blocks)
+    parser._flush(pop=True)
+    return parser.blocks
+
+
+def html_blocks(html: str) -> list[str]:
+    """Return the plain text of every block of rendered HTML (paragraphs, items, cells, headings)."""
+    return [text for _, text in _parse_blocks(html)]
 
 
 def paragraphs(body: str) -> list[str]:

@@ -9,6 +9,7 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Any
 
 MARKER = ".congkhai-site"
 _AT_FDCWD = -100
@@ -74,6 +75,21 @@ def publish(staged: Path, out: Path) -> None:
     os.rename(out, retired)
     os.rename(staged, out)
     shutil.rmtree(retired, ignore_errors=True)
+
+
+def holds_exactly(out: Path, entries: list[Any]) -> bool:
+    """Return True when `out` is a site this tool built and holds exactly the files of `entries`, as
+    the very same files (hard links to them): then there is nothing to write."""
+    from .cache import tree_inodes
+
+    if not (out / MARKER).is_file():
+        return False
+    expected: dict[str, int] = {}
+    for entry in entries:
+        expected.update(entry.inodes())
+    found = tree_inodes(out)
+    found.pop(MARKER, None)
+    return found == expected
 
 
 def discard(staged: Path) -> None:

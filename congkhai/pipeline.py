@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
+import os
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Callable
 from zoneinfo import ZoneInfo
 
-from . import feeds, ical, output, search, urls
-from .pages import Planner, SitePlan, SiteSettings
-from .portal import Portal, load_portal
+from . import feeds, keys, output, parallel, search, urls
+from .cache import DEFAULT_DIR as DEFAULT_CACHE, Cache, Entry
 from .compliance import Compliance, check_declarations, evaluate
+from .documents import Document, load_unit_documents
+from .fingerprint import code_fingerprint, digest
 from .obligations import Rules, load_rules
-from .problems import Problems
+from .pages import Planner, SiteSettings
+from .parts import ASSETS, PORTAL, BuildContext, PartOutcome, build_part
+from .portal import Portal, UnitLoader, load_portal, read_folders
+from .problems import Problem, Problems, Severity
 from .register import write_register
-from .sanitize import Cleaner
-from .sitemaps import write_sitemaps
-from .render import RenderError, SiteConfig, read_config, render
+from .render import RenderError, SiteConfig, read_config
+from .sitemaps import render_sitemap
+from .units import Units
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 NO_SITE_URL = (
@@ -44,6 +50,9 @@ class Options:
     strict: bool = False
     site_url: str | None = None
     search: bool = True
+    jobs: int = field(default_factory=parallel.default_jobs)
+    cache_dir: Path | None = DEFAULT_CACHE  # None: keep nothing between builds
+    progress: bool = False
 
 
 @dataclass
@@ -58,23 +67,57 @@ class Result:
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
     failure: str | None = None
+    trees: dict[str, str] = field(default_factory=dict)  # unit -> hash of its content folder
+    parts_reused: int = 0
+    parts_built: int = 0
+    pages_rendered: int = 0
+    unchanged: bool = False  # the output already held exactly this site: nothing was written
 
     def ok(self, strict: bool) -> bool:
         """Return True when nothing stops the build."""
         return self.failure is None and not self.problems.has_errors(strict)
 
 
-def validate(options: Options) -> Result:
+def validate(options: Options, cache: Cache | None = None) -> Result:
     """Return the loaded portal, its obligations and compliance, and every problem found in the
-    inputs (nothing is written)."""
+    inputs (nothing is written). With a cache, unit folders whose files are unchanged are not read
+    again, and the others are read by worker processes."""
     problems = Problems()
-    portal = load_portal(options.content, options.units, options.today, problems)
+    trees: dict[str, str] = {}
+    reader = read_folders if cache is None else _cached_reader(cache, options, trees)
+    portal = load_portal(options.content, options.units, options.today, problems, reader)
     rules = load_rules(portal.units.values(), problems)
     every = [*portal.documents, *portal.drafts, *portal.scheduled]
     check_declarations(every, portal.units, rules, problems)
     start = compliance_start(options)
     compliance = evaluate(portal.units, portal.documents, rules, options.today, start)
-    return Result(problems, portal, rules, compliance)
+    return Result(problems, portal, rules, compliance, trees=trees)
+
+
+def _read_one(context: tuple[Units, date], folder: Path) -> tuple[list[Document], list[Problem]]:
+    units, today = context
+    problems = Problems()
+    return load_unit_documents(folder, units, problems, today), problems.items
+
+
+def _cached_reader(cache: Cache, options: Options, trees: dict[str, str]) -> UnitLoader:
+    """Return a folder reader that takes unchanged units from `cache` and reads the rest in parallel."""
+    base = digest("parse", code_fingerprint(), os.getcwd(), str(options.content.resolve()))
+
+    def read(folders: Sequence[Path], units: Units, today: date) -> list[tuple[list[Document], list[Problem]]]:
+        keys = []
+        for folder in folders:
+            trees[folder.name] = cache.hashes.tree(folder)
+            keys.append(digest(base, folder.name, cache.hashes.of(units[folder.name].source), trees[folder.name]))
+        found = [cache.load_parsed(folder.name, key) for folder, key in zip(folders, keys)]
+        missing = [i for i, value in enumerate(found) if value is None]
+        fresh = parallel.run(_read_one, [folders[i] for i in missing], (units, today), options.jobs)
+        for i, value in zip(missing, fresh):
+            found[i] = value
+            cache.store_parsed(folders[i].name, keys[i], value)
+        return found
+
+    return read
 
 
 def compliance_start(options: Options) -> date:
@@ -99,7 +142,15 @@ def compliance_start(options: Options) -> date:
 def build(options: Options, log: Callable[[str], None] = lambda _: None) -> Result:
     """Validate, plan and write the site; the output folder is replaced only when all succeeded."""
     started = time.monotonic()
-    result = validate(options)
+    cache = Cache(options.cache_dir)
+    try:
+        return _build(options, cache, log, started)
+    finally:
+        cache.close()
+
+
+def _build(options: Options, cache: Cache, log: Callable[[str], None], started: float) -> Result:
+    result = validate(options, cache)
     if not result.ok(options.strict) or result.portal is None:
         return result
     try:
@@ -109,56 +160,113 @@ def build(options: Options, log: Callable[[str], None] = lambda _: None) -> Resu
         result.failure = str(exc)
         return result
     portal = result.portal
-    search_plan = search.plan_search(portal)
-    plan = Planner(portal, settings_of(config), result.rules, result.compliance, compliance_start(options),
-                   search_plan if options.search else None).plan()
-    staged = output.staging_dir(options.out)
+    settings = settings_of(config)
+    search_plan = search.plan_search(portal, texts={}) if options.search else None
+    planner = Planner(portal, settings, result.rules, result.compliance, compliance_start(options), search_plan)
+    ctx = BuildContext(
+        portal=portal, planner=planner, rules=result.rules or Rules(), compliance=result.compliance,
+        config_file=options.config, today=options.today, site_url=config.site_url, site_name=settings.site_name,
+        search_page=urls.SEARCH if options.search else None, search_plan=search_plan,
+        feed_limit=int((config.extra.get("congkhai") or {}).get("feed_limit") or feeds.DEFAULT_LIMIT),
+        cache=cache, render_key="",
+    )
+    ctx.render_key = render_key(options, config, cache)
+    ctx.part_keys = keys.part_keys(ctx, result.trees)
+    names = [ASSETS, PORTAL, *portal.units]
+    outcomes: dict[str, PartOutcome] = {}
+    for name in names:
+        held = cache.lookup(name, ctx.part_keys[name])
+        if held is not None:
+            outcomes[name] = PartOutcome(name, held, True)
+    missing = [name for name in names if name not in outcomes]
+    if missing:
+        log(f"Đang dựng {len(missing)} phần của trang ({len(names) - len(missing)} phần không đổi, lấy lại từ bộ nhớ đệm)…")
+    progress = parallel.Progress(len(missing), "phần đã dựng") if options.progress and len(missing) > 1 else None
     try:
-        log(f"Đang dựng {len(plan.page_urls())} trang…")
-        cleaner = Cleaner()
-        warnings = render(plan, options.config, staged, options.today, site_url=options.site_url, clean_html=cleaner,
-                          search_page=urls.SEARCH if options.search else None)
-        result.notes += warnings
-        for source, parts in sorted(cleaner.removed.items()):
-            result.problems.warning(
-                Path(source), None, None,
-                "nội dung có mã HTML không an toàn, đã bị loại bỏ khi đăng: " + ", ".join(parts)
-                + ". Sửa: xóa các phần này khỏi tệp (cổng không cho phép script, khung nhúng, biểu mẫu, kiểu CSS "
-                "hay thuộc tính sự kiện; bảng, ảnh có mô tả và chữ định dạng vẫn dùng được).",
-            )
-        write_redirects(plan, staged)
-        write_register(portal, staged, config.site_url)
-        if options.search:
-            search.write_search(search_plan, staged)
-        if config.site_url:
-            settings = settings_of(config)
-            limit = int((config.extra.get("congkhai") or {}).get("feed_limit") or feeds.DEFAULT_LIMIT)
-            sources = feeds.plan_feeds(portal, settings.site_name, result.rules, result.compliance)
-            feeds.write_feeds(sources, staged, config.site_url, options.today, limit)
-            feeds.write_opml(portal, settings.site_name, staged, config.site_url, result.rules)
-            folders = [source.url.rsplit("/", 1)[0] + "/" if "/" in source.url else "" for source in sources]
-            write_sitemaps(plan.page_urls(), folders, staged, config.site_url)
-        else:
-            result.notes.append(NO_SITE_URL)
-        ical.write_calendars(portal, result.compliance, staged, config.site_url, options.today)
-        if options.strict and (warnings or cleaner.removed):
-            result.failure = "Có cảnh báo khi dựng trang (chế độ --strict)."
-            output.discard(staged)
-            return result
-        output.publish(staged, options.out)
-    except BaseException as exc:
-        output.discard(staged)
-        if isinstance(exc, RenderError):
+        for outcome in parallel.run(build_part, missing, ctx, options.jobs, progress):
+            outcomes[outcome.name] = outcome
+    except RenderError as exc:
+        result.failure = str(exc)
+        return result
+    parts = [outcomes[name] for name in names]
+    collect(parts, result)
+    page_urls = [url for o in parts for url in sorted(o.meta.get("pages") or {})]
+    entries = [o.entry for o in parts]
+    entries.append(index_entry(parts, ctx, cache, page_urls))
+    if not config.site_url:
+        result.notes.append(NO_SITE_URL)
+    if search_plan is not None:
+        texts = {url: page.get("blocks") or () for o in parts for url, page in (o.meta.get("pages") or {}).items()}
+        try:
+            found, _ = search.search_entries(search.plan_search(portal, texts), cache, options.jobs)
+        except search.SearchError as exc:
             result.failure = str(exc)
             return result
-        raise
-    result.pages = len(plan.page_urls())
+        entries += found
+    if options.strict and (any(p.severity is Severity.WARNING for p in result.problems.items)
+                           or any(n.startswith("MkDocs") for n in result.notes)):
+        result.failure = "Có cảnh báo khi dựng trang (chế độ --strict)."
+        return result
+    if not output.holds_exactly(options.out, entries):
+        staged = output.staging_dir(options.out)
+        try:
+            made: set[str] = set()
+            for entry in entries:
+                entry.link_into(staged, made)
+            output.publish(staged, options.out)
+        except BaseException:
+            output.discard(staged)
+            raise
+    else:
+        result.unchanged = True
+    result.pages = len(page_urls)
     result.seconds = time.monotonic() - started
+    result.parts_reused = sum(o.reused for o in parts)
+    result.parts_built = len(parts) - result.parts_reused
+    result.pages_rendered = sum(o.rendered_pages for o in parts)
     if portal.scheduled:
         result.notes.append(
             f"{len(portal.scheduled)} văn bản có ngày đăng sau {options.today.isoformat()} chưa được hiển thị (hẹn ngày đăng)."
         )
     return result
+
+
+def index_entry(parts: Sequence[PartOutcome], ctx: BuildContext, cache: Cache, page_urls: list[str]) -> Entry:
+    """Return the entry of the files made from every part: the register and the root sitemap."""
+    key = digest("index", ctx.render_key, ctx.today, [(p.name, ctx.part_keys[p.name]) for p in parts])
+    held = cache.lookup("_index", key)
+    if held is not None:
+        return held
+    scratch = cache.scratch()
+    write_register([r for p in parts for r in p.meta.get("register") or ()], ctx.today, scratch)
+    if ctx.site_url:
+        (scratch / "sitemap.xml").write_bytes(render_sitemap(page_urls, ctx.site_url))
+    return cache.store("_index", key, scratch, {})
+
+
+def render_key(options: Options, config: SiteConfig, cache: Cache) -> str:
+    """Return the hash of what every rendered page depends on besides its own planned content: the
+    code, the configuration, the theme overrides, the site address and whether search is on."""
+    theme = cache.hashes.tree(options.config.parent / "site_src")
+    return digest("render", code_fingerprint(), options.config.read_bytes(), theme, config.site_url, options.search)
+
+
+def collect(outcomes: Sequence[PartOutcome], result: Result) -> None:
+    """Add to `result` what the parts reported: unsafe HTML removed (a warning naming the file) and
+    MkDocs' warnings."""
+    for outcome in outcomes:
+        pages = outcome.meta.get("pages") or {}
+        for url in sorted(pages):
+            page = pages[url]
+            if page.get("removed"):
+                result.problems.warning(
+                    page.get("source") or url, None, None,
+                    "nội dung có mã HTML không an toàn, đã bị loại bỏ khi đăng: " + ", ".join(page["removed"])
+                    + ". Sửa: xóa các phần này khỏi tệp (cổng không cho phép script, khung nhúng, biểu mẫu, kiểu CSS "
+                    "hay thuộc tính sự kiện; bảng, ảnh có mô tả và chữ định dạng vẫn dùng được).",
+                )
+            result.notes += page.get("warnings") or []
+        result.notes += outcome.meta.get("warnings") or []
 
 
 def settings_of(config: SiteConfig) -> SiteSettings:
@@ -170,22 +278,3 @@ def settings_of(config: SiteConfig) -> SiteSettings:
         sample_notice=own.get("sample_notice"),
         feeds=bool(config.site_url),
     )
-
-
-def write_redirects(plan: SitePlan, root: Path) -> None:
-    """Write a small page at each old address that sends readers to the document's new address."""
-    from html import escape
-
-    from .urls import relative
-
-    for redirect in plan.redirects:
-        target = relative(redirect.url, redirect.target)
-        path = root / redirect.url / "index.html"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(
-            "<!doctype html>\n<html lang=\"vi\"><head><meta charset=\"utf-8\">"
-            f"<title>Văn bản đã chuyển địa chỉ</title><meta http-equiv=\"refresh\" content=\"0; url={escape(target)}\">"
-            f"<link rel=\"canonical\" href=\"{escape(target)}\"></head>"
-            f"<body><p>Văn bản đã chuyển sang <a href=\"{escape(target)}\">địa chỉ mới</a>.</p></body></html>\n",
-            encoding="utf-8",
-        )

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from .documents import Document, DocKind, Status, load_documents
-from .problems import Problems, describe
+from .documents import Document, DocKind, Status, load_unit_documents, unit_folders
+from .problems import Problem, Problems, describe
 from .text import format_date
 from .units import Units, load_units
 
@@ -27,6 +27,7 @@ class Portal:
     _by_unit: dict[str, list[Document]] = field(default_factory=dict, repr=False, compare=False)
     _by_key: dict[str, Document] = field(default_factory=dict, repr=False, compare=False)
     _replacing: dict[str, list[Document]] = field(default_factory=dict, repr=False, compare=False)
+    _within: dict[str, list[Document]] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         by_unit: dict[str, list[Document]] = defaultdict(list)
@@ -57,11 +58,14 @@ class Portal:
     def within(self, ancestor: str) -> list[Document]:
         """Return the documents of `ancestor` and of every unit under it on each document's date,
         newest first: a school's 2024 posting belongs to its 2024 supervisor."""
-        found = [
-            d for d in self.documents
-            if self.units.is_within(d.unit, ancestor, d.date or d.posted or self.today)
-        ]
-        return sorted(found, key=newest_first)
+        if not self._within:
+            for doc in self.documents:
+                day = doc.date or doc.posted or self.today
+                for code in (doc.unit, *self.units.ancestors_on(doc.unit, day)):
+                    self._within.setdefault(code, []).append(doc)
+            for docs in self._within.values():
+                docs.sort(key=newest_first)
+        return list(self._within.get(ancestor, ()))
 
     def latest(self, count: int) -> list[Document]:
         """Return the `count` most recently posted current documents of the whole portal."""
@@ -75,10 +79,29 @@ def newest_first(doc: Document) -> tuple[int, int, str]:
     return (-posted, -issued, doc.key)
 
 
-def load_portal(content: Path, units_dir: Path, today: date, problems: Problems) -> Portal:
-    """Return the portal read from `content` and `units_dir`, recording every problem."""
+UnitLoader = Callable[[Sequence[Path], Units, date], list[tuple[list[Document], list[Problem]]]]
+
+
+def read_folders(folders: Sequence[Path], units: Units, today: date) -> list[tuple[list[Document], list[Problem]]]:
+    """Return the documents and problems of each unit folder, in turn."""
+    found = []
+    for folder in folders:
+        problems = Problems()
+        found.append((load_unit_documents(folder, units, problems, today), problems.items))
+    return found
+
+
+def load_portal(content: Path, units_dir: Path, today: date, problems: Problems,
+                read: UnitLoader = read_folders) -> Portal:
+    """Return the portal read from `content` and `units_dir`, recording every problem.
+
+    `read` loads the unit folders (the build passes one that uses its cache and worker processes).
+    """
     units = load_units(units_dir, problems)
-    documents = load_documents(content, units, problems, today)
+    documents: list[Document] = []
+    for docs, found in read(unit_folders(content, units, problems), units, today):
+        documents += docs
+        problems.items.extend(found)
     visible = [d for d in documents if d.is_public and d.posted is not None and d.posted <= today]
     drafts = [d for d in documents if d.status is Status.DRAFT]
     scheduled = [d for d in documents if d.is_public and d.posted is not None and d.posted > today]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -49,12 +51,13 @@ def record(doc: Document, portal: Portal, site_url: str | None) -> dict[str, Any
     }
 
 
-def write_register(portal: Portal, root: Path, site_url: str | None) -> None:
-    """Write /data/documents.json and /data/documents.csv: every visible document, withdrawn ones included."""
-    records = [record(doc, portal, site_url) for doc in sorted(portal.documents, key=lambda d: d.key)]
+def write_register(records: Iterable[dict[str, Any]], today: date, root: Path) -> None:
+    """Write /data/documents.json and /data/documents.csv from the records of every visible document,
+    withdrawn ones included, ordered by address."""
+    records = sorted(records, key=lambda r: r["url"].rstrip("/"))  # = by "unit/kind/slug"
     target = root / "data"
     target.mkdir(parents=True, exist_ok=True)
-    payload = {"generated_on": portal.today.isoformat(), "count": len(records), "documents": records}
+    payload = {"generated_on": today.isoformat(), "count": len(records), "documents": records}
     (root / urls.REGISTER_JSON).write_text(
         json.dumps(payload, ensure_ascii=False, sort_keys=True, indent=1) + "\n", encoding="utf-8"
     )

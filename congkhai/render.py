@@ -8,9 +8,9 @@ import html
 import logging
 import os
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any, Iterator
@@ -21,17 +21,20 @@ from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import ConfigurationError, MkDocsException
 from mkdocs.plugins import BasePlugin
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
+import jinja2
+
 from . import urls
+from .markup import html_blocks
 from .pages import PlannedPage, Section, SitePlan
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
-HtmlCleaner = Callable[[str, str], str]
+HtmlCleaner = Callable[[str, str], tuple[str, list[str]]]
 
 
 class RenderError(Exception):
@@ -68,6 +71,63 @@ def _load(config_file: Path, docs_dir: Path, site_dir: Path, site_url: str | Non
     return load_config(str(config_file), **overrides)
 
 
+@dataclass
+class PageReport:
+    """What rendering one page found: MkDocs' warnings, unsafe HTML removed, its text blocks."""
+
+    warnings: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    blocks: list[str] | None = None
+
+
+@dataclass
+class RenderReport:
+    """Per-page reports of one render, and the warnings no page can be blamed for."""
+
+    pages: dict[str, PageReport] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+_CONFIGS: dict[tuple[str, str | None], MkDocsConfig] = {}
+
+
+def _config_for(config_file: Path, site_url: str | None) -> MkDocsConfig:
+    """Return the loaded configuration, once per process (loading and theme setup are the fixed cost
+    of every MkDocs build; parts of the site are built one by one in the same process)."""
+    key = (str(config_file.resolve()), site_url)
+    config = _CONFIGS.get(key)
+    if config is None:
+        empty = Path(tempfile.mkdtemp(prefix="congkhai-docs-"))
+        (empty / "docs").mkdir()
+        config = _load(config_file, empty / "docs", empty / "site", site_url)
+        config.theme.static_templates.discard("sitemap.xml")  # the pipeline writes its own sitemaps
+        env = _shared_env(config.theme.get_env())
+        config.theme.get_env = lambda: env  # type: ignore[method-assign]
+        config.plugins["congkhai"] = _PlanPlugin()  # one instance: MkDocs cannot unregister a plugin
+        _CONFIGS[key] = config
+    return config
+
+
+class _ListingCache(jinja2.FileSystemLoader):
+    """The theme's loader, listing its folders once instead of at every build."""
+
+    def __init__(self, loader: jinja2.FileSystemLoader) -> None:
+        super().__init__(loader.searchpath, loader.encoding, loader.followlinks)
+        self._listing: list[str] | None = None
+
+    def list_templates(self) -> list[str]:
+        if self._listing is None:
+            self._listing = super().list_templates()
+        return list(self._listing)
+
+
+def _shared_env(env: jinja2.Environment) -> jinja2.Environment:
+    """Return the theme's environment, kept for the process so templates compile once."""
+    if isinstance(env.loader, jinja2.FileSystemLoader):
+        env.loader = _ListingCache(env.loader)
+    return env
+
+
 def render(
     plan: SitePlan,
     config_file: Path,
@@ -76,39 +136,59 @@ def render(
     *,
     site_url: str | None = None,
     sections: Sequence[str] | None = None,
+    only: Collection[str] | None = None,
     theme_assets: bool = True,
+    not_found_page: bool = True,
     clean_html: HtmlCleaner | None = None,
     search_page: str | None = None,
-) -> list[str]:
-    """Build the planned `sections` (all when None) into `out_dir`; return MkDocs' warnings.
+    blocks: bool = False,
+) -> RenderReport:
+    """Build the planned `sections` (all when None) into `out_dir`; return what each page reported.
 
-    Raises RenderError when MkDocs fails.
+    Every page of the chosen sections takes part in their navigation, but only those in `only`
+    (all when None) are written. The sections' files (attachments, tables) are not copied: they are
+    present for link checking only, and the caller places them. Raises RenderError when MkDocs fails.
     """
     chosen = [s for s in plan.sections if sections is None or s.key in sections]
     epoch = int(datetime.combine(today, time(0, 0), VN_TZ).timestamp())
-    with _quiet_mkdocs() as records, tempfile.TemporaryDirectory() as empty, _env("SOURCE_DATE_EPOCH", str(epoch)):
+    report = RenderReport()
+    with _quiet_mkdocs() as records, _env("SOURCE_DATE_EPOCH", str(epoch)):
         try:
-            config = _load(config_file, Path(empty), out_dir, site_url)
+            config = _config_for(config_file, site_url)
+            config["site_dir"] = str(out_dir)
             own = dict(config.extra.get("congkhai") or {})
             own["search_page"] = search_page
             config.extra["congkhai"] = own
-            config.theme.static_templates.discard("sitemap.xml")  # the pipeline writes its own sitemaps
-            config.plugins["congkhai"] = _PlanPlugin(chosen, theme_assets, clean_html)
+            templates = config.theme.static_templates
+            if not_found_page:
+                templates.add("404.html")
+            else:
+                templates.discard("404.html")
+            plugin = config.plugins["congkhai"]
+            assert isinstance(plugin, _PlanPlugin)
+            plugin.prepare(chosen, theme_assets, clean_html, only, report, records, blocks)
             mkdocs_build(config)
         except (ConfigurationError, MkDocsException) as exc:
             details = "; ".join(r.getMessage() for r in records if r.levelno >= logging.ERROR) or str(exc)
             raise RenderError(f"MkDocs không dựng được trang: {details}") from None
-    return [f"MkDocs: {r.getMessage()}" for r in records if r.levelno >= logging.WARNING]
+    report.warnings += [f"MkDocs: {r.getMessage()}" for r in records if r.levelno >= logging.WARNING]
+    return report
 
 
 class _PlanPlugin(BasePlugin):
     """Feeds the planned pages to MkDocs and gives every page its section's navigation."""
 
-    def __init__(self, sections: Sequence[Section], theme_assets: bool, clean_html: HtmlCleaner | None) -> None:
-        super().__init__()
+    def prepare(self, sections: Sequence[Section], theme_assets: bool, clean_html: HtmlCleaner | None,
+                only: Collection[str] | None, report: RenderReport, records: list[logging.LogRecord],
+                blocks: bool) -> None:
+        """Set what the next build renders."""
         self.sections = sections
         self.theme_assets = theme_assets
         self.clean_html = clean_html
+        self.only = None if only is None else set(only)
+        self.report = report
+        self.records = records
+        self.want_blocks = blocks
         self.planned: dict[str, PlannedPage] = {}
         self.section_of: dict[str, str] = {}
         for section in sections:
@@ -118,38 +198,42 @@ class _PlanPlugin(BasePlugin):
         self.navs: dict[str, Navigation] = {}
         self.pages: dict[str, Page] = {}
         self._lit: Page | None = None
+        self._mark = 0
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         kept = Files([f for f in files if self.theme_assets and not f.is_documentation_page()])
         for section in self.sections:
             for page in section.pages:
-                kept.append(File.generated(config, urls.source_uri(page.url), content=page.markdown))
+                file = File.generated(config, urls.source_uri(page.url), content=page.markdown)
+                if self.only is not None and page.url not in self.only:
+                    file.inclusion = InclusionLevel.EXCLUDED  # in the navigation, not written
+                kept.append(file)
             for item in section.files:
-                if item.content is not None:
-                    kept.append(File.generated(config, item.url, content=item.content))
-                else:
-                    kept.append(File.generated(config, item.url, abs_src_path=str(item.source)))
+                stand_in = File.generated(config, item.url, content=b"")
+                stand_in.inclusion = InclusionLevel.EXCLUDED  # links to it resolve; the caller copies it
+                kept.append(stand_in)
         return kept
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
-        for file in files.documentation_pages():
+        for file in files.documentation_pages(inclusion=lambda _: True):
             page = file.page if file.page is not None else Page(None, file, config)
             page.parent = None
             page.previous_page = None
             page.next_page = None
             self.pages[page.url] = page
-        home = self.pages.get(urls.HOME)
+        home = self.pages.get(urls.HOME) or _Home()
         for section in self.sections:
             items = [self.pages[entry.url] for entry in section.nav if entry.url in self.pages]
             for entry, item in zip(section.nav, items):
                 item.title = html.escape(entry.title)
             section_nav = Navigation(items, items)
-            section_nav.homepage = home
+            section_nav.homepage = home  # type: ignore[assignment]
             self.navs[section.key] = section_nav
-        return self.navs.get("", Navigation([], []))
+        return self.navs.get(self.sections[0].key if self.sections else "", Navigation([], []))
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         planned = self.planned[page.url]
+        self._mark = len(self.records)
         page.meta = {
             "title": html.escape(planned.title),
             "congkhai_title": html.escape(f"{planned.full_title} – {config.site_name}")
@@ -168,8 +252,14 @@ class _PlanPlugin(BasePlugin):
 
     def on_page_content(self, content: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         planned = self.planned[page.url]
+        found = self.report.pages.setdefault(page.url, PageReport())
+        found.warnings += [f"MkDocs: {r.getMessage()}" for r in self.records[self._mark:]
+                           if r.levelno >= logging.WARNING]
+        del self.records[self._mark:]  # blamed on this page, not on the whole render
         if planned.authored and self.clean_html is not None:
-            content = self.clean_html(content, str(planned.source))
+            content, found.removed = self.clean_html(content, str(planned.source))
+        if planned.authored and self.want_blocks:
+            found.blocks = html_blocks(content)
         if planned.toc_before or planned.toc_after:
             before = [AnchorLink(title, anchor, 2) for title, anchor in planned.toc_before]
             after = [AnchorLink(title, anchor, 2) for title, anchor in planned.toc_after]
@@ -189,6 +279,14 @@ class _PlanPlugin(BasePlugin):
             self._lit.active = False
             self._lit = None
         return output
+
+
+class _Home:
+    """The portal's home page as the navigation of a part without it sees it (only its address)."""
+
+    url = urls.HOME
+    title = "Trang chủ"
+    is_homepage = True
 
 
 @contextmanager

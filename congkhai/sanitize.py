@@ -97,3 +97,8 @@ class Cleaner:
             self.removed.setdefault(source, [])
             self.removed[source] += [p for p in parts if p not in self.removed[source]]
         return clean(html)
+
+
+def sanitize(html: str, source: str) -> tuple[str, list[str]]:
+    """Return `html` cleaned, and what was removed from it (for the warning naming `source`)."""
+    return clean(html), removed_parts(html)

@@ -21,13 +21,16 @@ import shutil
 import subprocess
 import tempfile
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 import cbor2
+
+from .cache import Cache, Entry
+from .fingerprint import digest
 
 from . import urls
 from .documents import Document, Status
@@ -91,15 +94,18 @@ def bundle_path(scope: str) -> str:
     return f"{scope}/{BUNDLE}/" if scope else f"{BUNDLE}/"
 
 
-def record(doc: Document, portal: Portal, scopes: Iterable[str]) -> SearchRecord:
-    """Return the search record of a document: title, number, description and body text (capped)."""
+def record(doc: Document, portal: Portal, scopes: Iterable[str], text: Sequence[str] | None = None) -> SearchRecord:
+    """Return the search record of a document: title, number, description and body text (capped).
+
+    `text` is the body's blocks as rendered; without it they are read from the Markdown.
+    """
     unit = portal.units[doc.unit]
     day = doc.date or doc.posted
     lines = [f"Số {doc.number}"] if doc.number else []
     if doc.description:
         lines.append(doc.description)
     size = 0
-    for block in plain_text(doc.body):
+    for block in plain_text(doc.body) if text is None else text:
         if size + len(block) > MAX_CONTENT_CHARS:
             break
         lines.append(block)
@@ -135,15 +141,17 @@ def scopes_of(doc: Document, units: Units, today: date) -> set[str]:
     return found
 
 
-def plan_search(portal: Portal) -> SearchPlan:
+def plan_search(portal: Portal, texts: Mapping[str, Sequence[str]] | None = None) -> SearchPlan:
     """Return the records of every visible document, and a bundle for each unit whose scope is not
-    the whole portal."""
+    the whole portal. `texts` gives each document's body blocks by page address (as rendered);
+    without it they are read from the Markdown."""
     docs = sorted(portal.documents, key=lambda d: d.key)
     records = []
     members: dict[str, list[int]] = defaultdict(list)
     for index, doc in enumerate(docs):
         scopes = scopes_of(doc, portal.units, portal.today)
-        records.append(record(doc, portal, scopes))
+        text = None if texts is None else texts.get(urls.document_url(doc.unit, doc.kind.folder, doc.slug), ())
+        records.append(record(doc, portal, scopes, text))
         for scope in scopes:
             members[scope].append(index)
     bundles = {code: tuple(found) for code, found in sorted(members.items()) if len(found) < len(docs)}
@@ -162,25 +170,73 @@ def pagefind_executable() -> str:
     return str(get_executable())
 
 
-def write_search(plan: SearchPlan, root: Path, jobs: int | None = None) -> None:
-    """Write the portal bundle and every unit bundle under `root`; raises SearchError."""
+def write_search(plan: SearchPlan, root: Path, jobs: int | None = None, cache: Cache | None = None) -> int:
+    """Write the portal bundle and every unit bundle under `root`; return how many were indexed (the
+    others came unchanged from `cache`). Raises SearchError."""
+    own = cache or Cache(None)
+    try:
+        entries, indexed = search_entries(plan, own, jobs)
+        made: set[str] = set()
+        for entry in entries:
+            entry.link_into(root, made)
+        return indexed
+    finally:
+        if cache is None:
+            own.close()
+
+
+def search_entries(plan: SearchPlan, cache: Cache, jobs: int | None = None) -> tuple[list[Entry], int]:
+    """Return the cache entries of the portal bundle and every unit bundle, indexing with Pagefind
+    only those whose records changed, and how many that was. Raises SearchError."""
     executable = pagefind_executable()
-    with tempfile.TemporaryDirectory(prefix=".congkhai-search-", dir=root.parent) as scratch:
-        records = Path(scratch) / "records"
-        paths = []
-        for rec in plan.records:
-            path = records / rec.url / "index.html"
+    pages = [rec.html() for rec in plan.records]
+    version = digest("pagefind", executable_version(executable), FORMAT_VERSION)
+    scopes = [("", tuple(range(len(pages))))] + sorted(plan.bundles.items())
+    entries: dict[str, Entry] = {}
+    todo = []
+    for scope, members in scopes:
+        key = digest(version, [(plan.records[i].url, pages[i]) for i in members])
+        held = cache.lookup(_entry_name(scope), key)
+        if held is not None:
+            entries[scope] = held
+        else:
+            todo.append((scope, members, key))
+    scratch = cache.scratch()
+    try:
+        records = scratch / "records"
+        paths: dict[int, Path] = {}
+        for position in sorted({i for _, members, _ in todo for i in members}):
+            path = records / plan.records[position].url / "index.html"
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(rec.html(), encoding="utf-8")
-            paths.append(path)
-        tasks = [("", records)]
-        for scope, members in plan.bundles.items():
-            tree = Path(scratch) / "bundles" / scope
+            path.write_text(pages[position], encoding="utf-8")
+            paths[position] = path
+        tasks = []
+        for scope, members, key in todo:
+            tree = scratch / "bundles" / (scope or "_portal")
             for position in members:
                 _link(paths[position], tree / plan.records[position].url / "index.html")
-            tasks.append((scope, tree))
+            built = scratch / "out" / (scope or "_portal")
+            tasks.append((scope, tree, built, key))
         with ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 1) as pool:
-            list(pool.map(lambda task: _index(executable, task[1], root / bundle_path(task[0])), tasks))
+            list(pool.map(lambda task: _index(executable, task[1], task[2] / bundle_path(task[0])), tasks))
+        for scope, _, built, key in tasks:
+            entries[scope] = cache.store(_entry_name(scope), key, built, {})
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return [entries[scope] for scope, _ in scopes], len(todo)
+
+
+FORMAT_VERSION = 1
+
+
+def _entry_name(scope: str) -> str:
+    return f"_search-{scope or 'portal'}"
+
+
+def executable_version(executable: str) -> str:
+    """Return what `pagefind --version` prints (part of every bundle's cache key)."""
+    done = subprocess.run([executable, "--version"], capture_output=True, text=True, check=False)
+    return done.stdout.strip() or done.stderr.strip()
 
 
 def _link(source: Path, target: Path) -> None:

@@ -27,10 +27,15 @@ def render_sitemap(pages: Iterable[str], site_url: str) -> bytes:
 def write_sitemaps(pages: list[str], feed_folders: Iterable[str], root: Path, site_url: str) -> None:
     """Write /sitemap.xml and <folder>/sitemap.xml for every folder of a feed."""
     (root / "sitemap.xml").write_bytes(render_sitemap(pages, site_url))
+    by_prefix: dict[str, list[str]] = {}
+    for page in pages:
+        parts = page.split("/")
+        for depth in range(1, len(parts)):
+            by_prefix.setdefault("/".join(parts[:depth]) + "/", []).append(page)
     for folder in sorted(set(feed_folders)):
         if not folder:
             continue
-        below = [p for p in pages if p.startswith(folder)]
+        below = by_prefix.get(folder, [])
         path = root / folder / "sitemap.xml"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(render_sitemap(below, site_url))

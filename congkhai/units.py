@@ -178,6 +178,13 @@ class Units(Mapping[str, Unit]):
 
     def __init__(self, units: Mapping[str, Unit]) -> None:
         self._units = dict(sorted(units.items()))
+        self._ever_children: dict[str, list[Unit]] = {}
+        for unit in self._units.values():
+            for parent in dict.fromkeys(period.unit for period in unit.parents):
+                self._ever_children.setdefault(parent, []).append(unit)
+        boundaries = {p_day for u in self._units.values() for p in u.parents for p_day in (p.start, p.end)}
+        self._boundaries = sorted(d for d in boundaries if d is not None)
+        self._ancestors: dict[tuple[str, date], list[str]] = {}
 
     def __getitem__(self, code: str) -> Unit:
         return self._units[code]
@@ -190,11 +197,17 @@ class Units(Mapping[str, Unit]):
 
     def children_on(self, code: str, day: date) -> list[Unit]:
         """Return the units directly under `code` on `day`, active that day, ordered by kind then name."""
-        found = [u for u in self._units.values() if u.active_on(day) and u.parent_on(day) == code]
+        found = [u for u in self._ever_children.get(code, ()) if u.active_on(day) and u.parent_on(day) == code]
         return sorted(found, key=unit_order)
 
     def ancestors_on(self, code: str, day: date) -> list[str]:
         """Return the supervising chain of `code` on `day`, nearest first."""
+        held = self._ancestors.get((code, day))
+        if held is None:
+            held = self._ancestors[(code, day)] = self._chain(code, day)
+        return list(held)
+
+    def _chain(self, code: str, day: date) -> list[str]:
         chain: list[str] = []
         current = self._units[code].parent_on(day)
         while current is not None and current in self._units and current not in chain and current != code:
@@ -209,18 +222,30 @@ class Units(Mapping[str, Unit]):
     def ever_under(self, ancestor: str) -> list[Unit]:
         """Return every unit that was under `ancestor` at some time (not including it), ordered."""
         found = []
-        for unit in self._units.values():
+        for unit in self.ever_below(ancestor):
             if unit.code != ancestor and any(
                 self.is_within(unit.code, ancestor, day) for day in _sample_days(unit, self)
             ):
                 found.append(unit)
         return sorted(found, key=unit_order)
 
+    def ever_below(self, ancestor: str) -> list[Unit]:
+        """Return every unit with a supervising chain that ever reaches `ancestor` (a superset of those
+        really under it on some day), in code order."""
+        found: dict[str, Unit] = {}
+        queue = [ancestor]
+        while queue:
+            for child in self._ever_children.get(queue.pop(), ()):
+                if child.code not in found and child.code != ancestor:
+                    found[child.code] = child
+                    queue.append(child.code)
+        return [found[c] for c in sorted(found)]
+
     def former_children(self, code: str, day: date) -> list[Unit]:
         """Return the units that were directly under `code` at some time but are not on `day`."""
         found = [
-            u for u in self._units.values()
-            if any(p.unit == code for p in u.parents) and not (u.active_on(day) and u.parent_on(day) == code)
+            u for u in self._ever_children.get(code, ())
+            if not (u.active_on(day) and u.parent_on(day) == code)
         ]
         return sorted(found, key=unit_order)
 
@@ -250,12 +275,7 @@ def unit_order(unit: Unit) -> tuple[int, str]:
 
 def _sample_days(unit: Unit, units: Units) -> list[date]:
     """Return the days on which `unit`'s supervising chain may differ (every period boundary)."""
-    days = {unit.active_from or date(1900, 1, 1)}
-    for other in units.values():
-        for period in other.parents:
-            for day in (period.start, period.end):
-                if day is not None:
-                    days.add(day)
+    days = {unit.active_from or date(1900, 1, 1), *units._boundaries}
     return sorted(d for d in days if unit.active_on(d))
 
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import posixpath
+from functools import lru_cache
 
 HOME = ""
 PORTAL_FEED = "rss.xml"
@@ -57,15 +58,18 @@ def source_uri(url: str) -> str:
     return "/".join(parts) + "/index.md"
 
 
+@lru_cache(maxsize=1 << 16)
 def relative(from_url: str, to_url: str) -> str:
     """Return the link from the page at `from_url` to `to_url`, both site-root addresses."""
     base = from_url if from_url.endswith("/") or from_url == "" else posixpath.dirname(from_url) + "/"
-    target = to_url or "."
-    rel = posixpath.relpath(target, base or ".")
+    target_parts = [p for p in posixpath.normpath(to_url or ".").split("/") if p not in ("", ".")]
+    base_parts = [p for p in posixpath.normpath(base or ".").split("/") if p not in ("", ".")]
+    common = 0
+    while common < min(len(target_parts), len(base_parts)) and target_parts[common] == base_parts[common]:
+        common += 1
+    rel = "/".join([".."] * (len(base_parts) - common) + target_parts[common:]) or "."
     if to_url.endswith("/") or to_url == "":
         rel = rel.rstrip("/") + "/"
-        if rel == "./":
-            rel = "./"
     return rel
 
 

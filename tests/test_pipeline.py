@@ -30,7 +30,7 @@ def test_failed_build_leaves_the_previous_site_byte_identical(site: Site, capsys
     printed = capsys.readouterr().out.splitlines()
     assert printed[:-1] == ERRORS
     assert tree_digest(site.out) == before
-    assert sorted(p.name for p in site.root.iterdir()) == ["content", "site", "units"]
+    assert sorted(p.name for p in site.root.iterdir()) == [".congkhai-cache", "content", "site", "units"]
 
 
 def test_same_input_and_date_give_byte_identical_output(site: Site) -> None:

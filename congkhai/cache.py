@@ -1,0 +1,222 @@
+"""The build cache: what earlier builds produced, reused when the content hash of its inputs is
+unchanged. Safe to delete at any time (`.congkhai-cache/` by default).
+
+Layout, under `<root>/v<FORMAT>/`:
+
+- `files.json`: the memo of file hashes (see fingerprint.FileDigests);
+- `parse/<unit>.bin`: a unit's documents as read and checked, with the problems found;
+- `sections/<name>/`: the output files of one part of the site (a unit's folder, the portal-wide
+  pages, the theme's assets, a search bundle) with `entry.json`, its manifest.
+
+Every entry carries its key and a checksum of itself; files are checked against the manifest's
+sizes and modification times before reuse. Anything that does not match exactly - another format,
+another key, a damaged or truncated file - is ignored and rebuilt, never trusted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .fingerprint import FileDigests, iter_files, stable_json
+
+FORMAT = 1
+DEFAULT_DIR = Path(".congkhai-cache")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A usable cache entry: its folder, files (site-relative) and metadata."""
+
+    folder: Path
+    files: tuple[str, ...]
+    meta: dict[str, Any]
+
+    def link_into(self, root: Path, made: set[str] | None = None) -> None:
+        """Place the entry's files under `root` (hard links; copies where links are impossible).
+        `made` remembers the folders already created, across entries."""
+        made = set() if made is None else made
+        source_root = os.path.join(self.folder, "files")
+        target_root = os.fspath(root)
+        for rel in self.files:
+            _link(os.path.join(source_root, rel), os.path.join(target_root, rel), made)
+
+    def inodes(self) -> dict[str, int]:
+        """Return the inode of each of the entry's files, by site-relative path."""
+        found: dict[str, int] = {}
+        _scan(os.path.join(self.folder, "files"), "", found)
+        return found
+
+
+def _scan(folder: str, prefix: str, found: dict[str, int]) -> None:
+    with os.scandir(folder) as entries:
+        for item in entries:
+            if item.is_dir(follow_symlinks=False):
+                _scan(item.path, prefix + item.name + "/", found)
+            else:
+                found[prefix + item.name] = item.inode()
+
+
+def tree_inodes(root: Path) -> dict[str, int]:
+    """Return the inode of every file under `root`, by relative path."""
+    found: dict[str, int] = {}
+    if root.is_dir():
+        _scan(os.fspath(root), "", found)
+    return found
+
+
+def _link(source: str, target: str, made: set[str]) -> None:
+    folder = os.path.dirname(target)
+    if folder not in made:
+        os.makedirs(folder, exist_ok=True)
+        made.add(folder)
+    try:
+        os.link(source, target)
+    except FileExistsError:
+        os.unlink(target)
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def link_file(source: Path, target: Path) -> None:
+    """Hard-link `source` at `target` (creating folders), copying when linking fails."""
+    _link(os.fspath(source), os.fspath(target), set())
+
+
+class Cache:
+    """One cache folder. A Cache made with `root=None` keeps nothing between builds."""
+
+    def __init__(self, root: Path | None) -> None:
+        self.temporary = root is None
+        base = Path(tempfile.mkdtemp(prefix="congkhai-cache-")) if root is None else root
+        self.root = base / f"v{FORMAT}"
+        self.root.mkdir(parents=True, exist_ok=True)
+        if not self.temporary:
+            for other in base.glob("v*"):
+                if other.is_dir() and other.name != self.root.name:
+                    shutil.rmtree(other, ignore_errors=True)  # another format: never read, so drop it
+        self.hashes = FileDigests(None if self.temporary else self.root / "files.json")
+        self.stats = {"reused": 0, "built": 0}
+
+    # Documents as parsed ------------------------------------------------------------------------
+
+    def load_parsed(self, unit: str, key: str) -> Any | None:
+        """Return what was stored for `unit` under `key`, or None (absent, stale or damaged)."""
+        path = self.root / "parse" / f"{unit}.bin"
+        try:
+            raw = path.read_bytes()
+            header, _, payload = raw.partition(b"\n")
+            meta = json.loads(header)
+            if meta.get("format") != FORMAT or meta.get("key") != key:
+                return None
+            if hashlib.sha256(payload).hexdigest() != meta.get("sha256"):
+                return None
+            return pickle.loads(payload)
+        except (OSError, ValueError, pickle.UnpicklingError, EOFError, AttributeError, ImportError,
+                IndexError, TypeError):
+            return None
+
+    def store_parsed(self, unit: str, key: str, value: Any) -> None:
+        """Remember `value` for `unit` under `key` (replacing what was there)."""
+        payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        header = json.dumps({"format": FORMAT, "key": key, "sha256": hashlib.sha256(payload).hexdigest()})
+        _write_atomic(self.root / "parse" / f"{unit}.bin", header.encode() + b"\n" + payload)
+
+    # Output parts ---------------------------------------------------------------------------------
+
+    def section_dir(self, name: str) -> Path:
+        """Return the folder of the entry `name`."""
+        return self.root / "sections" / _safe(name)
+
+    def lookup(self, name: str, key: str | None) -> Entry | None:
+        """Return the entry `name` if it was stored under `key` (any key when None) and every file is
+        intact."""
+        folder = self.section_dir(name)
+        try:
+            data = json.loads((folder / "entry.json").read_text(encoding="utf-8"))
+            body = data["body"]
+            if data.get("check") != hashlib.sha256(stable_json(body).encode()).hexdigest():
+                return None
+            if body.get("format") != FORMAT or (key is not None and body.get("key") != key):
+                return None
+            files = []
+            for rel, size, mtime in body["files"]:
+                info = (folder / "files" / rel).stat()
+                if info.st_size != size or info.st_mtime_ns != mtime:
+                    return None
+                files.append(rel)
+            return Entry(folder, tuple(files), dict(body.get("meta") or {}))
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def scratch(self) -> Path:
+        """Return a new empty folder inside the cache to build a part in."""
+        (self.root / "scratch").mkdir(parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(prefix=f"{os.getpid()}-", dir=self.root / "scratch"))
+
+    def store(self, name: str, key: str, built: Path, meta: dict[str, Any]) -> Entry:
+        """Move the files under `built` (site-relative layout) into the entry `name`; return it."""
+        final = self.section_dir(name)
+        final.parent.mkdir(parents=True, exist_ok=True)
+        fresh = Path(tempfile.mkdtemp(prefix=f".{final.name}.new-{os.getpid()}-", dir=final.parent))
+        os.rename(built, fresh / "files")
+        files = []
+        for path in iter_files(fresh / "files"):
+            info = path.stat()
+            files.append([path.relative_to(fresh / "files").as_posix(), info.st_size, info.st_mtime_ns])
+        body = {"format": FORMAT, "key": key, "files": files, "meta": meta}
+        entry = {"body": body, "check": hashlib.sha256(stable_json(body).encode()).hexdigest()}
+        (fresh / "entry.json").write_text(stable_json(entry), encoding="utf-8")
+        retired = None
+        if final.exists():
+            retired = final.parent / f".{final.name}.old-{os.getpid()}-{os.urandom(3).hex()}"
+            os.rename(final, retired)
+        os.rename(fresh, final)
+        if retired is not None:
+            shutil.rmtree(retired, ignore_errors=True)
+        self.stats["built"] += 1
+        return Entry(final, tuple(f[0] for f in files), meta)
+
+    def close(self) -> None:
+        """Save the hash memo, clear the scratch space, and drop a temporary cache."""
+        self.hashes.save()
+        shutil.rmtree(self.root / "scratch", ignore_errors=True)
+        for leftover in (self.root / "sections").glob(".*") if (self.root / "sections").is_dir() else ():
+            owner = _LEFTOVER.search(leftover.name)
+            if owner is None or int(owner.group(1)) == os.getpid() or not _alive(int(owner.group(1))):
+                shutil.rmtree(leftover, ignore_errors=True)
+        if self.temporary:
+            shutil.rmtree(self.root.parent, ignore_errors=True)
+
+
+_LEFTOVER = re.compile(r"\.(?:new|old)-(\d+)-")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _safe(name: str) -> str:
+    return name.replace("/", "__") or "_"
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)

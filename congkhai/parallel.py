@@ -1,0 +1,117 @@
+"""Worker processes for the independent parts of a build, and the progress line that follows them.
+
+Workers are forked (on systems that can), so they inherit the loaded portal and plan instead of
+receiving it pickled; each task names its item, and its result comes back pickled. Elsewhere, or
+with one job, the same tasks run in this process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from typing import Any, TextIO, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+_SHARED: dict[str, Any] = {}
+
+
+def default_jobs() -> int:
+    """Return the number of cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def shared(name: str) -> Any:
+    """Return what the main process shared under `name` before the workers started."""
+    return _SHARED[name]
+
+
+def _call(task: Callable[[Any, Any], R], name: str, item: Any) -> R:
+    return task(_SHARED[name], item)
+
+
+def run(task: Callable[[Any, T], R], items: Sequence[T], context: Any, jobs: int,
+        progress: Progress | None = None) -> list[R]:
+    """Return [task(context, item) for item in items], computed by up to `jobs` forked workers.
+
+    `context` reaches the workers by inheritance, never by pickling. Results keep the items' order.
+    """
+    name = f"ctx-{id(context)}"
+    _SHARED[name] = context
+    try:
+        if jobs <= 1 or len(items) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+            results = []
+            for item in items:
+                results.append(task(context, item))
+                if progress:
+                    progress.advance()
+            return results
+        with ProcessPoolExecutor(max_workers=min(jobs, len(items)),
+                                 mp_context=multiprocessing.get_context("fork")) as pool:
+            futures = {pool.submit(_call, task, name, item): index for index, item in enumerate(items)}
+            results_by_index: dict[int, R] = {}
+            pending = set(futures)
+            while pending:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    results_by_index[futures[future]] = future.result()
+                    if progress:
+                        progress.advance()
+            return [results_by_index[i] for i in range(len(items))]
+    finally:
+        _SHARED.pop(name, None)
+
+
+class Progress:
+    """"12/120 đơn vị · 00:14 · còn khoảng 02:06": a bar redrawn in place on a terminal, a plain line
+    every few seconds (and at the end) when the output is a file or a pipe."""
+
+    def __init__(self, total: int, label: str, stream: TextIO | None = None, interval: float = 5.0) -> None:
+        self.total = total
+        self.label = label
+        self.stream = stream or sys.stderr
+        self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
+        self.done = 0
+        self.started = time.monotonic()
+        self.interval = interval
+        self._last = 0.0
+
+    def advance(self, count: int = 1) -> None:
+        """Count `count` more items done and show it."""
+        self.done += count
+        now = time.monotonic()
+        if self.tty:
+            self.stream.write("\r" + self.line(now) + "\x1b[K")
+            if self.done >= self.total:
+                self.stream.write("\n")
+            self.stream.flush()
+        elif self.done >= self.total or now - self._last >= self.interval:
+            self._last = now
+            self.stream.write(self.line(now) + "\n")
+            self.stream.flush()
+
+    def line(self, now: float | None = None) -> str:
+        """Return the progress as text."""
+        elapsed = (now or time.monotonic()) - self.started
+        parts = [f"{self.done}/{self.total} {self.label}", _clock(elapsed)]
+        if 0 < self.done < self.total:
+            parts.append("còn khoảng " + _clock(elapsed / self.done * (self.total - self.done)))
+        text = " · ".join(parts)
+        if self.tty:
+            width = 24
+            filled = int(width * self.done / self.total) if self.total else width
+            text = "[" + "#" * filled + "-" * (width - filled) + "] " + text
+        return text
+
+
+def _clock(seconds: float) -> str:
+    minutes, rest = divmod(int(seconds), 60)
+    return f"{minutes:02d}:{rest:02d}"
