@@ -65,6 +65,36 @@ def _scan(folder: str, prefix: str, found: dict[str, int]) -> None:
                 found[prefix + item.name] = item.inode()
 
 
+def link_tree(entries: list[Entry], root: Path, keep: set[str] = frozenset()) -> None:  # type: ignore[assignment]
+    """Make `root` hold exactly the files of `entries` as hard links: link what is missing or differs,
+    remove what no entry has (except `keep`), and drop folders left empty."""
+    wanted: dict[str, tuple[str, int]] = {}
+    for entry in entries:
+        base = os.path.join(entry.folder, "files")
+        for rel, inode in entry.inodes().items():
+            wanted[rel] = (os.path.join(base, rel), inode)
+    present = tree_inodes(root)
+    target_root = os.fspath(root)
+    emptied: set[str] = set()
+    for rel, inode in present.items():
+        if rel in keep:
+            continue
+        if rel not in wanted or wanted[rel][1] != inode:
+            os.unlink(os.path.join(target_root, rel))
+            emptied.add(os.path.dirname(rel))
+    made: set[str] = set()
+    for rel, (source, inode) in wanted.items():
+        if present.get(rel) != inode:
+            _link(source, os.path.join(target_root, rel), made)
+    for folder in sorted(emptied, key=lambda f: -f.count("/")):
+        while folder:
+            try:
+                os.rmdir(os.path.join(target_root, folder))
+            except OSError:
+                break  # not empty (or gone): its parents are not empty either
+            folder = os.path.dirname(folder)
+
+
 def tree_inodes(root: Path) -> dict[str, int]:
     """Return the inode of every file under `root`, by relative path."""
     found: dict[str, int] = {}
@@ -149,8 +179,9 @@ class Cache:
             if body.get("format") != FORMAT or (key is not None and body.get("key") != key):
                 return None
             files = []
+            base = os.path.join(folder, "files")
             for rel, size, mtime in body["files"]:
-                info = (folder / "files" / rel).stat()
+                info = os.stat(os.path.join(base, rel))
                 if info.st_size != size or info.st_mtime_ns != mtime:
                     return None
                 files.append(rel)

@@ -10,13 +10,10 @@ import uuid
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
-
-from feedgen.ext.base import BaseEntryExtension, BaseExtension
-from feedgen.feed import FeedGenerator
-from lxml import etree
 
 from . import urls
 from .documents import GUID_NAMESPACE, Document, DocKind, Status
@@ -250,21 +247,29 @@ def midnight(day: date) -> datetime:
     return datetime.combine(day, time(0, 0), VN_TZ)
 
 
-class _EnclosuresFeed(BaseExtension):
-    """Feed half of the extension that writes one <enclosure> per attachment (feedgen keeps one)."""
+@lru_cache(maxsize=1)
+def _enclosures_extension() -> tuple[type, type]:
+    """Return feedgen's extension writing one <enclosure> per attachment (feedgen keeps only one).
+    feedgen and lxml are imported here, when a feed is really written."""
+    from feedgen.ext.base import BaseEntryExtension, BaseExtension
+    from lxml import etree
 
+    class EnclosuresFeed(BaseExtension):
+        """Feed half of the extension (nothing at channel level)."""
 
-class _EnclosuresEntry(BaseEntryExtension):
-    def __init__(self) -> None:
-        self.items: list[Enclosure] = []
+    class EnclosuresEntry(BaseEntryExtension):
+        def __init__(self) -> None:
+            self.items: list[Enclosure] = []
 
-    def extend_rss(self, item: etree._Element) -> etree._Element:
-        for enclosure in self.items:
-            element = etree.SubElement(item, "enclosure")
-            element.attrib["url"] = enclosure.url
-            element.attrib["length"] = str(enclosure.length)
-            element.attrib["type"] = enclosure.mime
-        return item
+        def extend_rss(self, item: etree._Element) -> etree._Element:
+            for enclosure in self.items:
+                element = etree.SubElement(item, "enclosure")
+                element.attrib["url"] = enclosure.url
+                element.attrib["length"] = str(enclosure.length)
+                element.attrib["type"] = enclosure.mime
+            return item
+
+    return EnclosuresFeed, EnclosuresEntry
 
 
 def _clean(text: str) -> str:
@@ -273,9 +278,11 @@ def _clean(text: str) -> str:
 
 def render_feed(source: FeedSource, site_url: str, today: date, limit: int = DEFAULT_LIMIT) -> bytes:
     """Return the feed as RSS 2.0 bytes: newest `limit` items, absolute links, +07:00 dates."""
+    from feedgen.feed import FeedGenerator
+
     fg = FeedGenerator()
     fg.load_extension("dc", atom=False, rss=True)
-    fg.register_extension("enclosures", _EnclosuresFeed, _EnclosuresEntry, atom=False, rss=True)
+    fg.register_extension("enclosures", *_enclosures_extension(), atom=False, rss=True)
     fg.title(_clean(source.title))
     fg.description(_clean(source.description))
     # feedgen takes the channel's <link> from the last link given: the self link goes first.

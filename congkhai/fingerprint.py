@@ -91,10 +91,10 @@ class FileDigests:
             except (OSError, ValueError):
                 self.known = {}
 
-    def of(self, path: Path, stat: os.stat_result | None = None) -> str:
+    def of(self, path: Path | str, stat: os.stat_result | None = None) -> str:
         """Return the SHA-256 of the file's bytes; raises OSError when it cannot be read."""
-        info = stat or path.stat()
         key = os.fspath(path)
+        info = stat or os.stat(key)
         stamp = [info.st_size, info.st_mtime_ns, info.st_ino]
         held = self.known.get(key)
         if held is not None and held[:3] == stamp:
@@ -113,15 +113,16 @@ class FileDigests:
         if not root.is_dir():
             return digest("absent", root.name) if not root.exists() else digest("file", self.of(root))
         entries = []
-        for folder, dirs, files in os.walk(root):
+        top = os.fspath(root)
+        for folder, dirs, files in os.walk(top):
             dirs.sort()
+            prefix = os.path.relpath(folder, top).replace(os.sep, "/")
+            prefix = "" if prefix == "." else prefix + "/"
             for name in sorted(files):
-                path = Path(folder) / name
-                rel = path.relative_to(root).as_posix()
                 try:
-                    entries.append((rel, self.of(path)))
+                    entries.append((prefix + name, self.of(os.path.join(folder, name))))
                 except OSError:
-                    entries.append((rel, "unreadable"))
+                    entries.append((prefix + name, "unreadable"))
         return digest(entries)
 
     def save(self) -> None:

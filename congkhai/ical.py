@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
-
-from icalendar import Alarm, Calendar, Event
+from typing import Any
 
 from . import urls
 from .compliance import Check, Compliance
@@ -16,8 +15,10 @@ from .units import Unit
 REMIND_DAYS_BEFORE = 7
 
 
-def deadline_event(check: Check, unit: Unit, stamp: datetime, site_url: str | None) -> Event:
+def deadline_event(check: Check, unit: Unit, stamp: datetime, site_url: str | None) -> Any:
     """Return the all-day event of one deadline, with a reminder a week before."""
+    from icalendar import Alarm, Event
+
     assert check.deadline is not None and check.period is not None
     event = Event()
     event.add("uid", f"{check.key}@congkhai")
@@ -43,6 +44,8 @@ def deadline_event(check: Check, unit: Unit, stamp: datetime, site_url: str | No
 
 def render_calendar(unit: Unit, checks: list[Check], today: date, site_url: str | None) -> bytes:
     """Return the iCalendar file of `unit`'s upcoming deadlines (soonest first)."""
+    from icalendar import Calendar
+
     calendar = Calendar()
     calendar.add("prodid", "-//congkhai//Lich cong khai//VI")
     calendar.add("version", "2.0")

@@ -62,19 +62,55 @@ def clean_stale(out: Path) -> None:
             shutil.rmtree(path, ignore_errors=True)
 
 
+def previous_dir(out: Path) -> Path:
+    """Return where the site before the current one is kept (hard links), to build the next one from."""
+    out = out.resolve()
+    return out.parent / f".{out.name}.prev"
+
+
+def stage(out: Path, entries: list[Any]) -> Path:
+    """Return a staging folder beside `out` holding exactly the files of `entries` (hard links).
+
+    It starts from the previous site kept by `publish` when there is one, so only the files that
+    changed since are linked or removed; otherwise from an empty folder.
+    """
+    staged = staging_dir(out)
+    kept = previous_dir(out)
+    if (kept / MARKER).is_file():
+        shutil.rmtree(staged)
+        os.rename(kept, staged)
+    elif kept.exists():
+        shutil.rmtree(kept, ignore_errors=True)
+    from .cache import link_tree
+
+    link_tree(entries, staged, keep={MARKER})
+    return staged
+
+
 def publish(staged: Path, out: Path) -> None:
-    """Replace `out` by `staged` in one step (atomic exchange where the system offers it)."""
+    """Replace `out` by `staged` in one step (atomic exchange where the system offers it); the site it
+    replaces is kept as the start of the next build's staging folder."""
     out = out.resolve()
     if not out.exists():
         os.rename(staged, out)
         return
+    kept = previous_dir(out)
     if _exchange(staged, out):
-        shutil.rmtree(staged, ignore_errors=True)  # now holds the previous site
+        _keep(staged, kept)  # `staged` now holds the previous site
         return
     retired = out.parent / f".{out.name}.old-{os.getpid()}-{os.urandom(4).hex()}"
     os.rename(out, retired)
     os.rename(staged, out)
-    shutil.rmtree(retired, ignore_errors=True)
+    _keep(retired, kept)
+
+
+def _keep(previous: Path, kept: Path) -> None:
+    if kept.exists():
+        shutil.rmtree(kept, ignore_errors=True)
+    try:
+        os.rename(previous, kept)
+    except OSError:
+        shutil.rmtree(previous, ignore_errors=True)
 
 
 def holds_exactly(out: Path, entries: list[Any]) -> bool:

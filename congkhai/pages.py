@@ -168,6 +168,12 @@ def headings(html_text: str) -> tuple[tuple[str, str], ...]:
     return tuple((html.unescape(re.sub(r"<[^>]+>", "", title)), anchor) for anchor, title in _H2.findall(html_text))
 
 
+def use_bytecode_cache(folder: Path) -> None:
+    """Keep the compiled page templates in `folder`, so a new process does not compile them again."""
+    folder.mkdir(parents=True, exist_ok=True)
+    _env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
+
+
 def render_template(name: str, **context: Any) -> str:
     """Return template `name` rendered with `context` (`here` is the page's own address)."""
     return _env.get_template(name).render(**context)

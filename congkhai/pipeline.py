@@ -150,6 +150,10 @@ def build(options: Options, log: Callable[[str], None] = lambda _: None) -> Resu
 
 
 def _build(options: Options, cache: Cache, log: Callable[[str], None], started: float) -> Result:
+    from . import pages, render
+
+    pages.use_bytecode_cache(cache.root / "templates")
+    render.use_bytecode_cache(cache.root / "templates")
     result = validate(options, cache)
     if not result.ok(options.strict) or result.portal is None:
         return result
@@ -208,11 +212,8 @@ def _build(options: Options, cache: Cache, log: Callable[[str], None], started: 
         result.failure = "Có cảnh báo khi dựng trang (chế độ --strict)."
         return result
     if not output.holds_exactly(options.out, entries):
-        staged = output.staging_dir(options.out)
+        staged = output.stage(options.out, entries)
         try:
-            made: set[str] = set()
-            for entry in entries:
-                entry.link_into(staged, made)
             output.publish(staged, options.out)
         except BaseException:
             output.discard(staged)

@@ -52,7 +52,23 @@ class SiteConfig:
 
 
 def read_config(config_file: Path, site_url: str | None = None) -> SiteConfig:
-    """Return the settings of `config_file`; raises RenderError when it is not a valid MkDocs config."""
+    """Return the settings of `config_file`; raises RenderError when it is not a valid MkDocs config.
+    Read once per process for the same file contents."""
+    try:
+        stamp = config_file.read_bytes()
+    except OSError:
+        stamp = b""
+    key = (str(config_file.resolve()), site_url, stamp)
+    if key not in _READ:
+        _READ.clear()
+        _READ[key] = _read_config(config_file, site_url)
+    return _READ[key]
+
+
+_READ: dict[tuple[str, str | None, bytes], SiteConfig] = {}
+
+
+def _read_config(config_file: Path, site_url: str | None = None) -> SiteConfig:
     with _quiet_mkdocs() as records, tempfile.TemporaryDirectory() as empty:
         (Path(empty) / "docs").mkdir()
         try:
@@ -114,17 +130,33 @@ class _ListingCache(jinja2.FileSystemLoader):
     def __init__(self, loader: jinja2.FileSystemLoader) -> None:
         super().__init__(loader.searchpath, loader.encoding, loader.followlinks)
         self._listing: list[str] | None = None
+        self.assets = True  # MkDocs lists templates only to find the theme's static files
 
     def list_templates(self) -> list[str]:
+        if not self.assets:
+            return []
         if self._listing is None:
             self._listing = super().list_templates()
         return list(self._listing)
+
+
+_BYTECODE: list[jinja2.BytecodeCache] = []
+
+
+def use_bytecode_cache(folder: Path) -> None:
+    """Keep the theme's compiled templates in `folder`, so a new process does not compile them again."""
+    folder.mkdir(parents=True, exist_ok=True)
+    _BYTECODE[:] = [jinja2.FileSystemBytecodeCache(str(folder))]
+    for config in _CONFIGS.values():
+        config.theme.get_env().bytecode_cache = _BYTECODE[0]
 
 
 def _shared_env(env: jinja2.Environment) -> jinja2.Environment:
     """Return the theme's environment, kept for the process so templates compile once."""
     if isinstance(env.loader, jinja2.FileSystemLoader):
         env.loader = _ListingCache(env.loader)
+    if _BYTECODE:
+        env.bytecode_cache = _BYTECODE[0]
     return env
 
 
@@ -164,6 +196,9 @@ def render(
                 templates.add("404.html")
             else:
                 templates.discard("404.html")
+            loader = config.theme.get_env().loader
+            if isinstance(loader, _ListingCache):
+                loader.assets = theme_assets
             plugin = config.plugins["congkhai"]
             assert isinstance(plugin, _PlanPlugin)
             plugin.prepare(chosen, theme_assets, clean_html, only, report, records, blocks)
