@@ -12,6 +12,7 @@ fix, and `import` converts them for a person to proofread.
 
 from __future__ import annotations
 
+import codecs
 import enum
 import re
 import unicodedata
@@ -32,8 +33,15 @@ def _vietnamese_letters() -> frozenset[str]:
 
 VIETNAMESE_LETTERS = _vietnamese_letters()
 # Punctuation a Vietnamese document really uses beyond ASCII.
-_ALLOWED_SYMBOLS = set("\u00a0“”‘’–—…•·°№§«»±×÷€✓✔\u00ad\u200b\ufeff")
+# (Not "×", "÷", "·", "§", "«", "»", "¹"…: those are letters in TCVN3.)
+_ALLOWED_SYMBOLS = set("\u00a0“”‘’–—…•°№±€²³‰→←≥≤≈≠‹›✓✔☑\u200b\ufeff")
 _WORD = re.compile(r"[^\W\d_]+")
+codecs.register_error("congkhai-latin1", lambda exc: (exc.object[exc.start:exc.end].decode("latin-1"), exc.end))
+
+
+def _as_read_by_windows(raw: bytes) -> str:
+    """Return bytes as a Windows-era legacy file's characters: Windows-1252 (dashes, quotes), Latin-1 elsewhere."""
+    return raw.decode("cp1252", errors="congkhai-latin1")
 
 
 class Legacy(enum.Enum):
@@ -166,22 +174,45 @@ def plausibility(text: str) -> Plausibility:
     for token in re.split(r"\s+", unicodedata.normalize("NFC", text)):
         if token.isascii() or not token:
             continue
-        words = _WORD.findall(token)
-        odd = [c for c in token if not c.isascii() and not c.isalpha() and c not in _ALLOWED_SYMBOLS
-               and not unicodedata.category(c).startswith("P")]
-        if odd or any(not _syllable(w) for w in words if not w.isascii()):
+        words = ["".join(c for c in word if c.isalpha()) for word in _WORD.findall(token)]
+        odd = [c for c in token if not c.isascii() and not c.isalpha() and c not in _ALLOWED_SYMBOLS]
+        # Words whose only non-ASCII letter is Đ/đ are left out: abbreviations such as PGDĐT, HĐND.
+        checked = [w for w in words if not w.replace("Đ", "D").replace("đ", "d").isascii()]
+        if odd or any(not _syllable(w) for w in checked):
             bad += 1
             first_bad = first_bad or token
-        elif any(not w.isascii() for w in words):
+        elif checked:
             good += 1
     return Plausibility(good, bad, first_bad)
 
 
+_INITIALS = sorted(("b", "c", "ch", "d", "đ", "g", "gh", "gi", "h", "k", "kh", "l", "m", "n", "ng", "ngh", "nh",
+                    "p", "ph", "qu", "r", "s", "t", "th", "tr", "v", "x"), key=len, reverse=True)
+_FINALS = frozenset(("", "c", "ch", "m", "n", "ng", "nh", "p", "t", "k"))
+_NUCLEI = frozenset((
+    "a ă â e ê i o ô ơ u ư y ai ao au ay âu ây eo êu ia iê iu oa oă oe oi ôi ơi ua uâ uê ui uô uơ uy ưa ưi ươ ưu yê "
+    "iêu yêu oai oay oeo uây uôi uya uyê uyu ươi ươu"
+).split())
+_VOWELS = frozenset("aăâeêioôơuưy")
+
+
 def _syllable(word: str) -> bool:
+    """Return True when `word` has the shape of a Vietnamese syllable: an initial consonant, a vowel
+    cluster that exists, a final consonant that exists, and at most one tone mark."""
     if len(word) > 7 or any(c not in VIETNAMESE_LETTERS for c in word):
         return False
-    tones = sum(1 for c in unicodedata.normalize("NFD", word) if c in _TONES)
-    return tones <= 1
+    parts = unicodedata.normalize("NFD", word.lower())
+    if sum(1 for c in parts if c in _TONES) > 1:
+        return False
+    bare = unicodedata.normalize("NFC", "".join(c for c in parts if c not in _TONES))
+    initial = next((i for i in _INITIALS if bare.startswith(i)), "")
+    rest = bare[len(initial):]
+    if initial == "gi" and (not rest or rest[0] not in _VOWELS):
+        rest = "i" + rest  # "gì", "gìn": g + i
+    index = 0
+    while index < len(rest) and rest[index] in _VOWELS:
+        index += 1
+    return rest[:index] in _NUCLEI and rest[index:] in _FINALS
 
 
 @dataclass(frozen=True)
@@ -193,7 +224,7 @@ class Guess:
 
 
 def _candidates_for_bytes(raw: bytes) -> list[tuple[Legacy, str]]:
-    latin = raw.decode("latin-1")
+    latin = _as_read_by_windows(raw)
     found = [(Legacy.TCVN3, from_tcvn3(latin)), (Legacy.VNI, from_vni(latin))]
     try:
         found.append((Legacy.CP1258, unicodedata.normalize("NFC", raw.decode("cp1258"))))
@@ -360,7 +391,7 @@ def decode(raw: bytes, convert_fonts: bool = False) -> Decoded:
 
 def _sample_line(raw: bytes, line: int, legacy: Legacy) -> tuple[str | None, str | None]:
     """Return the first non-ASCII word on `line` of `raw` as written (Latin-1) and as converted."""
-    written = raw.split(b"\n")[line - 1].decode("latin-1").rstrip("\r")
+    written = _as_read_by_windows(raw.split(b"\n")[line - 1]).rstrip("\r")
     converted = converter(legacy)(written)
     pairs = zip(written.split(), converted.split())
     for token, readable in pairs:

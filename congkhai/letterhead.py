@@ -146,7 +146,17 @@ def _segments(text: str) -> list[str]:
         parts = stripped.strip("|").split("|")
     else:
         parts = re.split(r"\t+|\s{3,}", stripped)
-    return [p for p in (clean_inline(part) for part in parts) if p]
+    pieces = [p for p in (clean_inline(part) for part in parts) if p]
+    merged: list[str] = []
+    for piece in pieces:
+        # A blank number or day leaves a run of spaces inside one field: "Số:      /KH-…",
+        # "Hà Nội, ngày      tháng 8 năm 2022".
+        if merged and re.search(r"(^S[ốô]\s*:|\bng[àa]y|\bth[áa]ng)$", merged[-1], re.IGNORECASE) \
+                and re.match(r"^([/…._\d]|th[áa]ng\b|n[ăa]m\b)", piece, re.IGNORECASE):
+            merged[-1] = f"{merged[-1]} {piece}"
+        else:
+            merged.append(piece)
+    return merged
 
 
 def _is_upper(text: str) -> bool:
@@ -247,7 +257,8 @@ def _read_header(lines: list[_Line], type_index: int | None, letter: Letter) -> 
             elif re.match(r"^V/v\b", segment, re.IGNORECASE):
                 letter.summary = "Về việc " + segment[3:].strip(" .:")
                 last = index
-            elif type_index is not None and _is_upper(segment) and not re.match(_ROMAN + r"\.", segment):
+            elif _is_upper(segment) and not re.match(_ROMAN + r"\.", segment) and letter.number is None \
+                    and not letter.missing_number and letter.date_written is None:
                 bodies.append(segment)
                 last = index
     if letter.summary and letter.type is None:
@@ -481,7 +492,7 @@ def _basis(body: list[_Line]) -> list[str]:
                 break
             continue
         sentences = re.split(r"(?<=\.)\s+(?=(?:Căn cứ|Thực hiện)\b)", text)
-        if sentences and sentences[-1].rstrip().endswith(":"):
+        if sentences:
             sentences[-1] = _without_main_clause(sentences[-1])
         for sentence in sentences:
             for item in _split_outside_quotes(sentence):
@@ -493,7 +504,7 @@ def _basis(body: list[_Line]) -> list[str]:
 
 def _without_main_clause(sentence: str) -> str:
     """Return the sentence without its main clause (", Phòng … xây dựng kế hoạch như sau:")."""
-    for match in re.finditer(r"[,;]\s+(?=[A-ZĐÀ-Ỹ])", sentence):
+    for match in re.finditer(r"[,;]\s+(?=[A-ZĐÀ-Ỹ]|(?:nhà trường|trường|phòng|đơn vị|trung tâm|chúng tôi)\b)", sentence):
         if not _CITATION.search(sentence[match.end():]):
             return sentence[: match.start()]
     return sentence
