@@ -196,9 +196,10 @@ def front_values(letter: letterhead.Letter, kind: DocKind, title: str, attachmen
     return values
 
 
-def _intro(letter: letterhead.Letter, source: Path) -> list[str]:
+def _intro(letter: letterhead.Letter, source: Path, draft: bool) -> list[str]:
     lines = [f"Nhập từ tệp '{source.name}' bằng 'python build.py import'. Hãy đọc lại phần đầu và nội dung",
-             "với bản giấy trước khi đăng (xóa 'status: draft' khi văn bản đã ký và đủ số, ngày)."]
+             "với bản giấy trước khi đăng." + (" Khi văn bản đã ký và đủ số, ngày: xóa dòng 'status: draft'."
+                                               if draft else "")]
     if letter.issuer:
         lines.append(f"Cơ quan ban hành ghi trên văn bản: {letter.issuer}"
                      + (f" (cơ quan chủ quản: {letter.parent})" if letter.parent else ""))
@@ -215,7 +216,8 @@ def _write(result: Imported, source: Path, units: Units, unit_dir: Path, today: 
     if result.attachment is not None:
         shutil.copyfile(source, result.attachment)
     for attempt in range(2):
-        text = scaffold.front_matter(result.kind, result.values, _intro(result.letter, source)) + "\n" + result.letter.body
+        text = scaffold.front_matter(result.kind, result.values,
+                                     _intro(result.letter, source, result.values.get("status") == "draft")) + "\n" + result.letter.body
         target.write_text(text, encoding="utf-8")
         problems = Problems()
         read_document(target, units, result.kind, unit_dir, problems, today)
