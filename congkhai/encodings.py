@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import codecs
 import enum
+import functools
 import re
 import unicodedata
 from collections.abc import Callable
@@ -171,19 +172,28 @@ def plausibility(text: str) -> Plausibility:
     """Return how many non-ASCII words of `text` are (not) well-formed Vietnamese syllables."""
     good = bad = 0
     first_bad = None
-    for token in re.split(r"\s+", unicodedata.normalize("NFC", text)):
-        if token.isascii() or not token:
+    for token in unicodedata.normalize("NFC", text).split():
+        if token.isascii():
             continue
-        words = ["".join(c for c in word if c.isalpha()) for word in _WORD.findall(token)]
-        odd = [c for c in token if not c.isascii() and not c.isalpha() and c not in _ALLOWED_SYMBOLS]
-        # Words whose only non-ASCII letter is Đ/đ are left out: abbreviations such as PGDĐT, HĐND.
-        checked = [w for w in words if not w.replace("Đ", "D").replace("đ", "d").isascii()]
-        if odd or any(not _syllable(w) for w in checked):
+        verdict = _verdict(token)
+        if verdict > 0:
+            good += 1
+        elif verdict < 0:
             bad += 1
             first_bad = first_bad or token
-        elif checked:
-            good += 1
     return Plausibility(good, bad, first_bad)
+
+
+@functools.lru_cache(maxsize=65536)
+def _verdict(token: str) -> int:
+    """Return 1 for a Vietnamese word, -1 for a malformed one, 0 for one that says nothing (PGDĐT)."""
+    words = ["".join(c for c in word if c.isalpha()) for word in _WORD.findall(token)]
+    odd = [c for c in token if not c.isascii() and not c.isalpha() and c not in _ALLOWED_SYMBOLS]
+    # Words whose only non-ASCII letter is Đ/đ are left out: abbreviations such as PGDĐT, HĐND.
+    checked = [w for w in words if not w.replace("Đ", "D").replace("đ", "d").isascii()]
+    if odd or any(not _syllable(w) for w in checked):
+        return -1
+    return 1 if checked else 0
 
 
 _INITIALS = sorted(("b", "c", "ch", "d", "đ", "g", "gh", "gi", "h", "k", "kh", "l", "m", "n", "ng", "ngh", "nh",

@@ -149,7 +149,7 @@ def infer_kind(letter: letterhead.Letter) -> DocKind | None:
     budget disclosure)."""
     if letter.type is None:
         return None
-    if letter.type.kind != "ke-hoach" and letter.summary and letterhead._FINANCE.search(fold(letter.summary).lower()):
+    if letter.type.kind != "ke-hoach" and letter.summary and letterhead.FINANCE_WORDS.search(fold(letter.summary).lower()):
         return DocKind.TAI_CHINH
     return DOC_KINDS[letter.type.kind]
 

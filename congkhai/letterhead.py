@@ -48,7 +48,7 @@ TYPES_BY_ABBREVIATION = {t.abbreviation.upper(): t for t in _TYPES} | {
 }
 OFFICIAL_LETTER = DocType("Công văn", "", "thong-bao")
 # Words in a title that make a decision or a report a budget disclosure.
-_FINANCE = re.compile(r"\b(du toan|quyet toan|tai chinh|thu chi|thu, chi|ngan sach|tai tro|hoc phi)\b")
+FINANCE_WORDS = re.compile(r"\b(du toan|quyet toan|tai chinh|thu chi|thu, chi|ngan sach|tai tro|hoc phi)\b")
 
 _ROMAN = r"[IVXL]{1,6}"
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*)$")

@@ -8,6 +8,7 @@ left out of the templates.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -137,8 +138,6 @@ def render_value(name: str, value: object) -> list[str]:
 
 
 def _is_iso_date(value: object) -> bool:
-    import re
-
     return isinstance(value, str) and bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", value))
 
 

@@ -13,6 +13,7 @@ import html
 import http.server
 import json
 import shutil
+import signal
 import socketserver
 import sys
 import tempfile
@@ -282,6 +283,10 @@ def _handler(preview: Preview) -> type[http.server.SimpleHTTPRequestHandler]:
     return Handler
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def serve_until_interrupted(options: pipeline.Options, host: str, port: int) -> int:
     """Run the preview until Ctrl+C; return the exit status."""
     try:
@@ -291,6 +296,8 @@ def serve_until_interrupted(options: pipeline.Options, host: str, port: int) -> 
               file=sys.stderr)
         return 2
     url = preview.start()
+    # Stopping by SIGTERM (a service manager, `kill`) also removes the private folder.
+    signal.signal(signal.SIGTERM, _interrupt)
     print(f"Xem trước tại {url} — trang tự cập nhật khi bạn lưu tệp trong {options.content}/, {options.units}/, "
           "site_src/ hay mkdocs.yml. Bấm Ctrl+C để dừng.", flush=True)
     try:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from contextlib import chdir
 from datetime import date
 from pathlib import Path
