@@ -78,6 +78,25 @@ def make_parser() -> argparse.ArgumentParser:
     d.add_argument("--docs-per-unit", type=int, default=30, help="số văn bản mỗi đơn vị (mặc định: 30)")
     d.add_argument("--out", type=Path, required=True, help="thư mục ghi units/ và content/")
     d.add_argument("--seed", type=int, default=2026, help="hạt giống ngẫu nhiên (mặc định: 2026)")
+    im = sub.add_parser("import", help="nhập một văn bản Word (.docx), .txt hoặc .md thành tệp văn bản của cổng")
+    im.add_argument("file", type=Path, metavar="FILE", help="tệp cần nhập")
+    im.add_argument("--unit", required=True, metavar="CODE", help="mã đơn vị ban hành (tên tệp trong units/)")
+    im.add_argument("--kind", default=None, metavar="KIND",
+                    help="loại văn bản (ke-hoach, thu-tuc, tai-chinh, tin-tuc, thong-bao); mặc định: theo tên loại")
+    im.add_argument("--slug", default=None, metavar="NAME", help="tên tệp (không dấu, không đuôi .md); mặc định: theo tiêu đề")
+    im.add_argument("--force", action="store_true", help="ghi đè tệp đã có")
+    im.add_argument("--content", type=Path, default=Path("content"), help="thư mục văn bản (mặc định: content)")
+    im.add_argument("--units", type=Path, default=Path("units"), help="thư mục đơn vị (mặc định: units)")
+    nw = sub.add_parser("new", help="tạo tệp văn bản mới từ mẫu có đủ các trường")
+    nw.add_argument("kind", metavar="KIND", help="loại văn bản: ke-hoach, thu-tuc, tai-chinh, tin-tuc, thong-bao")
+    nw.add_argument("--unit", required=True, metavar="CODE", help="mã đơn vị (tên tệp trong units/)")
+    nw.add_argument("--title", default=None, metavar="TEXT", help="tiêu đề (trích yếu) của văn bản")
+    nw.add_argument("--content", type=Path, default=Path("content"), help="thư mục văn bản (mặc định: content)")
+    nw.add_argument("--units", type=Path, default=Path("units"), help="thư mục đơn vị (mặc định: units)")
+    sv = sub.add_parser("serve", help="xem trước trên máy, tự dựng lại khi sửa tệp")
+    _inputs(sv)
+    sv.add_argument("--port", type=int, default=8000, help="cổng mạng (mặc định: 8000)")
+    sv.add_argument("--host", default="127.0.0.1", help="địa chỉ lắng nghe (mặc định: 127.0.0.1, chỉ máy này)")
     return parser
 
 
@@ -95,6 +114,10 @@ def main(argv: list[str] | None = None) -> int:
         units, docs = write_corpus(args.out, args.units, args.docs_per_unit, args.seed)
         print(f"Đã tạo {units} đơn vị và {docs} văn bản trong {args.out}/ (units/, content/).")
         return 0
+    if args.command == "import":
+        return _import(args)
+    if args.command == "new":
+        return _new(args)
     options = pipeline.Options(
         content=args.content, units=args.units, config=args.config,
         today=args.on or pipeline.today_in_vietnam(), strict=args.strict,
@@ -109,6 +132,10 @@ def main(argv: list[str] | None = None) -> int:
         return _report(result, options, done=f"Kiểm tra xong {_counts(result)}.")
     if args.command == "status":
         return _status(options, args.unit, args.fail_on_overdue)
+    if args.command == "serve":
+        from .serve import serve_until_interrupted
+
+        return serve_until_interrupted(options, args.host, args.port)
     result = pipeline.build(options, log=lambda line: print(line, flush=True))
     return _report(result, options, done=None)
 
@@ -189,3 +216,30 @@ def status_table(result: pipeline.Result, unit: str | None) -> str:
         lines.append("* hạn tính theo ngày giả định vì văn bản chưa ghi ngày giao, ngày phê duyệt hay ngày gửi báo cáo.")
     lines.append("Tổng: " + ", ".join(f"{counts.get(s, 0)} {s.label.lower()}" for s in Standing) + ".")
     return "\n".join(line.rstrip() for line in lines)
+
+
+def _import(args: argparse.Namespace) -> int:
+    from .importer import ImportFailure, import_document, summary
+
+    try:
+        result = import_document(args.file, args.unit, args.content, args.units, kind=args.kind,
+                                 force=args.force, slug=args.slug, today=pipeline.today_in_vietnam())
+    except ImportFailure as exc:
+        print(f"Lỗi: {exc.message}", file=sys.stderr)
+        return exc.status
+    for line in summary(result):
+        print(line)
+    return 0
+
+
+def _new(args: argparse.Namespace) -> int:
+    from .scaffold import NewDocumentError, create_document
+
+    try:
+        path = create_document(args.kind, args.unit, args.title, args.content, args.units)
+    except NewDocumentError as exc:
+        print(f"Lỗi: {exc.message}", file=sys.stderr)
+        return exc.status
+    print(f"Đã tạo {path}")
+    print("Tiếp theo: mở tệp, điền tiêu đề và các trường cần thiết, rồi chạy 'python build.py check'.")
+    return 0

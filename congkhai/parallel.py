@@ -10,6 +10,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
+import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -47,7 +48,9 @@ def run(task: Callable[[Any, T], R], items: Sequence[T], context: Any, jobs: int
     name = f"ctx-{id(context)}"
     _SHARED[name] = context
     try:
-        if jobs <= 1 or len(items) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        # Forking a process that runs other threads (the preview server) is unsafe: work here then.
+        if jobs <= 1 or len(items) <= 1 or "fork" not in multiprocessing.get_all_start_methods() \
+                or threading.active_count() > 1:
             results = []
             for item in items:
                 results.append(task(context, item))

@@ -14,8 +14,8 @@ from typing import Any
 
 import yaml
 
+from .encodings import InputEncodingError, decode
 from .problems import Problems, describe
-from .text import nfc
 
 MAX_YAML_BYTES = 1_000_000
 _NULLS = {"", "~", "null", "Null", "NULL"}
@@ -68,29 +68,22 @@ class YamlData:
 
 
 def read_text(path: Path, problems: Problems) -> str | None:
-    """Return the file's text in NFC without a BOM, or None (with a problem) when it is not UTF-8."""
+    """Return the file's text in NFC without a BOM, or None (with a problem) when it cannot be read
+    as Vietnamese text; legacy code pages that convert exactly are converted with a warning, legacy
+    font encodings (TCVN3, VNI) are refused with the fix (see encodings.decode)."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
         problems.error(path, None, None, describe("không đọc được tệp", exc.strerror))
         return None
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
     try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        problems.error(
-            path,
-            line,
-            None,
-            "tệp không phải văn bản UTF-8 (byte "
-            f"0x{raw[exc.start]:02x} không hợp lệ). Sửa: mở tệp bằng trình soạn thảo và lưu lại "
-            "với bảng mã UTF-8 (Unicode); nếu văn bản gõ bằng phông TCVN3 hoặc VNI, hãy chuyển mã "
-            "sang Unicode (ví dụ bằng Unikey) trước khi lưu.",
-        )
+        decoded = decode(raw)
+    except InputEncodingError as exc:
+        problems.error(path, exc.line, None, exc.message)
         return None
-    return nfc(text.replace("\r\n", "\n").replace("\r", "\n"))
+    for note in decoded.notes:
+        problems.warning(path, None, None, note)
+    return decoded.text
 
 
 def split_front_matter(text: str) -> tuple[str, str, int] | None:

@@ -1,0 +1,110 @@
+"""`python build.py serve`: rebuilds on change, keeps serving on errors and shows them on the page."""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.error
+import urllib.request
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from conftest import Site
+from congkhai import pipeline, serve
+
+FRONT = """
+    title: Kế hoạch cải cách hành chính năm 2026
+    number: 08/KH-THCSSM
+    date: 2026-02-03
+    """
+
+
+def fetch(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return response.status, response.read().decode("utf-8")
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode("utf-8")
+
+
+def wait_for_version(preview: serve.Preview, version: int, seconds: float = 120) -> serve.State:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        state = preview.snapshot()
+        if state.version >= version and not state.building:
+            return state
+        time.sleep(0.1)
+    raise AssertionError(f"không dựng xong lần {version} sau {seconds} giây")
+
+
+@pytest.fixture
+def preview(site: Site):
+    site.standard_units()
+    site.doc("thcs-a", "ke-hoach", "ke-hoach-cchc-2026", FRONT, "Nội dung kế hoạch lần đầu.\n")
+    options = pipeline.Options(content=site.content, units=site.units, config=site.config(),
+                               today=date(2026, 11, 22))
+    lines: list[str] = []
+    instance = serve.Preview(options, port=0, log=lines.append)
+    instance.lines = lines  # type: ignore[attr-defined]
+    instance.start()
+    yield instance
+    instance.stop()
+    assert not instance.out.parent.exists()  # the private folder is removed
+
+
+def test_watches_content_units_site_src_and_the_config(tmp_path: Path) -> None:
+    options = pipeline.Options(content=tmp_path / "c", units=tmp_path / "u", config=tmp_path / "mkdocs.yml")
+    assert serve.watched_paths(options) == [tmp_path / "c", tmp_path / "u", tmp_path / "site_src", tmp_path / "mkdocs.yml"]
+    assert serve.is_ignored("content/a/.#ke-hoach.md") and serve.is_ignored("x.md.swp") and not serve.is_ignored("x.md")
+
+
+def test_rebuilds_on_change_and_shows_errors_on_the_page(site: Site, preview: serve.Preview) -> None:
+    state = wait_for_version(preview, 1)
+    assert state.errors == [] and state.built_once
+    assert "site" != preview.out.name or preview.out != site.out  # never the published folder
+    page_url = preview.url + "thcs-a/ke-hoach/ke-hoach-cchc-2026/"
+    status, page = fetch(page_url)
+    assert status == 200 and "Nội dung kế hoạch lần đầu." in page
+    assert serve.STATUS_PATH in page and 'id="congkhai-loi"' not in page
+    assert not (preview.out / "pagefind").exists()  # search is skipped in the preview
+
+    path = site.content / "thcs-a" / "ke-hoach" / "ke-hoach-cchc-2026.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("lần đầu", "đã sửa"), encoding="utf-8")
+    wait_for_version(preview, 2)
+    assert "Nội dung kế hoạch đã sửa." in fetch(page_url)[1]
+
+    path.write_text(path.read_text(encoding="utf-8").replace("date: 2026-02-03", "date: 03/02/2026"),
+                    encoding="utf-8")
+    state = wait_for_version(preview, 3)
+    message = (f"Lỗi: {path.as_posix()}, dòng 4: 'date': cần ngày dạng YYYY-MM-DD (năm-tháng-ngày), ví dụ "
+               "2024-03-15, nhận được '03/02/2026'. Sửa thành 2026-02-03.")
+    assert state.errors == [message]
+    assert message in preview.lines  # type: ignore[attr-defined]
+    status, page = fetch(page_url)
+    assert status == 200 and "Nội dung kế hoạch đã sửa." in page  # the last good build stays on screen
+    assert 'id="congkhai-loi"' in page and "Nội dung có 1 lỗi, chưa dựng lại được trang." in page
+    assert "nhận được &#x27;03/02/2026&#x27;. Sửa thành 2026-02-03." in page
+    body = json.loads(fetch(preview.url + serve.STATUS_PATH.lstrip("/"))[1])
+    assert body["version"] == 3 and body["errors"] == [message]
+
+
+def test_browser_reloads_by_itself_and_shows_the_error_box(site: Site, preview: serve.Preview, browser) -> None:
+    wait_for_version(preview, 1)
+    page = browser.new_page()
+    try:
+        page.goto(preview.url + "thcs-a/ke-hoach/ke-hoach-cchc-2026/")
+        assert page.get_by_text("Nội dung kế hoạch lần đầu.").is_visible()
+        path = site.content / "thcs-a" / "ke-hoach" / "ke-hoach-cchc-2026.md"
+        path.write_text(path.read_text(encoding="utf-8").replace("lần đầu", "đã sửa"), encoding="utf-8")
+        page.get_by_text("Nội dung kế hoạch đã sửa.").wait_for(timeout=120_000)
+        path.write_text(path.read_text(encoding="utf-8").replace("number: 08/KH-THCSSM\n", "number: [\n"),
+                        encoding="utf-8")
+        box = page.locator("#congkhai-loi")
+        box.wait_for(timeout=120_000)
+        assert "Nội dung có 1 lỗi" in box.inner_text()
+        assert ("ke-hoach-cchc-2026.md, dòng 4: phần đầu YAML không đọc được: danh sách trong ngoặc vuông thiếu dấu "
+                "']' đóng") in box.inner_text()
+    finally:
+        page.close()
