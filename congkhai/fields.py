@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
+from .limits import DEFAULT, Limits
 from .problems import Problems, describe
 from .sources import YamlData
 from .text import nfc, strip_controls
@@ -297,3 +298,4 @@ class ReadContext:
     unit: str
     is_draft: bool
     date: date | None
+    limits: Limits = DEFAULT

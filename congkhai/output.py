@@ -1,5 +1,11 @@
 """Publishing the output folder atomically: build beside it, then swap in one step, so a failed or
-interrupted build never leaves a half-written site."""
+interrupted build never leaves a half-written site.
+
+SIGTERM (what `kill`, systemd and CI send) stops a build the way Ctrl+C (SIGINT) does: the staging
+folder is removed and the published site stays as it was. Both signals are held back during the swap
+itself, so the output folder is always either the old site or the new one. A build killed outright
+(SIGKILL, power loss) leaves its staging folder behind; the next build removes it.
+"""
 
 from __future__ import annotations
 
@@ -7,16 +13,83 @@ import ctypes
 import errno
 import os
 import shutil
+import signal
 import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 
 MARKER = ".congkhai-site"
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
 
 
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
 class OutputError(Exception):
     """The output folder cannot be used; the message says why."""
+
+
+class Interrupted(KeyboardInterrupt):
+    """The build was asked to stop by a signal (SIGINT or SIGTERM); `signum` says which."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+        self.published = False  # True when it came just after the new site was swapped in
+
+
+def _in_main_thread() -> bool:
+    return threading.current_thread() is threading.main_thread()
+
+
+@contextmanager
+def stop_on_signals() -> Iterator[None]:
+    """Raise Interrupted in the block on SIGINT or SIGTERM (so `finally` and `except BaseException`
+    clean up as after Ctrl+C); the previous handlers come back afterwards. Outside the main thread,
+    where Python cannot catch signals, the block runs as it is."""
+    if not _in_main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        raise Interrupted(signum)
+
+    previous = {sig: signal.signal(sig, stop) for sig in STOP_SIGNALS}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+@contextmanager
+def signals_held() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM back during the block and deliver the first one after it (to the
+    handler that was in place), so that a step that must not be cut in two is never cut."""
+    if not _in_main_thread():
+        yield
+        return
+    pending: list[int] = []
+
+    def hold(signum: int, frame: FrameType | None) -> None:
+        pending.append(signum)
+
+    previous = {sig: signal.signal(sig, hold) for sig in STOP_SIGNALS}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        if pending:
+            handler = previous[pending[0]]
+            if callable(handler):
+                handler(pending[0], None)
+            elif handler == signal.SIG_DFL:
+                signal.raise_signal(pending[0])
 
 
 def check_target(out: Path, protected: list[Path]) -> None:
@@ -62,18 +135,26 @@ def clean_stale(out: Path) -> None:
 
 
 def publish(staged: Path, out: Path) -> None:
-    """Replace `out` by `staged` in one step (atomic exchange where the system offers it)."""
+    """Replace `out` by `staged` in one step (atomic exchange where the system offers it); SIGINT and
+    SIGTERM wait until the new site is in place."""
     out = out.resolve()
-    if not out.exists():
-        os.rename(staged, out)
-        return
-    if _exchange(staged, out):
-        shutil.rmtree(staged, ignore_errors=True)  # now holds the previous site
-        return
-    retired = out.parent / f".{out.name}.old-{os.getpid()}-{os.urandom(4).hex()}"
-    os.rename(out, retired)
-    os.rename(staged, out)
-    shutil.rmtree(retired, ignore_errors=True)
+    retired: Path | None = None
+    try:
+        with signals_held():
+            if not out.exists():
+                os.rename(staged, out)
+            elif _exchange(staged, out):
+                retired = staged  # now holds the previous site
+            else:
+                retired = out.parent / f".{out.name}.old-{os.getpid()}-{os.urandom(4).hex()}"
+                os.rename(out, retired)
+                os.rename(staged, out)
+    except Interrupted as stop:
+        stop.published = True
+        raise
+    finally:
+        if retired is not None:
+            shutil.rmtree(retired, ignore_errors=True)
 
 
 def discard(staged: Path) -> None:

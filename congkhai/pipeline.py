@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Callable
 from zoneinfo import ZoneInfo
 
-from . import feeds, ical, output, search, urls
+from . import feeds, ical, limits, links, output, search, urls
 from .pages import Planner, SitePlan, SiteSettings
 from .portal import Portal, load_portal
 from .compliance import Compliance, check_declarations, evaluate
@@ -68,7 +68,12 @@ def validate(options: Options) -> Result:
     """Return the loaded portal, its obligations and compliance, and every problem found in the
     inputs (nothing is written)."""
     problems = Problems()
-    portal = load_portal(options.content, options.units, options.today, problems)
+    try:
+        own_limits = limits.read_limits(options.config)
+    except limits.LimitConfigError as exc:
+        problems.error(options.config, None, "extra.congkhai.max_file_mb", str(exc))
+        own_limits = limits.DEFAULT
+    portal = load_portal(options.content, options.units, options.today, problems, own_limits)
     rules = load_rules(portal.units.values(), problems)
     every = [*portal.documents, *portal.drafts, *portal.scheduled]
     check_declarations(every, portal.units, rules, problems)
@@ -141,7 +146,9 @@ def build(options: Options, log: Callable[[str], None] = lambda _: None) -> Resu
         else:
             result.notes.append(NO_SITE_URL)
         ical.write_calendars(portal, result.compliance, staged, config.site_url, options.today)
-        if options.strict and (warnings or cleaner.removed):
+        broken = links.check_site(staged, config.site_url)
+        links.report(broken, plan, options.out, result.problems)
+        if options.strict and (warnings or cleaner.removed or broken):
             result.failure = "Có cảnh báo khi dựng trang (chế độ --strict)."
             output.discard(staged)
             return result

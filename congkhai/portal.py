@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from .documents import Document, DocKind, Status, load_documents
+from .limits import DEFAULT, Limits
 from .problems import Problems, describe
 from .text import format_date
 from .units import Units, load_units
@@ -68,10 +69,11 @@ def newest_first(doc: Document) -> tuple[int, int, str]:
     return (-posted, -issued, doc.key)
 
 
-def load_portal(content: Path, units_dir: Path, today: date, problems: Problems) -> Portal:
+def load_portal(content: Path, units_dir: Path, today: date, problems: Problems,
+                limits: Limits = DEFAULT) -> Portal:
     """Return the portal read from `content` and `units_dir`, recording every problem."""
     units = load_units(units_dir, problems)
-    documents = load_documents(content, units, problems, today)
+    documents = load_documents(content, units, problems, today, limits)
     visible = [d for d in documents if d.is_public and d.posted is not None and d.posted <= today]
     drafts = [d for d in documents if d.status is Status.DRAFT]
     scheduled = [d for d in documents if d.is_public and d.posted is not None and d.posted > today]

@@ -11,6 +11,7 @@ from typing import Any
 from . import urls
 from .documents import Document
 from .portal import Portal
+from .text import csv_text
 
 CSV_COLUMNS = (
     "unit", "unit_name", "kind", "title", "number", "date", "published", "status", "obligation", "period",
@@ -49,19 +50,24 @@ def record(doc: Document, portal: Portal, site_url: str | None) -> dict[str, Any
     }
 
 
+def json_text(payload: object) -> str:
+    """Return the register as JSON with '<', '>' and '&' written as \\u escapes: the same data, but no
+    browser that sniffs the file can find markup in it."""
+    text = json.dumps(payload, ensure_ascii=False, sort_keys=True, indent=1)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") + "\n"
+
+
 def write_register(portal: Portal, root: Path, site_url: str | None) -> None:
     """Write /data/documents.json and /data/documents.csv: every visible document, withdrawn ones included."""
     records = [record(doc, portal, site_url) for doc in sorted(portal.documents, key=lambda d: d.key)]
     target = root / "data"
     target.mkdir(parents=True, exist_ok=True)
     payload = {"generated_on": portal.today.isoformat(), "count": len(records), "documents": records}
-    (root / urls.REGISTER_JSON).write_text(
-        json.dumps(payload, ensure_ascii=False, sort_keys=True, indent=1) + "\n", encoding="utf-8"
-    )
+    (root / urls.REGISTER_JSON).write_text(json_text(payload), encoding="utf-8")
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for rec in records:
         row = dict(rec, attachments=" | ".join(a["url"] for a in rec["attachments"]))
-        writer.writerow(["" if row[c] is None else row[c] for c in CSV_COLUMNS])
+        writer.writerow([csv_text(row[c]) for c in CSV_COLUMNS])
     (root / urls.REGISTER_CSV).write_bytes(b"\xef\xbb\xbf" + out.getvalue().encode("utf-8"))

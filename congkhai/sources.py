@@ -8,16 +8,17 @@ Python objects. Field parsers decide what each string means.
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from .limits import MAX_YAML_BYTES, MAX_YAML_DEPTH, MAX_YAML_NODES, MB
 from .problems import Problems, describe
 from .text import nfc
-
-MAX_YAML_BYTES = 1_000_000
 _NULLS = {"", "~", "null", "Null", "NULL"}
 
 # PyYAML's English problems, as a school secretary would understand them.
@@ -67,12 +68,22 @@ class YamlData:
         return None
 
 
-def read_text(path: Path, problems: Problems) -> str | None:
-    """Return the file's text in NFC without a BOM, or None (with a problem) when it is not UTF-8."""
+def read_text(path: Path, problems: Problems, max_bytes: int, fix: str) -> str | None:
+    """Return the file's text in NFC without a BOM, or None (with a problem) when it is not UTF-8, not a
+    regular file, or larger than `max_bytes` (`fix` tells the author what to do then)."""
     try:
-        raw = path.read_bytes()
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            problems.error(path, None, None, "đây không phải một tệp thông thường (thiết bị, đường ống hay thư mục). "
+                                             "Sửa: xóa nó và tạo một tệp văn bản thật.")
+            return None
+        with path.open("rb") as handle:
+            raw = handle.read(max_bytes + 1)
     except OSError as exc:
         problems.error(path, None, None, describe("không đọc được tệp", exc.strerror))
+        return None
+    if len(raw) > max_bytes:
+        size = os.stat(path).st_size
+        problems.error(path, None, None, f"tệp quá lớn ({_size(size)}, tối đa {_size(max_bytes)}). {fix}")
         return None
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
@@ -91,6 +102,10 @@ def read_text(path: Path, problems: Problems) -> str | None:
         )
         return None
     return nfc(text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def _size(size: int) -> str:
+    return f"{round(size / MB)} MB" if size >= MB else f"{round(size / 1024)} KB"
 
 
 def split_front_matter(text: str) -> tuple[str, str, int] | None:
@@ -113,7 +128,7 @@ def parse_yaml(text: str, offset: int = 0) -> YamlData:
     `offset` is added to every line (the front matter starts on the file's second line).
     """
     if len(text.encode("utf-8")) > MAX_YAML_BYTES:
-        raise YamlInputError(None, "phần YAML quá lớn (hơn 1 MB)")
+        raise YamlInputError(None, f"phần YAML quá lớn (hơn {_size(MAX_YAML_BYTES)})")
     try:
         loader = _Loader(text)
     except yaml.reader.ReaderError as exc:
@@ -150,7 +165,13 @@ def _bracket_hint(problem: str) -> str | None:
 
 
 class _Loader(yaml.SafeLoader):
-    """A composer that refuses anchors and aliases (exponential "billion laughs" input)."""
+    """A composer (never a constructor: no Python objects) that refuses anchors and aliases
+    (exponential "billion laughs" input) and input nested deeper or holding more values than the limits."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+        self._nodes = 0
 
     def compose_node(self, parent, index):  # type: ignore[override]
         event = self.peek_event()
@@ -160,7 +181,18 @@ class _Loader(yaml.SafeLoader):
                 event.start_mark.line + 1,
                 "không dùng neo và tham chiếu YAML ('&' và '*'); hãy viết đầy đủ giá trị",
             )
-        return super().compose_node(parent, index)
+        self._nodes += 1
+        if self._nodes > MAX_YAML_NODES:
+            raise YamlInputError(event.start_mark.line + 1,
+                                 f"có quá nhiều giá trị (hơn {MAX_YAML_NODES}); hãy chia nhỏ tệp")
+        if self._depth >= MAX_YAML_DEPTH:
+            raise YamlInputError(event.start_mark.line + 1,
+                                 f"các danh sách và nhóm trường lồng nhau quá {MAX_YAML_DEPTH} cấp")
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 def _to_data(node: yaml.Node, path: tuple[Any, ...], lines: dict[tuple[Any, ...], int]) -> Any:
