@@ -281,6 +281,10 @@ def _read_csv(path: Path) -> list[list[Any]]:
     except UnicodeDecodeError:
         raise TableFileError("tệp CSV không phải UTF-8",
                              "Sửa: trong Excel chọn Lưu dưới dạng 'CSV UTF-8 (Comma delimited)'.") from None
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise TableFileError(f"tệp CSV có ký tự NUL ở dòng {line} (không phải tệp văn bản?)",
+                             "Sửa: mở tệp bằng Excel và lưu lại dạng 'CSV UTF-8 (Comma delimited)'.")
     first = text.split("\n", 1)[0]
     # Excel with Vietnamese regional settings separates with ';' (the comma is the decimal mark)
     delimiter = ";" if first.count(";") > first.count(",") else ","
@@ -301,8 +305,6 @@ def _csv_problem(exc: csv.Error) -> str:
     text = str(exc)
     if "field larger than field limit" in text:
         return "một ô quá dài"
-    if "NUL" in text:
-        return "có ký tự NUL"
     if "new-line character seen in unquoted field" in text:
         return "xuống dòng giữa một ô không có ngoặc kép"
     return "không đọc được"

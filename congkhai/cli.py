@@ -102,7 +102,7 @@ def _counts(result: pipeline.Result) -> str:
 def _report(result: pipeline.Result, options: pipeline.Options, done: str | None) -> int:
     problems = result.problems.sorted()
     for problem in problems:
-        print(problem.render())
+        print(problem.render(options.strict))
     for note in result.notes:
         print(note)
     errors = sum(1 for p in problems if p.severity is Severity.ERROR or options.strict)

@@ -56,7 +56,8 @@ class Limits:
             return self
         if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 2048:
             raise LimitConfigError(
-                f"'extra.congkhai.max_file_mb' phải là số nguyên từ 1 đến 2048 (MB), nhận được '{value}'."
+                f"giới hạn cỡ tệp phải là số nguyên từ 1 đến 2048 (MB), nhận được '{value}'. "
+                "Sửa: ghi ví dụ 'max_file_mb: 50' trong mục extra.congkhai của mkdocs.yml."
             )
         return replace(self, max_file_bytes=value * MB)
 

@@ -36,9 +36,10 @@ class Problem:
             where += f": '{self.field}'"
         return where
 
-    def render(self) -> str:
-        """Return the message as printed: "Lỗi: path, dòng N: 'field': message"."""
-        label = "Lỗi" if self.severity is Severity.ERROR else "Cảnh báo"
+    def render(self, strict: bool = False) -> str:
+        """Return the message as printed: "Lỗi: path, dòng N: 'field': message" (a warning reads
+        "Cảnh báo: …", and "Lỗi: …" under --strict, which stops on it)."""
+        label = "Lỗi" if self.severity is Severity.ERROR or strict else "Cảnh báo"
         return f"{label}: {self.location()}: {self.message}"
 
 
