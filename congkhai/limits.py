@@ -11,7 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .problems import Problems
 
 MB = 1024 * 1024
 
@@ -24,6 +27,8 @@ MAX_YAML_DEPTH = 50
 MAX_YAML_NODES = 50_000
 # Rows of a budget table, written in the front matter or in a CSV/XLSX file.
 MAX_TABLE_ROWS = 5_000
+# Numbers (amounts, indicators): digits before the decimal mark (10^18 đồng is far above any budget).
+MAX_NUMBER_DIGITS = 18
 # Markdown: how deep lists and quotations may nest, and how long one document may take to render.
 MAX_NESTING = 20
 MAX_RENDER_SECONDS = 10.0
@@ -77,3 +82,13 @@ def read_limits(config: Path) -> Limits:
     except RenderError:
         return DEFAULT  # the build reports the broken configuration itself
     return DEFAULT.with_settings(extra if isinstance(extra, dict) else {})
+
+
+def configured(config: Path, problems: Problems) -> Limits:
+    """Return the limits configured in `config`, recording an error (and using the defaults) when a
+    value cannot be used."""
+    try:
+        return read_limits(config)
+    except LimitConfigError as exc:
+        problems.error(config, None, "extra.congkhai.max_file_mb", str(exc))
+        return DEFAULT

@@ -68,12 +68,8 @@ def validate(options: Options) -> Result:
     """Return the loaded portal, its obligations and compliance, and every problem found in the
     inputs (nothing is written)."""
     problems = Problems()
-    try:
-        own_limits = limits.read_limits(options.config)
-    except limits.LimitConfigError as exc:
-        problems.error(options.config, None, "extra.congkhai.max_file_mb", str(exc))
-        own_limits = limits.DEFAULT
-    portal = load_portal(options.content, options.units, options.today, problems, own_limits)
+    portal = load_portal(options.content, options.units, options.today, problems,
+                         limits.configured(options.config, problems))
     rules = load_rules(portal.units.values(), problems)
     every = [*portal.documents, *portal.drafts, *portal.scheduled]
     check_declarations(every, portal.units, rules, problems)
