@@ -8,9 +8,10 @@ import posixpath
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+
+from lxml import etree
 
 from .pages import SitePlan
 from .problems import Problems, display_path
@@ -34,37 +35,27 @@ class BrokenLink:
     link: str
 
 
-class _Links(HTMLParser):
-    """Collects every link and asset reference of one HTML page."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.found: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        names = LINK_ATTRIBUTES["*"] + LINK_ATTRIBUTES.get(tag, ())
-        values = dict(attrs)
-        for name, value in attrs:
-            if value is None:
-                continue
-            if name in names:
-                self.found.append(value)
-            elif name == "srcset":
-                self.found += [part.strip().split(" ")[0] for part in value.split(",") if part.strip()]
-        if tag == "meta" and (values.get("http-equiv") or "").lower() == "refresh":
-            match = _REFRESH.match(values.get("content") or "")
-            if match:
-                self.found.append(match.group(1).strip("'\""))
-
-    handle_startendtag = handle_starttag
-
-
 def html_links(text: str) -> list[str]:
-    """Return every link and asset reference written in an HTML page, in order."""
-    parser = _Links()
-    parser.feed(text)
-    parser.close()
-    return parser.found
+    """Return every link and asset reference written in an HTML page, in order (parsed with lxml, as
+    leniently as a browser)."""
+    if not text.strip():
+        return []
+    root = etree.fromstring(text, etree.HTMLParser())
+    found: list[str] = []
+    for element in root.iter() if root is not None else ():
+        if not isinstance(element.tag, str):  # a comment or a processing instruction
+            continue
+        names = LINK_ATTRIBUTES["*"] + LINK_ATTRIBUTES.get(element.tag, ())
+        for name, value in element.attrib.items():
+            if name in names:
+                found.append(value)
+            elif name == "srcset":
+                found += [part.strip().split(" ")[0] for part in value.split(",") if part.strip()]
+        if element.tag == "meta" and (element.get("http-equiv") or "").lower() == "refresh":
+            match = _REFRESH.match(element.get("content") or "")
+            if match:
+                found.append(match.group(1).strip("'\""))
+    return found
 
 
 def xml_links(data: bytes) -> list[str]:

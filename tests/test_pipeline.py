@@ -89,7 +89,7 @@ from congkhai.documents import CORE_FIELDS, DOC_KINDS  # noqa: E402
 from congkhai.obligations import OBLIGATION_FIELDS  # noqa: E402
 from congkhai.units import UNIT_FIELDS  # noqa: E402
 
-FUZZ_EXAMPLES = int(os.environ.get("CONGKHAI_FUZZ_EXAMPLES", "40"))  # ~25 s on the CI machine
+FUZZ_EXAMPLES = int(os.environ.get("CONGKHAI_FUZZ_EXAMPLES", "80"))  # about 15 s on a 2-core machine
 CODES = ["so-gd", "phong-gd", "thcs-a", "mn-b", "SAI MA", "tim-kiem", "\udcc4\udc90", ""]
 KEYS = sorted({*CORE_FIELDS, *budget.FIELDS, *procedures.FIELDS, *posts.NEWS_FIELDS, *posts.NOTICE_FIELDS,
                *UNIT_FIELDS, *OBLIGATION_FIELDS, "name", "file", "alt", "note", "unit", "from", "until", "lines",
