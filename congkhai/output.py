@@ -16,10 +16,11 @@ import shutil
 import signal
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
+from typing import Any
 
 MARKER = ".congkhai-site"
 _AT_FDCWD = -100
@@ -42,54 +43,46 @@ class Interrupted(KeyboardInterrupt):
         self.published = False  # True when it came just after the new site was swapped in
 
 
-def _in_main_thread() -> bool:
-    return threading.current_thread() is threading.main_thread()
+@contextmanager
+def _handling(handler: Callable[[int, FrameType | None], None]) -> Iterator[dict[int, Any] | None]:
+    """Handle SIGINT and SIGTERM with `handler` in the block and restore the previous handlers after;
+    yield those (None outside the main thread, where Python cannot handle signals: nothing changes)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield None
+        return
+    previous = {sig: signal.signal(sig, handler) for sig in STOP_SIGNALS}
+    try:
+        yield previous
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
 
 
 @contextmanager
 def stop_on_signals() -> Iterator[None]:
     """Raise Interrupted in the block on SIGINT or SIGTERM (so `finally` and `except BaseException`
-    clean up as after Ctrl+C); the previous handlers come back afterwards. Outside the main thread,
-    where Python cannot catch signals, the block runs as it is."""
-    if not _in_main_thread():
-        yield
-        return
+    clean up as after Ctrl+C)."""
 
     def stop(signum: int, frame: FrameType | None) -> None:
         raise Interrupted(signum)
 
-    previous = {sig: signal.signal(sig, stop) for sig in STOP_SIGNALS}
-    try:
+    with _handling(stop):
         yield
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
 
 
 @contextmanager
 def signals_held() -> Iterator[None]:
     """Hold SIGINT and SIGTERM back during the block and deliver the first one after it (to the
     handler that was in place), so that a step that must not be cut in two is never cut."""
-    if not _in_main_thread():
-        yield
-        return
     pending: list[int] = []
-
-    def hold(signum: int, frame: FrameType | None) -> None:
-        pending.append(signum)
-
-    previous = {sig: signal.signal(sig, hold) for sig in STOP_SIGNALS}
-    try:
+    with _handling(lambda signum, frame: pending.append(signum)) as previous:
         yield
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-        if pending:
-            handler = previous[pending[0]]
-            if callable(handler):
-                handler(pending[0], None)
-            elif handler == signal.SIG_DFL:
-                signal.raise_signal(pending[0])
+    if pending and previous:
+        handler = previous[pending[0]]
+        if callable(handler):
+            handler(pending[0], None)
+        elif handler == signal.SIG_DFL:
+            signal.raise_signal(pending[0])
 
 
 def check_target(out: Path, protected: list[Path]) -> None:
