@@ -13,11 +13,12 @@ from typing import Any
 
 from . import fields as f
 from .files import FileRefError, resolve_file
+from .limits import MAX_TABLE_ROWS
 from .problems import describe
 from .periods import EXAMPLES, Period, PeriodKind, parse_period
-from .text import format_int
+from .text import csv_text, format_int
 
-MAX_ROWS = 5000
+MAX_ROWS = MAX_TABLE_ROWS
 
 
 @dataclass(frozen=True)
@@ -197,8 +198,21 @@ def check_period(report: ReportType | None, period: Period | None, fiscal_year: 
     return None
 
 
+def _count_lines(value: Any) -> int:
+    """Return how many lines a front-matter table holds, its nested `lines` included."""
+    items = value if isinstance(value, list) else [value]
+    return sum(1 + (_count_lines(item["lines"]) if isinstance(item, dict) and item.get("lines") else 0)
+               for item in items)
+
+
 def _table_from_yaml(r: f.Reader, columns: tuple[str, ...]) -> Table | None:
     width = max(len(columns), 1)
+    count = _count_lines(r.raw("table"))
+    if count > MAX_ROWS:
+        r.problems.error(r.path, r.line("table"), "table",
+                         describe(f"bảng quá dài (hơn {MAX_ROWS} dòng)", count,
+                                  "Sửa: chia thành nhiều báo cáo, hoặc đính kèm bảng đầy đủ dạng PDF/Excel."))
+        return None
 
     def lines_of(reader: f.Reader, name: str) -> tuple[Line, ...]:
         found = []
@@ -241,7 +255,8 @@ def _table_from_file(r: f.Reader, ctx: f.ReadContext, columns: tuple[str, ...]) 
     if written is None:
         return None
     try:
-        local = resolve_file(written, ctx.path.parent, ctx.unit_dir, allowed=frozenset({"csv", "xlsx"}))
+        local = resolve_file(written, ctx.path.parent, ctx.unit_dir, allowed=frozenset({"csv", "xlsx"}),
+                             max_bytes=ctx.limits.max_file_bytes)
     except FileRefError as exc:
         r.problems.error(r.path, r.line("table_file"), "table_file", describe(exc.what, written, exc.fix))
         return None
@@ -266,13 +281,33 @@ def _read_csv(path: Path) -> list[list[Any]]:
     except UnicodeDecodeError:
         raise TableFileError("tệp CSV không phải UTF-8",
                              "Sửa: trong Excel chọn Lưu dưới dạng 'CSV UTF-8 (Comma delimited)'.") from None
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise TableFileError(f"tệp CSV có ký tự NUL ở dòng {line} (không phải tệp văn bản?)",
+                             "Sửa: mở tệp bằng Excel và lưu lại dạng 'CSV UTF-8 (Comma delimited)'.")
     first = text.split("\n", 1)[0]
     # Excel with Vietnamese regional settings separates with ';' (the comma is the decimal mark)
     delimiter = ";" if first.count(";") > first.count(",") else ","
-    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
-    if len(rows) > MAX_ROWS + 1:
-        raise TableFileError(f"bảng quá dài (hơn {MAX_ROWS} dòng)", "Sửa: chia thành nhiều báo cáo.")
+    rows = []
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        for row in reader:
+            if len(rows) > MAX_ROWS:
+                raise TableFileError(f"bảng quá dài (hơn {MAX_ROWS} dòng)", "Sửa: chia thành nhiều báo cáo.")
+            rows.append(row)
+    except csv.Error as exc:
+        raise TableFileError(f"tệp CSV không đúng dạng ở dòng {reader.line_num} ({_csv_problem(exc)})",
+                             "Sửa: mở tệp bằng Excel và lưu lại dạng 'CSV UTF-8 (Comma delimited)'.") from None
     return rows
+
+
+def _csv_problem(exc: csv.Error) -> str:
+    text = str(exc)
+    if "field larger than field limit" in text:
+        return "một ô quá dài"
+    if "new-line character seen in unquoted field" in text:
+        return "xuống dòng giữa một ô không có ngoặc kép"
+    return "không đọc được"
 
 
 def _read_xlsx(path: Path) -> list[list[Any]]:
@@ -291,6 +326,11 @@ def _read_xlsx(path: Path) -> list[list[Any]]:
                 raise TableFileError(f"bảng quá dài (hơn {MAX_ROWS} dòng)", "Sửa: chia thành nhiều báo cáo.")
             rows.append(["" if v is None else v for v in row])
         return rows
+    except TableFileError:
+        raise
+    except Exception as exc:  # a sheet damaged past its first bytes; reported, never ignored
+        raise TableFileError(f"không đọc được tệp Excel ({type(exc).__name__})",
+                             "Sửa: mở tệp bằng Excel và lưu lại dạng .xlsx.") from None
     finally:
         book.close()
 
@@ -433,7 +473,7 @@ def table_csv(table: Table, unit: MoneyUnit | None) -> bytes:
     suffix = f" ({unit.label})" if unit else ""
     writer.writerow(["Mã", "Nội dung", "Cấp", *[c + suffix for c in table.columns]])
     for depth, line in table.rows():
-        writer.writerow([line.code or "", line.name, depth + 1,
+        writer.writerow([csv_text(line.code), csv_text(line.name), depth + 1,
                          *["" if a is None else format(a, "f") for a in line.amounts]])
     return b"\xef\xbb\xbf" + out.getvalue().encode("utf-8")
 

@@ -1,6 +1,7 @@
 """The command line (`python build.py …`): parse arguments, call the pipeline, print, exit.
 
-Exit status: 0 success, 1 content errors, 2 wrong usage.
+Exit status: 0 success, 1 content errors, 2 wrong usage, 128 + the signal's number when stopped by
+SIGINT (130) or SIGTERM (143).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from pathlib import Path
 
 from collections import Counter
 
-from . import parallel, pipeline
+from . import output, parallel, pipeline
 from .compliance import Check, Standing
 from .problems import Severity
 from .text import format_date
@@ -136,7 +137,16 @@ def main(argv: list[str] | None = None) -> int:
         from .serve import serve_until_interrupted
 
         return serve_until_interrupted(options, args.host, args.port)
-    result = pipeline.build(options, log=lambda line: print(line, flush=True))
+    try:
+        with output.stop_on_signals():
+            result = pipeline.build(options, log=lambda line: print(line, flush=True))
+    except output.Interrupted as stop:
+        if stop.published:
+            print(f"Đã dừng theo yêu cầu ({stop}) ngay sau khi trang mới được đặt vào {options.out}/.", flush=True)
+        else:
+            print(f"Đã dừng theo yêu cầu ({stop}). Chưa dựng xong trang; trang đã dựng trước đó được giữ nguyên.",
+                  flush=True)
+        return 128 + stop.signum
     return _report(result, options, done=None)
 
 
@@ -150,7 +160,7 @@ def _counts(result: pipeline.Result) -> str:
 def _report(result: pipeline.Result, options: pipeline.Options, done: str | None) -> int:
     problems = result.problems.sorted()
     for problem in problems:
-        print(problem.render())
+        print(problem.render(options.strict))
     for note in result.notes:
         print(note)
     errors = sum(1 for p in problems if p.severity is Severity.ERROR or options.strict)

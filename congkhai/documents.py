@@ -14,6 +14,8 @@ from typing import Any
 from . import budget, posts, procedures
 from . import fields as f
 from .files import FileRefError, LocalFile, resolve_file
+from .limits import DEFAULT, MAX_DOCUMENT_BYTES, Limits
+from .markup import body_problems
 from .problems import Problems, describe
 from .sources import YAML_FIX, YamlInputError, parse_yaml, read_text, split_front_matter
 from .text import format_date, slugify
@@ -168,7 +170,8 @@ NUMBER_RE = re.compile(
 )
 
 
-def load_documents(content: Path, units: Units, problems: Problems, today: date) -> list[Document]:
+def load_documents(content: Path, units: Units, problems: Problems, today: date,
+                   limits: Limits = DEFAULT) -> list[Document]:
     """Return every document under `content`, recording every problem (drafts included, so that
     their mistakes are reported too)."""
     documents: list[Document] = []
@@ -199,7 +202,8 @@ def unit_folders(content: Path, units: Units, problems: Problems) -> list[Path]:
     return found
 
 
-def load_unit_documents(unit_dir: Path, units: Units, problems: Problems, today: date) -> list[Document]:
+def load_unit_documents(unit_dir: Path, units: Units, problems: Problems, today: date,
+                        limits: Limits = DEFAULT) -> list[Document]:
     """Return the documents of one unit's folder (each kind folder in turn), recording every problem.
 
     What it returns depends only on the files under `unit_dir` and on that unit's own record.
@@ -224,7 +228,12 @@ def load_unit_documents(unit_dir: Path, units: Units, problems: Problems, today:
                 problems.error(path, None, None,
                                f"văn bản đặt sai chỗ (trong thư mục con). Sửa: chuyển lên {_posix(kind_dir)}/.")
                 continue
-            doc = read_document(path, units, kind, unit_dir, problems, today)
+            if not _stays_in(path, unit_dir.parent, unit_dir):
+                problems.error(path, None, None,
+                               "tệp văn bản là liên kết tượng trưng dẫn ra ngoài thư mục của đơn vị. "
+                               f"Sửa: chép tệp thật vào {_posix(kind_dir)}/.")
+                continue
+            doc = read_document(path, units, kind, unit_dir, problems, today, limits)
             if doc is None:
                 continue
             _claim(doc, doc.slug, claims, problems)
@@ -232,6 +241,14 @@ def load_unit_documents(unit_dir: Path, units: Units, problems: Problems, today:
                 _claim(doc, alias, claims, problems)
             documents.append(doc)
     return documents
+
+
+def _stays_in(path: Path, content: Path, unit_dir: Path) -> bool:
+    """Return True when `path`, followed through every symlink, is inside the unit's own folder (a unit
+    folder that is itself a link out of content/ counts as outside)."""
+    own = content.resolve() / unit_dir.name
+    real = path.resolve()
+    return own in real.parents
 
 
 def _claim(doc: Document, slug: str, claims: dict[str, Document], problems: Problems) -> None:
@@ -254,10 +271,12 @@ def _posix(path: Path) -> str:
 
 
 def read_document(
-    path: Path, units: Units, kind: DocKind, unit_dir: Path, problems: Problems, today: date
+    path: Path, units: Units, kind: DocKind, unit_dir: Path, problems: Problems, today: date,
+    limits: Limits = DEFAULT,
 ) -> Document | None:
     """Return the document in `path`, or None when it cannot be read (problems recorded)."""
-    text = read_text(path, problems)
+    text = read_text(path, problems, MAX_DOCUMENT_BYTES,
+                     "Sửa: đăng nội dung dài thành tệp PDF đính kèm, hoặc chia thành nhiều văn bản.")
     if text is None:
         return None
     try:
@@ -271,6 +290,8 @@ def read_document(
                                       "dòng '---' sau trường cuối cùng.")
         return None
     front, body, body_line = parts
+    for line, message in body_problems(body, body_line):
+        problems.error(path, line, None, message)
     try:
         data = parse_yaml(front, offset=1)
     except YamlInputError as exc:
@@ -307,7 +328,7 @@ def read_document(
         )
     number = _read_number(r, status)
     signer = _read_signer(r)
-    attachments = _read_attachments(r, path.parent, unit_dir)
+    attachments = _read_attachments(r, path.parent, unit_dir, limits)
     withdrawn = _read_withdrawal(r, status)
     superseded_by = r.get("superseded_by", f.text)
     if status is Status.SUPERSEDED and not superseded_by:
@@ -328,7 +349,7 @@ def read_document(
                                     alias, f"Sửa thành '{slugify(alias)}'."))
             continue
         aliases.append(alias)
-    context = f.ReadContext(path, unit_dir, unit.code, is_draft, issued)
+    context = f.ReadContext(path, unit_dir, unit.code, is_draft, issued, limits)
     details = kind_reader(r, context) if kind_reader else None
     if title is None:
         return None
@@ -403,7 +424,7 @@ def _read_signer(r: f.Reader) -> Person | None:
     return person if (person.name or person.title) else None
 
 
-def _read_attachments(r: f.Reader, doc_dir: Path, unit_dir: Path) -> tuple[Attachment, ...]:
+def _read_attachments(r: f.Reader, doc_dir: Path, unit_dir: Path, limits: Limits) -> tuple[Attachment, ...]:
     found = []
     for ar in r.items("attachments"):
         ar.unknown_keys(("file", "title"))
@@ -411,7 +432,7 @@ def _read_attachments(r: f.Reader, doc_dir: Path, unit_dir: Path) -> tuple[Attac
         if written is None:
             continue
         try:
-            local = resolve_file(written, doc_dir, unit_dir)
+            local = resolve_file(written, doc_dir, unit_dir, max_bytes=limits.max_file_bytes)
         except FileRefError as exc:
             r.problems.error(r.path, ar.line("file"), ar.label("file"), describe(exc.what, written, exc.fix))
             continue

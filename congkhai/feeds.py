@@ -6,6 +6,7 @@ Each feed family is one function in FEED_FAMILIES that yields FeedSource rows; a
 
 from __future__ import annotations
 
+import html
 import uuid
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Iterator
@@ -21,7 +22,7 @@ from .compliance import Check, Compliance, Standing
 from .markup import summary
 from .obligations import Rules
 from .portal import Portal
-from .text import format_date, strip_controls
+from .text import format_date, inert, strip_controls
 from .units import Unit, unit_order
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -273,7 +274,13 @@ def _enclosures_extension() -> tuple[type, type]:
 
 
 def _clean(text: str) -> str:
-    return strip_controls(text)
+    """Return a plain-text field (title, category, creator, OPML name) fit for XML and inert as markup."""
+    return inert(strip_controls(text))
+
+
+def _html(text: str) -> str:
+    """Return plain text as the entity-encoded HTML a <description> holds (readers render it as HTML)."""
+    return html.escape(strip_controls(text), quote=False)
 
 
 def render_feed(source: FeedSource, site_url: str, today: date, limit: int = DEFAULT_LIMIT) -> bytes:
@@ -284,7 +291,7 @@ def render_feed(source: FeedSource, site_url: str, today: date, limit: int = DEF
     fg.load_extension("dc", atom=False, rss=True)
     fg.register_extension("enclosures", *_enclosures_extension(), atom=False, rss=True)
     fg.title(_clean(source.title))
-    fg.description(_clean(source.description))
+    fg.description(_html(source.description))
     # feedgen takes the channel's <link> from the last link given: the self link goes first.
     fg.link(href=urls.absolute(site_url, source.url), rel="self", type="application/rss+xml")
     fg.link(href=urls.absolute(site_url, source.page), rel="alternate")
@@ -299,7 +306,7 @@ def render_feed(source: FeedSource, site_url: str, today: date, limit: int = DEF
         fe.guid(event.guid, permalink=False)
         fe.title(_clean(event.title))
         fe.link(href=urls.absolute(site_url, event.link))
-        fe.description(_clean(event.summary) or _clean(event.title))
+        fe.description(_html(event.summary) or _html(event.title))
         fe.pubDate(midnight(event.day))
         fe.dc.dc_creator(_clean(event.creator))
         for category in event.categories:

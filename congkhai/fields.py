@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
+from .limits import DEFAULT, MAX_NUMBER_DIGITS, Limits
 from .problems import Problems, describe
 from .sources import YamlData
 from .text import nfc, strip_controls
@@ -135,25 +136,35 @@ _PLAIN = re.compile(r"^-?\d+(\.\d+)?$")
 
 def decimal_value(value: object) -> Decimal | None:
     """Return a number: 1234567, 1.234.567 (dots between thousands), 1.234,5 or 1234,5 (decimal comma),
-    92.5 (a decimal point not followed by exactly three digits)."""
+    92.5 (a decimal point not followed by exactly three digits); a spreadsheet cell may give an int or
+    a float. At most MAX_NUMBER_DIGITS digits before the decimal mark; never NaN or infinity."""
     if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
-        return Decimal(str(value))
+        return _bounded(Decimal(str(value)), value)
     raw = text(value)
     if raw is None or raw in ("-", "–"):
         return None
     compact = raw.replace(" ", "").replace("\u00a0", "")
     try:
         if _VN_THOUSANDS.match(compact):
-            return Decimal(compact.replace(".", "").replace(",", "."))
+            return _bounded(Decimal(compact.replace(".", "").replace(",", ".")), raw)
         if _COMMA_DECIMAL.match(compact):
-            return Decimal(compact.replace(",", "."))
+            return _bounded(Decimal(compact.replace(",", ".")), raw)
         if _PLAIN.match(compact):
-            return Decimal(compact)
+            return _bounded(Decimal(compact), raw)
     except InvalidOperation:
         pass
     raise FieldError("cần một số", raw,
                      "Sửa: viết chữ số liền (1234567) hoặc có dấu chấm giữa hàng nghìn (1.234.567); phần lẻ "
                      "dùng dấu phẩy (1.234,5).")
+
+
+def _bounded(number: Decimal, written: object) -> Decimal:
+    if not number.is_finite():
+        raise FieldError("cần một số", written, "Sửa: ghi một số cụ thể vào ô này.")
+    if number and number.adjusted() >= MAX_NUMBER_DIGITS:
+        raise FieldError(f"số quá lớn (tối đa {MAX_NUMBER_DIGITS} chữ số trước dấu phẩy)", written,
+                         "Sửa: kiểm tra lại số, hoặc dùng đơn vị tính lớn hơn ('money_unit: trieu-dong').")
+    return number
 
 
 def choice(options: dict[str, T], what: str) -> Callable[[Any], T | None]:
@@ -297,3 +308,4 @@ class ReadContext:
     unit: str
     is_draft: bool
     date: date | None
+    limits: Limits = DEFAULT

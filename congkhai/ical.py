@@ -9,7 +9,7 @@ from typing import Any
 from . import urls
 from .compliance import Check, Compliance
 from .portal import Portal
-from .text import format_date
+from .text import format_date, inert
 from .units import Unit
 
 REMIND_DAYS_BEFORE = 7
@@ -25,18 +25,18 @@ def deadline_event(check: Check, unit: Unit, stamp: datetime, site_url: str | No
     event.add("dtstamp", stamp)
     event.add("dtstart", check.deadline)
     event.add("dtend", check.deadline + timedelta(days=1))
-    event.add("summary", f"Hạn công khai: {check.rule.title} – {check.period.label}")
+    event.add("summary", inert(f"Hạn công khai: {check.rule.title} – {check.period.label}"))
     assumed = " (hạn tính theo ngày giả định)" if check.assumed else ""
-    event.add("description", f"{unit.name} đăng văn bản đáp ứng nghĩa vụ \"{check.rule.title}\", "
-                             f"{check.period.label}, chậm nhất ngày {format_date(check.deadline)}{assumed}. "
-                             f"Căn cứ: {check.version.basis}.")
+    event.add("description", inert(f"{unit.name} đăng văn bản đáp ứng nghĩa vụ \"{check.rule.title}\", "
+                                   f"{check.period.label}, chậm nhất ngày {format_date(check.deadline)}{assumed}. "
+                                   f"Căn cứ: {check.version.basis}."))
     event.add("categories", ["Công khai"])
     event.add("transp", "TRANSPARENT")
     if site_url:
         event.add("url", urls.absolute(site_url, urls.compliance_url(unit.code)) + "#" + check.rule.id)
     alarm = Alarm()
     alarm.add("action", "DISPLAY")
-    alarm.add("description", f"Còn {REMIND_DAYS_BEFORE} ngày đến hạn công khai: {check.rule.title}")
+    alarm.add("description", inert(f"Còn {REMIND_DAYS_BEFORE} ngày đến hạn công khai: {check.rule.title}"))
     alarm.add("trigger", timedelta(days=-REMIND_DAYS_BEFORE))
     event.add_component(alarm)
     return event
@@ -50,7 +50,7 @@ def render_calendar(unit: Unit, checks: list[Check], today: date, site_url: str 
     calendar.add("prodid", "-//congkhai//Lich cong khai//VI")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", f"Hạn công khai – {unit.name}")
+    calendar.add("x-wr-calname", inert(f"Hạn công khai – {unit.name}"))
     calendar.add("x-wr-timezone", "Asia/Ho_Chi_Minh")
     stamp = datetime.combine(today, time(0, 0), timezone(timedelta(hours=7))).astimezone(timezone.utc)
     for check in checks:

@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import re
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from html.parser import HTMLParser
 
 import markdown
 
-from .text import strip_controls
+from .limits import MAX_NESTING, MAX_RENDER_SECONDS
+from .text import heading_slug, strip_controls
+
+# The extensions mkdocs.yml turns on, so that a body that renders here within the limits renders in
+# the build too (this module must not import MkDocs; keep the two lists the same).
+SITE_EXTENSIONS = ("tables", "attr_list", "md_in_html", "admonition", "def_list", "footnotes", "sane_lists", "toc")
+_SITE_EXTENSION_CONFIGS = {"toc": {"slugify": heading_slug}}
+_CONTAINER = re.compile(r" {0,3}(?:>|[-*+](?=\s)|\d{1,9}[.)](?=\s))\s?")
 
 _SKIP = {"script", "style", "iframe", "object", "svg", "math", "template", "noscript"}
 
@@ -97,3 +109,64 @@ def summary(body: str, description: str | None, limit: int = 400) -> str:
         cut = text[: limit - 1].rsplit(" ", 1)[0]
         text = cut + "…"
     return text
+
+
+class RenderTimeout(BaseException):
+    """Rendering one body took longer than MAX_RENDER_SECONDS (a BaseException, so no library swallows it)."""
+
+
+def nesting(line: str) -> int:
+    """Return how many lists and quotations a Markdown line opens: its indentation in steps of four
+    columns (when it starts a list item or quotation) plus each marker in a row ("> - > - x" is 4)."""
+    expanded = line.expandtabs(4)
+    stripped = expanded.lstrip(" ")
+    rest, markers = stripped, 0
+    while (match := _CONTAINER.match(rest)) is not None and match.end() > 0:
+        rest = rest[match.end():]
+        markers += 1
+    if markers == 0:
+        return 0
+    return (len(expanded) - len(stripped)) // 4 + markers
+
+
+def body_problems(body: str, first_line: int) -> list[tuple[int | None, str]]:
+    """Return (line, message) for each reason the Markdown `body` cannot be published: lists or
+    quotations nested deeper than MAX_NESTING, or rendering that recurses too deep or takes longer
+    than MAX_RENDER_SECONDS (the limits in congkhai/limits.py). `first_line` is the body's first
+    line in the file."""
+    for index, line in enumerate(body.split("\n")):
+        depth = nesting(line)
+        if depth > MAX_NESTING:
+            return [(first_line + index,
+                     f"danh sách hoặc trích dẫn lồng nhau {depth} cấp, tối đa {MAX_NESTING} cấp. Sửa: bớt cấp lồng "
+                     "(mỗi cấp là 4 dấu cách thụt lề, một dấu '>' hay một dấu '-' đầu dòng).")]
+    try:
+        with _deadline(MAX_RENDER_SECONDS):
+            markdown.markdown(body, extensions=list(SITE_EXTENSIONS), extension_configs=_SITE_EXTENSION_CONFIGS)
+    except RecursionError:
+        return [(None, "nội dung lồng nhau quá sâu, không dựng được trang. Sửa: bớt các cấp danh sách, trích dẫn "
+                       "hay thẻ HTML lồng trong nhau.")]
+    except RenderTimeout:
+        return [(None, f"nội dung quá phức tạp: dựng trang mất hơn {MAX_RENDER_SECONDS:g} giây. Sửa: kiểm tra các "
+                       "dấu '[', '(' hay '<' không được đóng; nội dung rất dài thì đăng thành tệp PDF đính kèm.")]
+    return []
+
+
+@contextmanager
+def _deadline(seconds: float) -> Iterator[None]:
+    """Raise RenderTimeout in the block after `seconds` (a real-time alarm; only the main thread can
+    set one, so elsewhere the block runs unbounded)."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def on_alarm(signum: int, frame: object) -> None:
+        raise RenderTimeout()
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

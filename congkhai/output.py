@@ -1,5 +1,11 @@
 """Publishing the output folder atomically: build beside it, then swap in one step, so a failed or
-interrupted build never leaves a half-written site."""
+interrupted build never leaves a half-written site.
+
+SIGTERM (what `kill`, systemd and CI send) stops a build the way Ctrl+C (SIGINT) does: the staging
+folder is removed and the published site stays as it was. Both signals are held back during the swap
+itself, so the output folder is always either the old site or the new one. A build killed outright
+(SIGKILL, power loss) leaves its staging folder behind; the next build removes it.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +13,13 @@ import ctypes
 import errno
 import os
 import shutil
+import signal
 import tempfile
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 MARKER = ".congkhai-site"
@@ -16,8 +27,62 @@ _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
 
 
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
 class OutputError(Exception):
     """The output folder cannot be used; the message says why."""
+
+
+class Interrupted(KeyboardInterrupt):
+    """The build was asked to stop by a signal (SIGINT or SIGTERM); `signum` says which."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+        self.published = False  # True when it came just after the new site was swapped in
+
+
+@contextmanager
+def _handling(handler: Callable[[int, FrameType | None], None]) -> Iterator[dict[int, Any] | None]:
+    """Handle SIGINT and SIGTERM with `handler` in the block and restore the previous handlers after;
+    yield those (None outside the main thread, where Python cannot handle signals: nothing changes)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield None
+        return
+    previous = {sig: signal.signal(sig, handler) for sig in STOP_SIGNALS}
+    try:
+        yield previous
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+
+
+@contextmanager
+def stop_on_signals() -> Iterator[None]:
+    """Raise Interrupted in the block on SIGINT or SIGTERM (so `finally` and `except BaseException`
+    clean up as after Ctrl+C)."""
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        raise Interrupted(signum)
+
+    with _handling(stop):
+        yield
+
+
+@contextmanager
+def signals_held() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM back during the block and deliver the first one after it (to the
+    handler that was in place), so that a step that must not be cut in two is never cut."""
+    pending: list[int] = []
+    with _handling(lambda signum, frame: pending.append(signum)) as previous:
+        yield
+    if pending and previous:
+        handler = previous[pending[0]]
+        if callable(handler):
+            handler(pending[0], None)
+        elif handler == signal.SIG_DFL:
+            signal.raise_signal(pending[0])
 
 
 def check_target(out: Path, protected: list[Path]) -> None:
@@ -88,20 +153,27 @@ def stage(out: Path, entries: list[Any]) -> Path:
 
 
 def publish(staged: Path, out: Path) -> None:
-    """Replace `out` by `staged` in one step (atomic exchange where the system offers it); the site it
-    replaces is kept as the start of the next build's staging folder."""
+    """Replace `out` by `staged` in one step (atomic exchange where the system offers it); SIGINT and
+    SIGTERM wait until the new site is in place. The site it replaces is kept as the start of the next
+    build's staging folder."""
     out = out.resolve()
-    if not out.exists():
-        os.rename(staged, out)
-        return
-    kept = previous_dir(out)
-    if _exchange(staged, out):
-        _keep(staged, kept)  # `staged` now holds the previous site
-        return
-    retired = out.parent / f".{out.name}.old-{os.getpid()}-{os.urandom(4).hex()}"
-    os.rename(out, retired)
-    os.rename(staged, out)
-    _keep(retired, kept)
+    retired: Path | None = None
+    try:
+        with signals_held():
+            if not out.exists():
+                os.rename(staged, out)
+            elif _exchange(staged, out):
+                retired = staged  # now holds the previous site
+            else:
+                retired = out.parent / f".{out.name}.old-{os.getpid()}-{os.urandom(4).hex()}"
+                os.rename(out, retired)
+                os.rename(staged, out)
+    except Interrupted as stop:
+        stop.published = True
+        raise
+    finally:
+        if retired is not None:
+            _keep(retired, previous_dir(out))
 
 
 def _keep(previous: Path, kept: Path) -> None:

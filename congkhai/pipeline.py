@@ -11,14 +11,15 @@ from pathlib import Path
 from typing import Callable
 from zoneinfo import ZoneInfo
 
-from . import feeds, keys, output, parallel, search, urls
+from . import feeds, keys, limits, output, parallel, search, urls
 from .cache import DEFAULT_DIR as DEFAULT_CACHE, Cache, Entry
+from .limits import Limits
 from .compliance import Compliance, check_declarations, evaluate
 from .documents import Document, load_unit_documents
 from .fingerprint import code_fingerprint, digest
 from .obligations import Rules, load_rules
 from .pages import Planner, SiteSettings
-from .parts import ASSETS, PORTAL, BuildContext, PartOutcome, build_part
+from .parts import ASSETS, PORTAL, BuildContext, PartOutcome, build_part, page_output
 from .portal import Portal, UnitLoader, load_portal, read_folders
 from .problems import Problem, Problems, Severity
 from .register import write_register
@@ -84,8 +85,9 @@ def validate(options: Options, cache: Cache | None = None) -> Result:
     again, and the others are read by worker processes."""
     problems = Problems()
     trees: dict[str, str] = {}
-    reader = read_folders if cache is None else _cached_reader(cache, options, trees)
-    portal = load_portal(options.content, options.units, options.today, problems, reader)
+    configured = limits.configured(options.config, problems)
+    reader = read_folders if cache is None else _cached_reader(cache, options, trees, configured)
+    portal = load_portal(options.content, options.units, options.today, problems, configured, reader)
     rules = load_rules(portal.units.values(), problems)
     every = [*portal.documents, *portal.drafts, *portal.scheduled]
     check_declarations(every, portal.units, rules, problems)
@@ -94,24 +96,25 @@ def validate(options: Options, cache: Cache | None = None) -> Result:
     return Result(problems, portal, rules, compliance, trees=trees)
 
 
-def _read_one(context: tuple[Units, date], folder: Path) -> tuple[list[Document], list[Problem]]:
-    units, today = context
+def _read_one(context: tuple[Units, date, Limits], folder: Path) -> tuple[list[Document], list[Problem]]:
+    units, today, configured = context
     problems = Problems()
-    return load_unit_documents(folder, units, problems, today), problems.items
+    return load_unit_documents(folder, units, problems, today, configured), problems.items
 
 
-def _cached_reader(cache: Cache, options: Options, trees: dict[str, str]) -> UnitLoader:
+def _cached_reader(cache: Cache, options: Options, trees: dict[str, str], configured: Limits) -> UnitLoader:
     """Return a folder reader that takes unchanged units from `cache` and reads the rest in parallel."""
-    base = digest("parse", code_fingerprint(), os.getcwd(), str(options.content.resolve()))
+    base = digest("parse", code_fingerprint(), os.getcwd(), str(options.content.resolve()), configured)
 
-    def read(folders: Sequence[Path], units: Units, today: date) -> list[tuple[list[Document], list[Problem]]]:
+    def read(folders: Sequence[Path], units: Units, today: date,
+             limits: Limits) -> list[tuple[list[Document], list[Problem]]]:
         keys = []
         for folder in folders:
             trees[folder.name] = cache.hashes.tree(folder)
             keys.append(digest(base, folder.name, cache.hashes.of(units[folder.name].source), trees[folder.name]))
         found = [cache.load_parsed(folder.name, key) for folder, key in zip(folders, keys)]
         missing = [i for i, value in enumerate(found) if value is None]
-        fresh = parallel.run(_read_one, [folders[i] for i in missing], (units, today), options.jobs)
+        fresh = parallel.run(_read_one, [folders[i] for i in missing], (units, today, limits), options.jobs)
         for i, value in zip(missing, fresh):
             found[i] = value
             cache.store_parsed(folders[i].name, keys[i], value)
@@ -211,9 +214,20 @@ def _build(options: Options, cache: Cache, log: Callable[[str], None], started: 
                            or any(n.startswith("MkDocs") for n in result.notes)):
         result.failure = "Có cảnh báo khi dựng trang (chế độ --strict)."
         return result
-    if not output.holds_exactly(options.out, entries):
+    if options.strict or not output.holds_exactly(options.out, entries):
         staged = output.stage(options.out, entries)
         try:
+            if options.strict:  # every internal link and asset must resolve
+                from . import links
+
+                broken = links.check_site(staged, config.site_url)
+                sources = {page_output(url): page["source"] for o in parts
+                           for url, page in (o.meta.get("pages") or {}).items() if page.get("source")}
+                links.report(broken, sources, options.out, result.problems)
+                if broken:
+                    result.failure = "Có liên kết hỏng trong trang đã dựng (chế độ --strict)."
+                    output.discard(staged)
+                    return result
             output.publish(staged, options.out)
         except BaseException:
             output.discard(staged)

@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from .documents import Document, DocKind, Status, load_unit_documents, unit_folders
+from .limits import DEFAULT, Limits
 from .problems import Problem, Problems, describe
 from .text import format_date
 from .units import Units, load_units
@@ -79,27 +80,28 @@ def newest_first(doc: Document) -> tuple[int, int, str]:
     return (-posted, -issued, doc.key)
 
 
-UnitLoader = Callable[[Sequence[Path], Units, date], list[tuple[list[Document], list[Problem]]]]
+UnitLoader = Callable[[Sequence[Path], Units, date, Limits], list[tuple[list[Document], list[Problem]]]]
 
 
-def read_folders(folders: Sequence[Path], units: Units, today: date) -> list[tuple[list[Document], list[Problem]]]:
+def read_folders(folders: Sequence[Path], units: Units, today: date,
+                 limits: Limits = DEFAULT) -> list[tuple[list[Document], list[Problem]]]:
     """Return the documents and problems of each unit folder, in turn."""
     found = []
     for folder in folders:
         problems = Problems()
-        found.append((load_unit_documents(folder, units, problems, today), problems.items))
+        found.append((load_unit_documents(folder, units, problems, today, limits), problems.items))
     return found
 
 
 def load_portal(content: Path, units_dir: Path, today: date, problems: Problems,
-                read: UnitLoader = read_folders) -> Portal:
+                limits: Limits = DEFAULT, read: UnitLoader = read_folders) -> Portal:
     """Return the portal read from `content` and `units_dir`, recording every problem.
 
     `read` loads the unit folders (the build passes one that uses its cache and worker processes).
     """
     units = load_units(units_dir, problems)
     documents: list[Document] = []
-    for docs, found in read(unit_folders(content, units, problems), units, today):
+    for docs, found in read(unit_folders(content, units, problems), units, today, limits):
         documents += docs
         problems.items.extend(found)
     visible = [d for d in documents if d.is_public and d.posted is not None and d.posted <= today]

@@ -83,7 +83,8 @@ def read_news(r: f.Reader, ctx: f.ReadContext) -> News:
                              "ảnh phải có lời mô tả cho người không xem được ảnh. Sửa: thêm 'alt: …' mô tả nội dung ảnh.")
         if written:
             try:
-                local = resolve_file(written, ctx.path.parent, ctx.unit_dir, allowed=IMAGE_EXTENSIONS)
+                local = resolve_file(written, ctx.path.parent, ctx.unit_dir, allowed=IMAGE_EXTENSIONS,
+                                     max_bytes=ctx.limits.max_file_bytes)
             except FileRefError as exc:
                 r.problems.error(r.path, ir.line("file"), "image.file", describe(exc.what, written, exc.fix))
             else:

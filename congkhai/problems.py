@@ -36,9 +36,10 @@ class Problem:
             where += f": '{self.field}'"
         return where
 
-    def render(self) -> str:
-        """Return the message as printed: "Lỗi: path, dòng N: 'field': message"."""
-        label = "Lỗi" if self.severity is Severity.ERROR else "Cảnh báo"
+    def render(self, strict: bool = False) -> str:
+        """Return the message as printed: "Lỗi: path, dòng N: 'field': message" (a warning reads
+        "Cảnh báo: …", and "Lỗi: …" under --strict, which stops on it)."""
+        label = "Lỗi" if self.severity is Severity.ERROR or strict else "Cảnh báo"
         return f"{label}: {self.location()}: {self.message}"
 
 
@@ -76,11 +77,11 @@ class Problems:
 
     def error(self, path: Path | str, line: int | None, fld: str | None, message: str) -> None:
         """Record an error (the build stops before writing)."""
-        self.items.append(Problem(_path(path), line, fld, message, Severity.ERROR))
+        self.items.append(_problem(path, line, fld, message, Severity.ERROR))
 
     def warning(self, path: Path | str, line: int | None, fld: str | None, message: str) -> None:
         """Record a warning (an error under --strict)."""
-        self.items.append(Problem(_path(path), line, fld, message, Severity.WARNING))
+        self.items.append(_problem(path, line, fld, message, Severity.WARNING))
 
     def extend(self, other: Problems) -> None:
         """Add every problem of `other`."""
@@ -105,3 +106,16 @@ class Problems:
 
 def _path(path: Path | str) -> str:
     return path if isinstance(path, str) else display_path(path)
+
+
+def printable(text: str) -> str:
+    """Return `text` as it can be printed in UTF-8: a file name whose bytes are not UTF-8 (Python
+    holds them as lone surrogates) shows those bytes as "\\xff"."""
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "replace").decode("utf-8")
+
+
+def _problem(path: Path | str, line: int | None, fld: str | None, message: str, severity: Severity) -> Problem:
+    return Problem(printable(_path(path)), line, printable(fld) if fld else fld, printable(message), severity)

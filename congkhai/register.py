@@ -13,6 +13,7 @@ from typing import Any
 from . import urls
 from .documents import Document
 from .portal import Portal
+from .text import csv_text
 
 CSV_COLUMNS = (
     "unit", "unit_name", "kind", "title", "number", "date", "published", "status", "obligation", "period",
@@ -58,7 +59,7 @@ def write_register(records: Iterable[dict[str, Any]], today: date, root: Path) -
     target = root / "data"
     target.mkdir(parents=True, exist_ok=True)
     # One document per line: easy to read, to diff and to stream, and fast to write.
-    lines = [json.dumps(r, ensure_ascii=False, sort_keys=True) for r in records]
+    lines = [json_text(r) for r in records]
     (root / urls.REGISTER_JSON).write_text(
         f'{{"count": {len(records)}, "documents": [\n' + ",\n".join(lines)
         + f'\n], "generated_on": "{today.isoformat()}"}}\n',
@@ -69,5 +70,12 @@ def write_register(records: Iterable[dict[str, Any]], today: date, root: Path) -
     writer.writerow(CSV_COLUMNS)
     for rec in records:
         row = dict(rec, attachments=" | ".join(a["url"] for a in rec["attachments"]))
-        writer.writerow(["" if row[c] is None else row[c] for c in CSV_COLUMNS])
+        writer.writerow([csv_text(row[c]) for c in CSV_COLUMNS])
     (root / urls.REGISTER_CSV).write_bytes(b"\xef\xbb\xbf" + out.getvalue().encode("utf-8"))
+
+
+def json_text(payload: object) -> str:
+    """Return `payload` as one line of JSON with '<', '>' and '&' written as \\u escapes: the same
+    data, but no browser that sniffs the file can find markup in it."""
+    text = json.dumps(payload, ensure_ascii=False, sort_keys=True)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

@@ -20,6 +20,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import threading
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -217,8 +218,18 @@ def search_entries(plan: SearchPlan, cache: Cache, jobs: int | None = None) -> t
                 _link(paths[position], tree / plan.records[position].url / "index.html")
             built = scratch / "out" / (scope or "_portal")
             tasks.append((scope, tree, built, key))
-        with ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 1) as pool:
-            list(pool.map(lambda task: _index(executable, task[1], task[2] / bundle_path(task[0])), tasks))
+        running = _Processes()
+        pool = ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 1)
+        try:
+            futures = [pool.submit(_index, executable, tree, built / bundle_path(scope), running)
+                       for scope, tree, built, _ in tasks]
+            for future in futures:
+                future.result()
+        except BaseException:
+            running.stop()
+            raise
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
         for scope, _, built, key in tasks:
             entries[scope] = cache.store(_entry_name(scope), key, built, {})
     finally:
@@ -239,6 +250,36 @@ def executable_version(executable: str) -> str:
     return done.stdout.strip() or done.stderr.strip()
 
 
+class _Processes:
+    """The Pagefind processes running for one build, so that stopping the build stops them too."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._running: set[subprocess.Popen[str]] = set()
+        self._stopped = False
+
+    def run(self, command: list[str]) -> subprocess.CompletedProcess[str]:
+        """Run `command` to its end (or until stop()); raises SearchError when stopped before it starts."""
+        with self._lock:
+            if self._stopped:
+                raise SearchError("đã dừng")
+            process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            self._running.add(process)
+        try:
+            out, err = process.communicate()
+        finally:
+            with self._lock:
+                self._running.discard(process)
+        return subprocess.CompletedProcess(command, process.returncode, out, err)
+
+    def stop(self) -> None:
+        """Kill every running process; start no more."""
+        with self._lock:
+            self._stopped = True
+            for process in self._running:
+                process.kill()
+
+
 def _link(source: Path, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -247,9 +288,9 @@ def _link(source: Path, target: Path) -> None:
         shutil.copyfile(source, target)
 
 
-def _index(executable: str, site: Path, output: Path) -> None:
+def _index(executable: str, site: Path, output: Path, running: _Processes) -> None:
     command = [executable, "--site", str(site), "--output-path", str(output), "--force-language", "vi", "--silent"]
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    done = running.run(command)
     if done.returncode != 0:
         raise SearchError(f"Pagefind không tạo được chỉ mục tìm kiếm: {done.stderr.strip() or done.stdout.strip()}")
     for item in output.iterdir():

@@ -8,6 +8,8 @@ Python objects. Field parsers decide what each string means.
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,9 +17,8 @@ from typing import Any
 import yaml
 
 from .encodings import InputEncodingError, decode
+from .limits import MAX_YAML_BYTES, MAX_YAML_DEPTH, MAX_YAML_NODES, MB
 from .problems import Problems, describe
-
-MAX_YAML_BYTES = 1_000_000
 _NULLS = {"", "~", "null", "Null", "NULL"}
 
 # PyYAML's English problems, as a school secretary would understand them.
@@ -67,14 +68,24 @@ class YamlData:
         return None
 
 
-def read_text(path: Path, problems: Problems) -> str | None:
+def read_text(path: Path, problems: Problems, max_bytes: int, fix: str) -> str | None:
     """Return the file's text in NFC without a BOM, or None (with a problem) when it cannot be read
-    as Vietnamese text; legacy code pages that convert exactly are converted with a warning, legacy
-    font encodings (TCVN3, VNI) are refused with the fix (see encodings.decode)."""
+    as Vietnamese text, is not a regular file, or is larger than `max_bytes` (`fix` tells the author
+    what to do then). Legacy code pages that convert exactly are converted with a warning, legacy font
+    encodings (TCVN3, VNI) are refused with the fix (see encodings.decode)."""
     try:
-        raw = path.read_bytes()
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            problems.error(path, None, None, "đây không phải một tệp thông thường (thiết bị, đường ống hay thư mục). "
+                                             "Sửa: xóa nó và tạo một tệp văn bản thật.")
+            return None
+        with path.open("rb") as handle:
+            raw = handle.read(max_bytes + 1)
     except OSError as exc:
         problems.error(path, None, None, describe("không đọc được tệp", exc.strerror))
+        return None
+    if len(raw) > max_bytes:
+        size = os.stat(path).st_size
+        problems.error(path, None, None, f"tệp quá lớn ({_size(size)}, tối đa {_size(max_bytes)}). {fix}")
         return None
     try:
         decoded = decode(raw)
@@ -84,6 +95,10 @@ def read_text(path: Path, problems: Problems) -> str | None:
     for note in decoded.notes:
         problems.warning(path, None, None, note)
     return decoded.text
+
+
+def _size(size: int) -> str:
+    return f"{round(size / MB)} MB" if size >= MB else f"{round(size / 1024)} KB"
 
 
 def split_front_matter(text: str) -> tuple[str, str, int] | None:
@@ -106,7 +121,7 @@ def parse_yaml(text: str, offset: int = 0) -> YamlData:
     `offset` is added to every line (the front matter starts on the file's second line).
     """
     if len(text.encode("utf-8")) > MAX_YAML_BYTES:
-        raise YamlInputError(None, "phần YAML quá lớn (hơn 1 MB)")
+        raise YamlInputError(None, f"phần YAML quá lớn (hơn {_size(MAX_YAML_BYTES)})")
     node = _compose_fast(text)
     if node is _FAILED:
         node = _compose_checked(text, offset)
@@ -135,25 +150,26 @@ def _compose_fast(text: str) -> Any:
         return _FAILED
     finally:
         loader.dispose()
-    if node is not None and _has_shared_nodes(node):
+    if node is not None and not _within_limits(node):
         return _FAILED
     return node
 
 
-def _has_shared_nodes(root: yaml.Node) -> bool:
+def _within_limits(root: yaml.Node) -> bool:
+    """Return False when the tree shares a node (an alias), or has too many nodes or levels."""
     seen: set[int] = set()
-    stack = [root]
+    stack = [(root, 1)]
     while stack:
-        node = stack.pop()
-        if id(node) in seen:
-            return True
+        node, depth = stack.pop()
+        if id(node) in seen or depth > MAX_YAML_DEPTH or len(seen) >= MAX_YAML_NODES:
+            return False
         seen.add(id(node))
         if isinstance(node, yaml.SequenceNode):
-            stack.extend(node.value)
+            stack.extend((item, depth + 1) for item in node.value)
         elif isinstance(node, yaml.MappingNode):
             for key, value in node.value:
-                stack.extend((key, value))
-    return False
+                stack.extend(((key, depth + 1), (value, depth + 1)))
+    return True
 
 
 def _compose_checked(text: str, offset: int) -> Any:
@@ -191,7 +207,13 @@ def _bracket_hint(problem: str) -> str | None:
 
 
 class _Loader(yaml.SafeLoader):
-    """A composer that refuses anchors and aliases (exponential "billion laughs" input)."""
+    """A composer (never a constructor: no Python objects) that refuses anchors and aliases
+    (exponential "billion laughs" input) and input nested deeper or holding more values than the limits."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+        self._nodes = 0
 
     def compose_node(self, parent, index):  # type: ignore[override]
         event = self.peek_event()
@@ -201,7 +223,18 @@ class _Loader(yaml.SafeLoader):
                 event.start_mark.line + 1,
                 "không dùng neo và tham chiếu YAML ('&' và '*'); hãy viết đầy đủ giá trị",
             )
-        return super().compose_node(parent, index)
+        self._nodes += 1
+        if self._nodes > MAX_YAML_NODES:
+            raise YamlInputError(event.start_mark.line + 1,
+                                 f"có quá nhiều giá trị (hơn {MAX_YAML_NODES}); hãy chia nhỏ tệp")
+        if self._depth >= MAX_YAML_DEPTH:
+            raise YamlInputError(event.start_mark.line + 1,
+                                 f"các danh sách và nhóm trường lồng nhau quá {MAX_YAML_DEPTH} cấp")
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 _CLoader = getattr(yaml, "CSafeLoader", None)

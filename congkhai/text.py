@@ -22,6 +22,28 @@ def strip_controls(text: str) -> str:
     return _CONTROL.sub("", text)
 
 
+_TAG_OPEN = re.compile(r"<(?=[A-Za-z/!?])")
+
+
+def inert(text: str) -> str:
+    """Return plain text that no reader can take for markup: every '<' that would open a tag
+    ("<script", "</a", "<!--") becomes '‹' (U+2039). For the plain-text fields of feeds, OPML lists
+    and calendars, which some readers show as text and others render as HTML; "A < B" and
+    "GD&ĐT" stay as written."""
+    return _TAG_OPEN.sub("\u2039", text)
+
+
+# Excel and LibreOffice run a cell that starts with one of these as a formula ("CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_text(value: object) -> str:
+    """Return a value as a CSV cell that a spreadsheet shows as text and never runs as a formula
+    (a leading apostrophe before '=', '+', '-', '@', as OWASP advises; None is an empty cell)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 def fold(text: str) -> str:
     """Return `text` without tone marks or diacritics, with đ/Đ as d/D ("Đào tạo" -> "Dao tao")."""
     decomposed = unicodedata.normalize("NFD", text)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from . import fields as f
+from .limits import MAX_UNIT_FILE_BYTES
 from .problems import Problems, describe
 from .sources import YamlInputError, parse_yaml, read_text, YAML_FIX
 from .text import format_date, slugify
@@ -324,7 +325,7 @@ def _rel(path: Path) -> str:
 
 
 def _read_unit(path: Path, problems: Problems) -> Unit | None:
-    text = read_text(path, problems)
+    text = read_text(path, problems, MAX_UNIT_FILE_BYTES, "Sửa: tệp đơn vị chỉ ghi thông tin của đơn vị; văn bản dài đặt trong content/.")
     if text is None:
         return None
     try:

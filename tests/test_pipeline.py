@@ -70,3 +70,120 @@ def test_strict_turns_warnings_into_errors(site: Site, capsys) -> None:
     assert capsys.readouterr().out.splitlines()[-1] == (
         "Có 1 lỗi và 0 cảnh báo. Chưa dựng trang; trang đã dựng trước đó được giữ nguyên."
     )
+
+
+# --- Fuzzing `check`: random front matter, Markdown, unit files and file names --------------------
+
+import os  # noqa: E402
+import tempfile  # noqa: E402
+from contextlib import chdir  # noqa: E402
+from datetime import date  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import yaml  # noqa: E402
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from congkhai import budget, pipeline, posts, procedures  # noqa: E402
+from congkhai.documents import CORE_FIELDS, DOC_KINDS  # noqa: E402
+from congkhai.obligations import OBLIGATION_FIELDS  # noqa: E402
+from congkhai.units import UNIT_FIELDS  # noqa: E402
+
+FUZZ_EXAMPLES = int(os.environ.get("CONGKHAI_FUZZ_EXAMPLES", "80"))  # about 15 s on a 2-core machine
+CODES = ["so-gd", "phong-gd", "thcs-a", "mn-b", "SAI MA", "tim-kiem", "\udcc4\udc90", ""]
+KEYS = sorted({*CORE_FIELDS, *budget.FIELDS, *procedures.FIELDS, *posts.NEWS_FIELDS, *posts.NOTICE_FIELDS,
+               *UNIT_FIELDS, *OBLIGATION_FIELDS, "name", "file", "alt", "note", "unit", "from", "until", "lines",
+               "amount", "amounts", "target", "result", "year", "values", "reason", "table", "table_file"})
+TRICKY = ["2024-03-15", "2024-02-30", "15/3/2024", "2025", "2024-Q5", "2024-2025", "du-toan", "thuc-hien-quy",
+          "dong", "nghin-dong", "1.234.567", "-5", "1e999", "0212 3800 001", "yes", "no", "null", "~", "draft",
+          "withdrawn", "superseded", "thcs-a", "so-gd", "thcs-a/ke-hoach/a", "05/KH-THCS", "/TB-THCS", "tep.pdf",
+          "../x.pdf", "/etc/passwd", "CON.pdf", "bang.csv", "anh.png", "<script>alert(1)</script>", "&a", "*a",
+          "!!python/object/apply:os.system", "edu-general", "toan-trinh", "x" * 300, "9" * 30, "1" + "0" * 5000, "\u0301", "Đ", "\t", ""]
+FILE_NAMES = ["tep.pdf", "bang.csv", "bang.xlsx", "anh.png", "Dự toán 2024.PDF", "CON.pdf", "a b.docx", ".an.pdf",
+              "x.md", "nul", "-", "đ.md", "très long " * 5 + ".pdf", "\udcff\udcfe.pdf", "t\udce9p"]  # not UTF-8
+FILE_BYTES = [b"", b"%PDF-1.4\n", b"\x89PNG\r\n\x1a\n" + b"\0" * 16, b"PK\x03\x04" + b"\0" * 30, b"code,name,parent,Tien\n1,A,,5\n",
+              b"code;name;parent;Tien\n1;A;;5,5\n1;B;1;x\n", b"\xff\xfe\x00", b"\x00" * 10, "Đ,ư\n".encode("utf-8")]
+
+scalars = st.one_of(st.sampled_from(TRICKY), st.text(max_size=20), st.integers(-10**6, 10**6).map(str),
+                    st.dates(date(1990, 1, 1), date(2030, 12, 31)).map(date.isoformat))
+values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=4)
+                      | st.dictionaries(st.sampled_from(KEYS), inner, max_size=5), max_leaves=15)
+mappings = st.dictionaries(st.one_of(st.sampled_from(KEYS), st.text(max_size=8)), values, max_size=10)
+yaml_texts = st.one_of(mappings.map(lambda d: yaml.safe_dump(d, allow_unicode=True, sort_keys=False)),
+                       st.text(alphabet=st.sampled_from(list("abđ: -[]{}&*!|>'\"#\n\t\\%@`,?0129")), max_size=120))
+markdown = st.text(alphabet=st.one_of(st.sampled_from(list("#*-_>[]()!<>`|\n \t:&;/\\~=+.1")), st.characters()),
+                   max_size=200).map(lambda s: s.replace("\x00", "")) | st.lists(st.sampled_from([
+                       "# Đề mục\n", "    - mục\n", "> trích\n", "| a | b |\n|---|---|\n| 1 | 2 |\n", "[^1]\n\n[^1]: chú\n",
+                       "<script>x</script>\n", "<div markdown=\"1\">*a*</div>\n", "![ảnh](anh.png)\n", "[x](../../a/)\n",
+                       "!!! note\n    ghi chú\n", "Thuật ngữ\n:   định nghĩa\n", "{: #id }\n", "```\ncode\n```\n"]),
+                       max_size=8).map("".join)
+names = st.one_of(st.sampled_from(FILE_NAMES),
+                  st.text(alphabet=st.characters(blacklist_characters="/\x00"), min_size=1, max_size=12)
+                  .filter(lambda n: n not in (".", "..")))
+
+
+BASE_UNITS = {
+    "units/so-gd.yml": "code: so-gd\nname: Sở Giáo dục và Đào tạo\nkind: so\n",
+    "units/thcs-a.yml": "code: thcs-a\nname: Trường Trung học cơ sở Sao Mai\nkind: thcs\nparent: so-gd\n",
+}
+
+
+def _front(draw) -> str:
+    """Return a front matter: mostly a valid title and date with random fields over them, sometimes noise."""
+    if draw(st.integers(0, 4)) == 0:
+        return draw(yaml_texts)
+    data = {"title": "Kế hoạch", "date": "2025-03-01"}
+    data.update(draw(mappings))
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+
+
+@st.composite
+def portals(draw) -> dict[str, bytes]:
+    """Return the files of a random portal: {relative path: content}; most documents sit where a
+    document belongs, in a unit that exists, so that every reader gets to see them."""
+    files: dict[str, bytes] = {k: v.encode() for k, v in BASE_UNITS.items()}
+    for code in draw(st.lists(st.sampled_from(CODES[:5]), max_size=3, unique=True)):
+        if draw(st.booleans()):
+            text = draw(yaml_texts)
+        else:
+            data = {"code": code, "name": f"Đơn vị {code}", "kind": "thcs", "parent": "so-gd"}
+            data.update(draw(mappings))
+            text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+        name = draw(st.sampled_from([code, code, code + "-khac"]))
+        files[f"units/{name}.{draw(st.sampled_from(['yml', 'yml', 'yaml', 'txt']))}"] = text.encode("utf-8", "surrogatepass")
+    for _ in range(draw(st.integers(1, 5))):
+        unit = draw(st.sampled_from(["thcs-a", "thcs-a", "thcs-a", "so-gd", *CODES]))
+        kind = draw(st.one_of(st.sampled_from(sorted(DOC_KINDS)), st.sampled_from(["khac", "Ke-Hoach"])))
+        folder = f"content/{unit}/{kind}" if unit else "content"
+        closing = draw(st.sampled_from(["---\n", "---\n", "---\n", "...\n", ""]))
+        text = f"---\n{_front(draw)}{closing}{draw(markdown)}"
+        files[f"{folder}/{draw(names)}.md"] = text.encode("utf-8", "surrogatepass")
+        for _ in range(draw(st.integers(0, 2))):
+            files[f"{folder}/{draw(st.sampled_from(FILE_NAMES + TRICKY[20:24]))}"] = draw(st.sampled_from(FILE_BYTES))
+    return files
+
+
+def fuzz_messages(files: dict[str, bytes]) -> list[str]:
+    """Write `files` into a new folder and return what `check` reports (it must not raise)."""
+    with tempfile.TemporaryDirectory() as scratch:
+        root = Path(scratch)
+        for relative, data in files.items():
+            path = root / relative
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(data)
+            except (OSError, UnicodeEncodeError):  # a name no file system holds (too long, a lone surrogate)
+                continue
+        with chdir(root):
+            result = pipeline.validate(pipeline.Options(today=date(2026, 11, 22)))
+        return [p.render() for p in result.problems.sorted()]
+
+
+@settings(max_examples=FUZZ_EXAMPLES, deadline=None, print_blob=True,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example])
+@given(files=portals())
+def test_check_never_crashes_and_gives_the_same_messages_for_the_same_input(files: dict[str, bytes]) -> None:
+    first = fuzz_messages(files)
+    assert fuzz_messages(files) == first
+    assert all(line.startswith(("Lỗi: ", "Cảnh báo: ")) for line in first)
+    "\n".join(first).encode("utf-8")  # printable (no lone surrogate), whatever the file names are

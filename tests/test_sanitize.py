@@ -37,3 +37,135 @@ def test_a_hostile_body_is_cleaned_and_reported(site: Site, capsys) -> None:
         assert bad not in article
     assert "<td>a<br>b</td>" in article and "<sup>2</sup>" in article and 'alt="Sơ đồ trường"' in article
     assert site.run("build", "--strict") == 1
+
+
+# --- Front-matter text and unit names: escaped in every output file -------------------------------
+
+import gzip  # noqa: E402
+import json  # noqa: E402
+import re  # noqa: E402
+import xml.etree.ElementTree as ET  # noqa: E402
+from html.parser import HTMLParser  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from conftest import MINIMAL_PDF  # noqa: E402
+
+MARK = "ck-xss"
+PAYLOAD = (f'<script>alert("{MARK}-1")</script> <img src=x onerror=alert("{MARK}-2")> '
+           f'[bấm](javascript:alert("{MARK}-3")) <a href="javascript:alert(\'{MARK}-4\')">đây</a>')
+LIVE_SCHEMES = re.compile(r"\s*(javascript|data|vbscript):", re.IGNORECASE)
+TAG_IN_TEXT = re.compile(r"<\s*(script|img|a|iframe|svg)\b", re.IGNORECASE)
+
+
+def _yaml(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def hostile_portal(site: Site) -> None:
+    """A portal whose unit names, document title, tag, attachment title and body all carry script."""
+    site.unit("so-gd", f"code: so-gd\nname: {_yaml('Sở ' + PAYLOAD)}\nkind: so\n")
+    site.unit("thcs-a", f"code: thcs-a\nname: {_yaml('Trường ' + PAYLOAD)}\nkind: thcs\nparent: so-gd\n")
+    site.raw("content/thcs-a/ke-hoach/ke-hoach.pdf", MINIMAL_PDF)
+    site.doc("thcs-a", "ke-hoach", "ke-hoach-2025", f"""
+        title: {_yaml('=HYPERLINK("https://evil.example") Kế hoạch ' + PAYLOAD)}
+        date: 2025-03-01
+        number: 05/KH-THCS
+        tags: [{_yaml('Thẻ ' + PAYLOAD)}]
+        attachments:
+          - file: ke-hoach.pdf
+            title: {_yaml('Tệp ' + PAYLOAD)}
+        """, body=f"# Mục {PAYLOAD}\n\nĐoạn đầu {PAYLOAD}\n\n{PAYLOAD}\n")
+
+
+class _LiveMarkup(HTMLParser):
+    """Finds markup that would run: a script holding the payload, an event handler, a javascript:/data:
+    address, or the payload's own image."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.live: list[str] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._in_script = tag == "script"
+        for name, value in attrs:
+            value = value or ""
+            if name.startswith("on") and MARK in value:
+                self.live.append(f"<{tag} {name}>")
+            if name in ("href", "src", "action", "formaction", "data") and LIVE_SCHEMES.match(value):
+                self.live.append(f"<{tag} {name}={value}>")
+        if tag == "img" and dict(attrs).get("src") == "x":
+            self.live.append("<img src=x>")
+
+    def handle_data(self, data: str) -> None:
+        if self._in_script and MARK in data:
+            self.live.append(f"<script>{data[:40]}")
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_script = False
+
+
+def live_markup(path: Path) -> list[str]:
+    """Return what in one output file could run as markup, judged by what the file is."""
+    data = path.read_bytes()
+    if path.suffix == ".html":
+        parser = _LiveMarkup()
+        parser.feed(data.decode("utf-8"))
+        return parser.live
+    if path.suffix in (".xml", ".opml"):  # readers render descriptions (and some render titles) as HTML
+        texts = [t for e in ET.fromstring(data).iter() for t in [e.text or "", *e.attrib.values()]]
+        return [t[:60] for t in texts if TAG_IN_TEXT.search(t)]
+    if path.suffix == ".json":  # no '<' at all, even if a browser sniffs the file as HTML
+        return ["<"] if b"<" in data else []
+    if path.suffix == ".ics":
+        return TAG_IN_TEXT.findall(re.sub(r"\r\n[ \t]", "", data.decode("utf-8")))
+    if path.suffix == ".csv":  # data, not markup: but no cell may run as a spreadsheet formula
+        import csv
+        import io
+
+        rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+        return [cell for row in rows for cell in row if cell.startswith(("=", "+", "@"))]
+    if path.parent.name == "fragment":  # Pagefind's records: JSON data that pagefind.js escapes on display
+        raw = gzip.decompress(data)
+        json.loads(raw[len(b"pagefind_dcd"):])
+        return []
+    return [MARK] if MARK.encode() in data and path.suffix not in (".pf_fragment",) else []
+
+
+def test_script_in_any_text_never_reaches_any_output_file_as_live_markup(site: Site) -> None:
+    hostile_portal(site)
+    assert site.run("build") == 0
+    files = [p for p in sorted(site.out.rglob("*")) if p.is_file()]
+    assert len(files) > 100
+    found = {p.relative_to(site.out).as_posix(): live_markup(p) for p in files}
+    assert {path: live for path, live in found.items() if live} == {}
+    # the text is there, escaped, wherever it is shown
+    page = (site.out / "thcs-a/ke-hoach/ke-hoach-2025/index.html").read_text(encoding="utf-8")
+    assert "Kế hoạch &lt;script&gt;alert(&#34;ck-xss-1&#34;)&lt;/script&gt;" in page.replace("&quot;", "&#34;")
+    assert "Tệp &lt;script&gt;" in page
+    feed = ET.parse(site.out / "thcs-a/ke-hoach/rss.xml").getroot()
+    assert "Thẻ \u2039script>alert(\"ck-xss-1\")\u2039/script>" in [c.text[:38] for c in feed.iter("category")]
+    register = json.loads((site.out / "data/documents.json").read_text(encoding="utf-8"))
+    assert register["documents"][0]["title"].endswith("Kế hoạch " + PAYLOAD)
+    assert register["documents"][0]["unit_name"] == "Trường " + PAYLOAD
+    csv_text = (site.out / "data/documents.csv").read_text(encoding="utf-8-sig")
+    assert "'=HYPERLINK(" in csv_text
+    assert b'fragment.content.replace(/</g,"&lt;")' in (site.out / "pagefind/pagefind.js").read_bytes()
+
+
+def test_search_results_show_hostile_titles_as_text(browser, site: Site) -> None:
+    from conftest import serve
+    from test_search import search_page
+
+    hostile_portal(site)
+    assert site.run("build") == 0
+    page = browser.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    with serve(site.out) as base:
+        (result,) = search_page(page, base, "hyperlink")
+        page.goto(f"{base}thcs-a/ke-hoach/ke-hoach-2025/")
+        page.goto(base)
+    assert result["title"] == '=HYPERLINK("https://evil.example") Kế hoạch ' + PAYLOAD
+    assert "<img" not in result["excerpt"] and "<script" not in result["excerpt"]
+    assert dialogs == []

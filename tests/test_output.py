@@ -1,0 +1,149 @@
+"""Publishing: a build stopped at any moment (SIGINT, SIGTERM, even SIGKILL) leaves the old site or
+the new one, never a mixture, and the next build leaves no temporary folder behind."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from congkhai import output
+
+from conftest import CONFIG, REPO, tree_digest
+
+FIXTURE = REPO / "tests" / "fixtures" / "mini"
+DAYS = ("2026-11-22", "2026-11-23")  # two "todays": two different sites from the same input
+
+
+def build_command(on: str, out: str = "site") -> list[str]:
+    return [sys.executable, "-u", str(REPO / "build.py"), "build", "--config", str(CONFIG), "--on", on, "--out", out]
+
+
+def leftovers(root: Path) -> list[str]:
+    """Return what a build may leave beside the output folder (staging, retired and scratch folders)."""
+    return sorted(p.name for p in root.iterdir() if p.name.startswith((".site.", ".congkhai-")))
+
+
+def start(root: Path, on: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(build_command(on), cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def stop_after(process: subprocess.Popen[str], sig: int, delay: float | None, after_line: str | None) -> str:
+    """Send `sig` `delay` seconds after start, or right after the build prints `after_line`; return what it printed."""
+    printed = []
+    if after_line is not None:
+        for line in process.stdout:
+            printed.append(line)
+            if line.startswith(after_line):
+                break
+        time.sleep(delay or 0)
+    else:
+        time.sleep(delay)
+    if process.poll() is None:
+        process.send_signal(sig)
+    rest, _ = process.communicate(timeout=120)
+    return "".join(printed) + rest
+
+
+@pytest.fixture(scope="module")
+def portal(tmp_path_factory) -> tuple[Path, dict[str, dict[str, str]]]:
+    """The fixture portal in a folder of its own, and the tree of the site it gives on each day."""
+    root = tmp_path_factory.mktemp("kill")
+    shutil.copytree(FIXTURE, root, dirs_exist_ok=True)
+    sites = {}
+    for day in DAYS:
+        subprocess.run(build_command(day, f"ref-{day}"), cwd=root, check=True, capture_output=True, timeout=300)
+        sites[day] = tree_digest(root / f"ref-{day}")
+        shutil.rmtree(root / f"ref-{day}")
+    assert sites[DAYS[0]] != sites[DAYS[1]]
+    return root, sites
+
+
+# (signal, seconds after the start or after the line, the line to wait for)
+STOPS = [
+    (signal.SIGTERM, 0.3, None),                # while Python starts
+    (signal.SIGINT, 1.0, None),                 # while loading and checking
+    (signal.SIGTERM, 0.0, "Đang dựng"),         # as MkDocs starts
+    (signal.SIGINT, 0.4, "Đang dựng"),          # while MkDocs renders
+    (signal.SIGTERM, 0.8, "Đang dựng"),         # around search, feeds and the link check
+    (signal.SIGKILL, 0.5, "Đang dựng"),         # no chance to clean up
+    (signal.SIGTERM, 1.2, "Đang dựng"),         # late: around the swap
+    (signal.SIGKILL, 1.1, "Đang dựng"),
+]
+
+
+def test_a_build_stopped_at_any_moment_leaves_the_old_or_the_new_site(portal) -> None:
+    root, sites = portal
+    subprocess.run(build_command(DAYS[0]), cwd=root, check=True, capture_output=True, timeout=300)
+    current = DAYS[0]
+    outcomes = []
+    for sig, delay, line in STOPS:
+        wanted = DAYS[1] if current == DAYS[0] else DAYS[0]
+        process = start(root, wanted)
+        printed = stop_after(process, sig, delay, line)
+        digest = tree_digest(root / "site")
+        assert digest in (sites[current], sites[wanted]), f"a mixture after {sig.name} at {delay}s: {printed}"
+        finished = digest == sites[wanted]
+        if sig is not signal.SIGKILL:
+            assert leftovers(root) == [], printed  # stopped cleanly: its staging folder is gone
+            if not finished:  # stopped by our handler (143/130), or while Python was still starting (-15/-2)
+                assert process.returncode in (128 + sig, -sig), printed
+                assert ("Đã dừng theo yêu cầu" in printed) == (process.returncode == 128 + sig), printed
+        outcomes.append("mới" if finished else "cũ")
+        current = wanted if finished else current
+    assert "cũ" in outcomes  # at least some stops landed before the swap
+    done = subprocess.run(build_command(DAYS[1]), cwd=root, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout
+    assert leftovers(root) == []
+    assert tree_digest(root / "site") == sites[DAYS[1]]
+
+
+def test_sigterm_prints_why_and_exits_143(portal) -> None:
+    root, _ = portal
+    process = start(root, DAYS[0])
+    printed = stop_after(process, signal.SIGTERM, 0.1, "Đang dựng")
+    assert process.returncode == 143
+    assert printed.splitlines()[-1] == (
+        "Đã dừng theo yêu cầu (SIGTERM). Chưa dựng xong trang; trang đã dựng trước đó được giữ nguyên."
+    )
+
+
+def test_signals_held_during_the_swap_arrive_after_it(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    out.mkdir()
+    (out / output.MARKER).write_text("", encoding="utf-8")
+    (out / "cu.txt").write_text("cũ", encoding="utf-8")
+    staged = output.staging_dir(out)
+    (staged / "moi.txt").write_text("mới", encoding="utf-8")
+    real_exchange = output._exchange
+
+    def interrupted_exchange(a: Path, b: Path) -> bool:
+        os.kill(os.getpid(), signal.SIGTERM)  # arrives in the middle of the swap
+        return real_exchange(a, b)
+
+    output._exchange = interrupted_exchange
+    try:
+        with pytest.raises(output.Interrupted) as stop, output.stop_on_signals():
+            output.publish(staged, out)
+    finally:
+        output._exchange = real_exchange
+    assert stop.value.published and stop.value.signum == signal.SIGTERM
+    assert sorted(p.name for p in out.iterdir()) == [output.MARKER, "moi.txt"]
+    assert leftovers(tmp_path) == []
+
+
+def test_staging_folders_of_dead_builds_are_removed_and_those_of_running_ones_kept(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    (tmp_path / f".site.tmp-{dead.stdout.strip()}-abc").mkdir()
+    (tmp_path / f".site.old-{dead.stdout.strip()}-abc").mkdir()
+    running = tmp_path / f".site.tmp-{os.getppid()}-abc"
+    running.mkdir()
+    output.clean_stale(out)
+    assert leftovers(tmp_path) == [running.name]
