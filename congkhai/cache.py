@@ -127,7 +127,9 @@ class Cache:
 
     def __init__(self, root: Path | None) -> None:
         self.temporary = root is None
-        base = Path(tempfile.mkdtemp(prefix="congkhai-cache-")) if root is None else root
+        if root is None:
+            _sweep_temporary()
+        base = Path(tempfile.mkdtemp(prefix=f"congkhai-cache-{os.getpid()}-")) if root is None else root
         self.root = base / f"v{FORMAT}"
         self.root.mkdir(parents=True, exist_ok=True)
         if not self.temporary:
@@ -227,6 +229,14 @@ class Cache:
                 shutil.rmtree(leftover, ignore_errors=True)
         if self.temporary:
             shutil.rmtree(self.root.parent, ignore_errors=True)
+
+
+def _sweep_temporary() -> None:
+    """Remove the temporary caches of builds that were killed (their process is gone)."""
+    for path in Path(tempfile.gettempdir()).glob("congkhai-cache-*-*"):
+        owner = path.name.split("-")[2]
+        if owner.isdigit() and not _alive(int(owner)):
+            shutil.rmtree(path, ignore_errors=True)
 
 
 _LEFTOVER = re.compile(r"\.(?:new|old)-(\d+)-")

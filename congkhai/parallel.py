@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import sys
 import threading
 import time
@@ -35,6 +36,23 @@ def shared(name: str) -> Any:
     return _SHARED[name]
 
 
+def _worker_started() -> None:
+    """In each worker: leave Ctrl+C to the main process (it stops the workers), and die with it."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass  # not Linux: an orphaned worker ends when its task queue closes
+    if os.getppid() == 1:  # the main process died before the line above ran
+        os._exit(1)
+
+
+_PR_SET_PDEATHSIG = 1
+
+
 def _call(task: Callable[[Any, Any], R], name: str, item: Any) -> R:
     return task(_SHARED[name], item)
 
@@ -57,8 +75,9 @@ def run(task: Callable[[Any, T], R], items: Sequence[T], context: Any, jobs: int
                 if progress:
                     progress.advance()
             return results
-        with ProcessPoolExecutor(max_workers=min(jobs, len(items)),
-                                 mp_context=multiprocessing.get_context("fork")) as pool:
+        pool = ProcessPoolExecutor(max_workers=min(jobs, len(items)), mp_context=multiprocessing.get_context("fork"),
+                                   initializer=_worker_started)
+        try:
             futures = {pool.submit(_call, task, name, item): index for index, item in enumerate(items)}
             results_by_index: dict[int, R] = {}
             pending = set(futures)
@@ -68,7 +87,14 @@ def run(task: Callable[[Any, T], R], items: Sequence[T], context: Any, jobs: int
                     results_by_index[futures[future]] = future.result()
                     if progress:
                         progress.advance()
-            return [results_by_index[i] for i in range(len(items))]
+        except BaseException:
+            # Stopped (Ctrl+C, SIGTERM) or failed: end the workers now rather than wait for their tasks.
+            for process in list(getattr(pool, "_processes", {}).values()):
+                process.terminate()
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown(wait=True)
+        return [results_by_index[i] for i in range(len(items))]
     finally:
         _SHARED.pop(name, None)
 

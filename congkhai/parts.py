@@ -122,6 +122,7 @@ def _build(ctx: BuildContext, name: str, key: str, sections: list[Section], extr
     held = (previous.meta.get("pages") or {}) if previous is not None else {}
     pages: dict[str, dict[str, Any]] = {}
     wanted: list[str] = []
+    reused: list[str] = []
     for section in sections:
         shape = digest([p.url for p in section.pages], [f.url for f in section.files], section.nav)
         for page in section.pages:
@@ -129,7 +130,7 @@ def _build(ctx: BuildContext, name: str, key: str, sections: list[Section], extr
             old = held.get(page.url)
             if old is not None and old.get("key") == page_key and previous is not None \
                     and page_output(page.url) in previous.files:
-                link_file(previous.folder / "files" / page_output(page.url), site / page_output(page.url))
+                reused.append(page_output(page.url))
                 pages[page.url] = old
             else:
                 wanted.append(page.url)
@@ -149,6 +150,8 @@ def _build(ctx: BuildContext, name: str, key: str, sections: list[Section], extr
         part_warnings = report.warnings
     else:
         part_warnings = list((previous.meta.get("warnings") if previous else None) or [])
+    for rel in reused:  # after MkDocs, which empties its output folder first
+        link_file(previous.folder / "files" / rel, site / rel)
     held_files = (previous.meta.get("sources") or {}) if previous is not None else {}
     sources: dict[str, str] = {}
     for url, source in sorted(copies.items()):

@@ -187,7 +187,8 @@ def _build(options: Options, cache: Cache, log: Callable[[str], None], started: 
             outcomes[name] = PartOutcome(name, held, True)
     missing = [name for name in names if name not in outcomes]
     if missing:
-        log(f"Đang dựng {len(missing)} phần của trang ({len(names) - len(missing)} phần không đổi, lấy lại từ bộ nhớ đệm)…")
+        kept = len(names) - len(missing)
+        log(f"Đang dựng {len(missing)} phần của trang" + (f" ({kept} phần không đổi, lấy từ bộ nhớ đệm)…" if kept else "…"))
     progress = parallel.Progress(len(missing), "phần đã dựng") if options.progress and len(missing) > 1 else None
     try:
         for outcome in parallel.run(build_part, missing, ctx, options.jobs, progress):
@@ -210,13 +211,12 @@ def _build(options: Options, cache: Cache, log: Callable[[str], None], started: 
             result.failure = str(exc)
             return result
         entries += found
-    if options.strict and (any(p.severity is Severity.WARNING for p in result.problems.items)
-                           or any(n.startswith("MkDocs") for n in result.notes)):
-        result.failure = "Có cảnh báo khi dựng trang (chế độ --strict)."
-        return result
-    if options.strict or not output.holds_exactly(options.out, entries):
+    if not options.strict and output.holds_exactly(options.out, entries):
+        result.unchanged = True
+    else:
         staged = output.stage(options.out, entries)
         try:
+            broken = []
             if options.strict:  # every internal link and asset must resolve
                 from . import links
 
@@ -224,16 +224,15 @@ def _build(options: Options, cache: Cache, log: Callable[[str], None], started: 
                 sources = {page_output(url): page["source"] for o in parts
                            for url, page in (o.meta.get("pages") or {}).items() if page.get("source")}
                 links.report(broken, sources, options.out, result.problems)
-                if broken:
-                    result.failure = "Có liên kết hỏng trong trang đã dựng (chế độ --strict)."
-                    output.discard(staged)
-                    return result
+            if options.strict and (broken or any(p.severity is Severity.WARNING for p in result.problems.items)
+                                   or any(n.startswith("MkDocs") for n in result.notes)):
+                result.failure = "Có cảnh báo khi dựng trang (chế độ --strict)."
+                output.discard(staged)
+                return result
             output.publish(staged, options.out)
         except BaseException:
             output.discard(staged)
             raise
-    else:
-        result.unchanged = True
     result.pages = len(page_urls)
     result.seconds = time.monotonic() - started
     result.parts_reused = sum(o.reused for o in parts)

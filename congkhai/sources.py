@@ -243,7 +243,7 @@ _CLoader = getattr(yaml, "CSafeLoader", None)
 def _to_data(node: yaml.Node, path: tuple[Any, ...], lines: dict[tuple[Any, ...], int]) -> Any:
     lines[path] = node.start_mark.line + 1
     if isinstance(node, yaml.ScalarNode):
-        if node.style is None and node.value in _NULLS:
+        if not node.style and node.value in _NULLS:  # plain style: None in PyYAML, "" in libyaml
             return None
         return node.value
     if isinstance(node, yaml.SequenceNode):

@@ -22,12 +22,15 @@ DAYS = ("2026-11-22", "2026-11-23")  # two "todays": two different sites from th
 
 
 def build_command(on: str, out: str = "site") -> list[str]:
-    return [sys.executable, "-u", str(REPO / "build.py"), "build", "--config", str(CONFIG), "--on", on, "--out", out]
+    # Without the cache, every build does the whole work, so a stop lands in the middle of it.
+    return [sys.executable, "-u", str(REPO / "build.py"), "build", "--config", str(CONFIG), "--on", on, "--out", out,
+            "--no-cache"]
 
 
 def leftovers(root: Path) -> list[str]:
-    """Return what a build may leave beside the output folder (staging, retired and scratch folders)."""
-    return sorted(p.name for p in root.iterdir() if p.name.startswith((".site.", ".congkhai-")))
+    """Return what a build may leave beside the output folder (staging, retired and scratch folders;
+    `.site.prev`, the previous site kept to start the next staging folder from, is not one)."""
+    return sorted(p.name for p in root.iterdir() if p.name.startswith((".site.tmp-", ".site.old-", ".congkhai-")))
 
 
 def start(root: Path, on: str) -> subprocess.Popen[str]:
