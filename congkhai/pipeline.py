@@ -73,6 +73,7 @@ class Result:
     parts_built: int = 0
     pages_rendered: int = 0
     unchanged: bool = False  # the output already held exactly this site: nothing was written
+    rebuilt: list[str] = field(default_factory=list)  # the parts built again (not taken from the cache)
 
     def ok(self, strict: bool) -> bool:
         """Return True when nothing stops the build."""
@@ -238,6 +239,7 @@ def _build(options: Options, cache: Cache, log: Callable[[str], None], started: 
     result.parts_reused = sum(o.reused for o in parts)
     result.parts_built = len(parts) - result.parts_reused
     result.pages_rendered = sum(o.rendered_pages for o in parts)
+    result.rebuilt = [o.name for o in parts if not o.reused]
     if portal.scheduled:
         result.notes.append(
             f"{len(portal.scheduled)} văn bản có ngày đăng sau {options.today.isoformat()} chưa được hiển thị (hẹn ngày đăng)."
@@ -261,7 +263,7 @@ def index_entry(parts: Sequence[PartOutcome], ctx: BuildContext, cache: Cache, p
 def render_key(options: Options, config: SiteConfig, cache: Cache) -> str:
     """Return the hash of what every rendered page depends on besides its own planned content: the
     code, the configuration, the theme overrides, the site address and whether search is on."""
-    theme = cache.hashes.tree(options.config.parent / "site_src")
+    theme = cache.hashes.tree(config.theme_dir) if config.theme_dir else ""
     return digest("render", code_fingerprint(), options.config.read_bytes(), theme, config.site_url, options.search)
 
 

@@ -49,6 +49,7 @@ class SiteConfig:
     site_name: str
     site_url: str | None
     extra: dict[str, Any]
+    theme_dir: Path | None = None  # the theme overrides (custom_dir), part of every page's cache key
 
 
 def read_config(config_file: Path, site_url: str | None = None) -> SiteConfig:
@@ -77,7 +78,8 @@ def _read_config(config_file: Path, site_url: str | None = None) -> SiteConfig:
             details = "; ".join(r.getMessage() for r in records) or str(exc)
             raise RenderError(f"{config_file}: cấu hình MkDocs không hợp lệ: {details}") from None
     extra = dict(config.extra or {})
-    return SiteConfig(config_file, config.site_name, config.site_url or None, extra)
+    custom = config.theme.custom_dir
+    return SiteConfig(config_file, config.site_name, config.site_url or None, extra, Path(custom) if custom else None)
 
 
 def _load(config_file: Path, docs_dir: Path, site_dir: Path, site_url: str | None) -> MkDocsConfig:

@@ -1,0 +1,204 @@
+"""The build cache: every kind of change rebuilds exactly the parts that depend on it, a cached
+build equals a clean one byte for byte, and a damaged or foreign cache is ignored, never trusted."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from contextlib import chdir
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from conftest import MINIMAL_PDF, REPO, Site, tree_digest
+
+from congkhai import fingerprint, pipeline
+
+ON = date(2026, 11, 22)
+EVERY_PART = {"_assets", "_portal", "so-gd", "phong-gd", "ubnd-xa", "thcs-a", "th-b"}
+
+
+def portal(site: Site) -> Path:
+    """Write a small portal with its own copy of the theme; return its configuration file."""
+    site.standard_units()
+    site.unit("th-b", """
+        code: th-b
+        name: Trường Tiểu học Bình An
+        kind: th
+        parent: ubnd-xa
+        active_from: 2025-07-01
+        """)
+    site.raw("content/thcs-a/ke-hoach/phu-luc.pdf", MINIMAL_PDF)
+    site.doc("thcs-a", "ke-hoach", "ke-hoach-2025", """
+        title: Kế hoạch cải cách hành chính năm 2025
+        number: 05/KH-THCSSM
+        date: 2025-01-15
+        attachments:
+          - file: phu-luc.pdf
+            title: Phụ lục phân công
+        """)
+    site.doc("ubnd-xa", "ke-hoach", "ke-hoach-xa-2026", "title: Kế hoạch của xã năm 2026\nnumber: 12/KH-UBND\n"
+             "date: 2026-01-20\n")
+    site.doc("th-b", "thong-bao", "lich-hop", "title: Lịch họp phụ huynh\ndate: 2026-09-05\n")
+    shutil.copytree(REPO / "site_src", site.root / "site_src")
+    return site.config(add="")
+
+
+def build(site: Site, config: Path, out: str = "site", cache: bool = True, jobs: int = 1,
+          on: date = ON) -> pipeline.Result:
+    """Build in-process from the site's folder; fail the test when the build fails."""
+    text = config.read_text(encoding="utf-8").replace(f"custom_dir: {REPO / 'site_src' / 'overrides'}",
+                                                      "custom_dir: site_src/overrides")
+    config.write_text(text, encoding="utf-8")
+    options = pipeline.Options(content=Path("content"), units=Path("units"), out=Path(out), config=config,
+                               today=on, cache_dir=Path(".congkhai-cache") if cache else None, jobs=jobs)
+    with chdir(site.root):
+        result = pipeline.build(options)
+    assert result.ok(False), [p.render() for p in result.problems.sorted()] + [result.failure]
+    return result
+
+
+def clean_digest(site: Site, config: Path, on: date = ON) -> dict[str, str]:
+    """Return the tree of a build that uses no cache at all."""
+    build(site, config, out="clean", cache=False, on=on)
+    digest = tree_digest(site.root / "clean")
+    shutil.rmtree(site.root / "clean")
+    return digest
+
+
+@pytest.fixture
+def built(site: Site) -> tuple[Site, Path]:
+    config = portal(site)
+    first = build(site, config)
+    assert set(first.rebuilt) == EVERY_PART
+    again = build(site, config)
+    assert again.rebuilt == [] and again.unchanged
+    return site, config
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_editing_a_document_rebuilds_its_unit_its_supervisors_and_the_portal_only(built) -> None:
+    site, config = built
+    edit(site.content / "thcs-a/ke-hoach/ke-hoach-2025.md", "năm 2025\n", "năm 2025 (bản sửa)\n")
+    result = build(site, config)
+    # the school, everyone who ever supervised it (their feeds and matrices show it), the portal pages
+    assert set(result.rebuilt) == {"thcs-a", "phong-gd", "ubnd-xa", "so-gd", "_portal"}
+    assert 0 < result.pages_rendered < 20  # only the pages that show the title went through MkDocs
+    assert tree_digest(site.out) == clean_digest(site, config)
+    page = (site.out / "thcs-a/ke-hoach/ke-hoach-2025/index.html").read_text(encoding="utf-8")
+    assert "năm 2025 (bản sửa)" in page
+
+
+def test_changing_a_unit_file_rebuilds_that_unit_and_its_neighbours(built) -> None:
+    site, config = built
+    edit(site.units / "th-b.yml", "name: Trường Tiểu học Bình An", "name: Trường Tiểu học Bình An Mới")
+    result = build(site, config)
+    assert "th-b" in result.rebuilt and "_portal" in result.rebuilt
+    assert "thcs-a" not in result.rebuilt and "phong-gd" not in result.rebuilt and "_assets" not in result.rebuilt
+    assert tree_digest(site.out) == clean_digest(site, config)
+    assert "Bình An Mới" in (site.out / "ubnd-xa/index.html").read_text(encoding="utf-8")
+
+
+def test_changing_an_attachment_rebuilds_its_unit_and_publishes_the_new_file(built) -> None:
+    site, config = built
+    site.raw("content/thcs-a/ke-hoach/phu-luc.pdf", MINIMAL_PDF + b"% ban moi\n")
+    result = build(site, config)
+    assert "thcs-a" in result.rebuilt and "th-b" not in result.rebuilt
+    assert (site.out / "thcs-a/ke-hoach/ke-hoach-2025/phu-luc.pdf").read_bytes().endswith(b"% ban moi\n")
+    assert tree_digest(site.out) == clean_digest(site, config)
+
+
+def test_a_new_citation_rebuilds_both_ends_of_the_link(built) -> None:
+    site, config = built
+    site.doc("th-b", "ke-hoach", "ke-hoach-truong-2026", "title: Kế hoạch của trường năm 2026\n"
+             "number: 03/KH-THBA\ndate: 2026-02-02\nbasis:\n  - Kế hoạch số 05/KH-THCSSM ngày 15/01/2025 của "
+             "Trường THCS Sao Mai\n")
+    result = build(site, config)
+    assert {"th-b", "thcs-a"} <= set(result.rebuilt)  # thcs-a's plan now lists the document written under it
+    assert tree_digest(site.out) == clean_digest(site, config)
+    cited = (site.out / "thcs-a/ke-hoach/ke-hoach-2025/index.html").read_text(encoding="utf-8")
+    assert "Kế hoạch của trường năm 2026" in cited
+
+
+def test_changing_the_theme_rebuilds_every_part(built) -> None:
+    site, config = built
+    css = site.root / "site_src/overrides/assets/stylesheets/congkhai.css"
+    css.write_text(css.read_text(encoding="utf-8") + "\n.ck-lead { font-weight: 600; }\n", encoding="utf-8")
+    result = build(site, config)
+    assert set(result.rebuilt) == EVERY_PART
+    assert "font-weight: 600" in (site.out / "assets/stylesheets/congkhai.css").read_text(encoding="utf-8")
+    assert tree_digest(site.out) == clean_digest(site, config)
+
+
+def test_changing_the_configuration_rebuilds_every_part(built) -> None:
+    site, config = built
+    edit(config, "site_name: Cổng công khai giáo dục tỉnh Hồng Lam", "site_name: Cổng công khai thử nghiệm")
+    result = build(site, config)
+    assert set(result.rebuilt) == EVERY_PART
+    assert "Cổng công khai thử nghiệm" in (site.out / "th-b/index.html").read_text(encoding="utf-8")
+    assert tree_digest(site.out) == clean_digest(site, config)
+
+
+def test_another_day_replans_every_unit_and_equals_a_clean_build(built) -> None:
+    site, config = built
+    later = date(2027, 3, 1)
+    result = build(site, config, on=later)
+    assert set(result.rebuilt) >= EVERY_PART - {"_assets"}
+    assert tree_digest(site.out) == clean_digest(site, config, on=later)
+
+
+def test_a_new_package_version_ignores_the_whole_cache(built, monkeypatch) -> None:
+    site, config = built
+    real = fingerprint.code_fingerprint
+    monkeypatch.setattr(pipeline, "code_fingerprint", lambda: real() + "-phien-ban-moi")
+    result = build(site, config)
+    assert set(result.rebuilt) == EVERY_PART
+    assert tree_digest(site.out) == clean_digest(site, config)
+
+
+def test_a_damaged_cache_is_ignored_and_rebuilt(built) -> None:
+    site, config = built
+    cache = site.root / ".congkhai-cache" / "v1"
+    page = cache / "sections/thcs-a/files/thcs-a/index.html"
+    page.write_text("hỏng", encoding="utf-8")  # a cached file changed behind the cache's back
+    entry = cache / "sections/th-b/entry.json"
+    entry.write_text(entry.read_text(encoding="utf-8")[:-20], encoding="utf-8")  # a truncated manifest
+    data = json.loads((cache / "sections/ubnd-xa/entry.json").read_text(encoding="utf-8"))
+    data["body"]["key"] = "0" * 64  # a manifest edited without its checksum
+    (cache / "sections/ubnd-xa/entry.json").write_text(json.dumps(data), encoding="utf-8")
+    (cache / "parse/so-gd.bin").write_bytes(b'{"format": 1}\n\x80\x04garbage')
+    result = build(site, config)
+    assert {"thcs-a", "th-b", "ubnd-xa"} <= set(result.rebuilt)
+    assert tree_digest(site.out) == clean_digest(site, config)
+    assert "hỏng" not in (site.out / "thcs-a/index.html").read_text(encoding="utf-8")
+
+
+def test_a_cache_of_another_format_is_removed(built) -> None:
+    site, config = built
+    old = site.root / ".congkhai-cache" / "v0"
+    old.mkdir()
+    (old / "rac.bin").write_bytes(b"\x00")
+    build(site, config)
+    assert not old.exists()
+
+
+def test_parallel_and_cached_builds_equal_a_clean_single_process_build(built) -> None:
+    site, config = built
+    shutil.rmtree(site.root / ".congkhai-cache")
+    result = build(site, config, jobs=2)
+    assert set(result.rebuilt) == EVERY_PART
+    assert tree_digest(site.out) == clean_digest(site, config)
+
+
+def test_deleting_a_document_removes_its_pages_from_the_site(built) -> None:
+    site, config = built
+    (site.content / "th-b/thong-bao/lich-hop.md").unlink()
+    build(site, config)
+    assert not (site.out / "th-b/thong-bao/lich-hop").exists()
+    assert tree_digest(site.out) == clean_digest(site, config)
