@@ -65,14 +65,19 @@ def _scan(folder: str, prefix: str, found: dict[str, int]) -> None:
                 found[prefix + item.name] = item.inode()
 
 
-def link_tree(entries: list[Entry], root: Path, keep: set[str] = frozenset()) -> None:  # type: ignore[assignment]
-    """Make `root` hold exactly the files of `entries` as hard links: link what is missing or differs,
-    remove what no entry has (except `keep`), and drop folders left empty."""
+def wanted_files(entries: list[Entry]) -> dict[str, tuple[str, int]]:
+    """Return, for every file the entries make up, its cached path and inode (later entries win)."""
     wanted: dict[str, tuple[str, int]] = {}
     for entry in entries:
         base = os.path.join(entry.folder, "files")
         for rel, inode in entry.inodes().items():
             wanted[rel] = (os.path.join(base, rel), inode)
+    return wanted
+
+
+def link_tree(wanted: dict[str, tuple[str, int]], root: Path, keep: set[str] = frozenset()) -> None:  # type: ignore[assignment]
+    """Make `root` hold exactly the `wanted` files (see wanted_files) as hard links: link what is
+    missing or differs, remove what is not wanted (except `keep`), and drop folders left empty."""
     present = tree_inodes(root)
     target_root = os.fspath(root)
     emptied: set[str] = set()

@@ -7,15 +7,30 @@ SIGINT (130) or SIGTERM (143).
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
+from typing import Any
 import sys
 from datetime import date
 from pathlib import Path
 
 from collections import Counter
 
-from . import output, parallel, pipeline
-from .compliance import Check, Standing
+from typing import TYPE_CHECKING
+
+from . import output, parallel
 from .problems import Severity
+
+if TYPE_CHECKING:
+    from . import pipeline
+    from .compliance import Check
+
+
+def _pipeline() -> Any:
+    """Return the pipeline module, imported only when a command needs it (the up-to-date check of
+    `build` runs without the heavy libraries it brings)."""
+    from . import pipeline
+
+    return pipeline
 from .text import format_date
 
 
@@ -67,6 +82,7 @@ def make_parser() -> argparse.ArgumentParser:
     b.add_argument("--cache-dir", type=Path, default=Path(".congkhai-cache"), metavar="DIR",
                    help="thư mục bộ nhớ đệm, xóa lúc nào cũng được (mặc định: .congkhai-cache)")
     b.add_argument("--no-cache", action="store_true", help="không dùng bộ nhớ đệm (dựng lại toàn bộ)")
+    b.add_argument("--timings", action="store_true", help="in thời gian của từng bước và số phần dựng lại")
     c = sub.add_parser("check", help="chỉ kiểm tra nội dung, không dựng trang")
     _inputs(c)
     st = sub.add_parser("status", help="tình hình công khai: đã đăng, muộn, thiếu, sắp đến hạn")
@@ -119,9 +135,13 @@ def main(argv: list[str] | None = None) -> int:
         return _import(args)
     if args.command == "new":
         return _new(args)
-    options = pipeline.Options(
+    if args.command == "build" and not args.no_cache and not args.timings:
+        replayed = _up_to_date(args)
+        if replayed is not None:
+            return replayed
+    options = _pipeline().Options(
         content=args.content, units=args.units, config=args.config,
-        today=args.on or pipeline.today_in_vietnam(), strict=args.strict,
+        today=args.on or _pipeline().today_in_vietnam(), strict=args.strict,
         out=getattr(args, "out", Path("site")), site_url=getattr(args, "site_url", None),
         search=not getattr(args, "no_search", False),
         jobs=getattr(args, "jobs", None) or parallel.default_jobs(),
@@ -129,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
         progress=True,
     )
     if args.command == "check":
-        result = pipeline.validate(options)
+        result = _pipeline().validate(options)
         return _report(result, options, done=f"Kiểm tra xong {_counts(result)}.")
     if args.command == "status":
         return _status(options, args.unit, args.fail_on_overdue)
@@ -139,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
         return serve_until_interrupted(options, args.host, args.port)
     try:
         with output.stop_on_signals():
-            result = pipeline.build(options, log=lambda line: print(line, flush=True))
+            result = _pipeline().build(options, log=lambda line: print(line, flush=True))
     except output.Interrupted as stop:
         if stop.published:
             print(f"Đã dừng theo yêu cầu ({stop}) ngay sau khi trang mới được đặt vào {options.out}/.", flush=True)
@@ -147,7 +167,50 @@ def main(argv: list[str] | None = None) -> int:
             print(f"Đã dừng theo yêu cầu ({stop}). Chưa dựng xong trang; trang đã dựng trước đó được giữ nguyên.",
                   flush=True)
         return 128 + stop.signum
-    return _report(result, options, done=None)
+    printed: list[str] = []
+    code = _report(result, options, done=None, emit=lambda line: (printed.append(line), print(line)))
+    if code == 0 and options.cache_dir is not None and not args.timings:
+        from . import quick
+
+        quick.remember(options.cache_dir, options.out, _stamp(args), printed[:-1] + [
+            f"Đã dựng {result.pages} trang ({_counts(result)}) vào {options.out}/: không có gì thay đổi kể từ "
+            "lần dựng trước, trang đã dựng vẫn đúng."])
+    if getattr(args, "timings", False) and result.timings:
+        labels = {"validate": "đọc và kiểm tra", "parts": "dựng các phần", "index": "sổ đăng ký, sơ đồ trang",
+                  "search": "chỉ mục tìm kiếm", "publish": "ghi trang"}
+        print("Thời gian: " + ", ".join(f"{labels[k]} {v:.2f} giây" for k, v in result.timings.items())
+              + f". Phần dựng lại: {result.parts_built}, lấy từ bộ nhớ đệm: {result.parts_reused}; "
+              f"trang qua MkDocs: {result.pages_rendered}.")
+    return code
+
+
+def _stamp(args: argparse.Namespace) -> str:
+    from . import quick
+
+    today = args.on or _today()
+    wanted = {"content": str(args.content), "units": str(args.units), "out": str(args.out), "today": today.isoformat(),
+              "strict": args.strict, "site_url": args.site_url, "search": not args.no_search,
+              "cache": str(args.cache_dir)}
+    return quick.input_stamp(wanted, args.config, args.content, args.units)
+
+
+def _today() -> date:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    return datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date()
+
+
+def _up_to_date(args: argparse.Namespace) -> int | None:
+    """Print the last build's messages and return 0 when nothing it read changed; None otherwise."""
+    from . import quick
+
+    lines = quick.replay(args.cache_dir, args.out, _stamp(args))
+    if lines is None:
+        return None
+    for line in lines:
+        print(line)
+    return 0
 
 
 def _counts(result: pipeline.Result) -> str:
@@ -157,31 +220,33 @@ def _counts(result: pipeline.Result) -> str:
     return f"{len(portal.units)} đơn vị, {len(portal.documents)} văn bản đăng công khai, {len(portal.drafts)} bản nháp"
 
 
-def _report(result: pipeline.Result, options: pipeline.Options, done: str | None) -> int:
+def _report(result: pipeline.Result, options: pipeline.Options, done: str | None,
+            emit: Callable[[str], Any] = print) -> int:
     problems = result.problems.sorted()
     for problem in problems:
-        print(problem.render(options.strict))
+        emit(problem.render(options.strict))
     for note in result.notes:
-        print(note)
+        emit(note)
     errors = sum(1 for p in problems if p.severity is Severity.ERROR or options.strict)
     warnings = len(problems) - errors
     if result.failure:
-        print(f"Lỗi: {result.failure}")
+        emit(f"Lỗi: {result.failure}")
     if errors or result.failure:
-        print(f"Có {errors} lỗi và {warnings} cảnh báo. Chưa dựng trang; trang đã dựng trước đó được giữ nguyên.")
+        emit(f"Có {errors} lỗi và {warnings} cảnh báo. Chưa dựng trang; trang đã dựng trước đó được giữ nguyên.")
         return 1
     if done:
-        print(done + (f" {warnings} cảnh báo." if warnings else " Không có lỗi."))
+        emit(done + (f" {warnings} cảnh báo." if warnings else " Không có lỗi."))
     else:
-        print(
+        emit(
             f"Đã dựng {result.pages} trang ({_counts(result)}) vào {options.out}/ trong {result.seconds:.1f} giây"
             + (f"; {warnings} cảnh báo." if warnings else ".")
+            + (" Không có gì thay đổi: trang đã dựng trước đó vẫn đúng." if result.unchanged else "")
         )
     return 0
 
 
 def _status(options: pipeline.Options, unit: str | None, fail_on_overdue: bool) -> int:
-    result = pipeline.validate(options)
+    result = _pipeline().validate(options)
     if not result.ok(options.strict) or result.portal is None or result.compliance is None:
         return _report(result, options, done=None)
     portal = result.portal
@@ -189,6 +254,8 @@ def _status(options: pipeline.Options, unit: str | None, fail_on_overdue: bool) 
         print(f"Lỗi cách dùng: không có đơn vị '{unit}'. Các mã đơn vị: {', '.join(portal.units)}", file=sys.stderr)
         return 2
     print(status_table(result, unit))
+    from .compliance import Standing
+
     overdue = [c for c in status_checks(result, unit) if c.standing is Standing.OVERDUE]
     return 1 if fail_on_overdue and overdue else 0
 
@@ -224,6 +291,8 @@ def status_table(result: pipeline.Result, unit: str | None) -> str:
     lines.append("")
     if any(c.assumed for c in checks):
         lines.append("* hạn tính theo ngày giả định vì văn bản chưa ghi ngày giao, ngày phê duyệt hay ngày gửi báo cáo.")
+    from .compliance import Standing
+
     lines.append("Tổng: " + ", ".join(f"{counts.get(s, 0)} {s.label.lower()}" for s in Standing) + ".")
     return "\n".join(line.rstrip() for line in lines)
 
@@ -233,7 +302,7 @@ def _import(args: argparse.Namespace) -> int:
 
     try:
         result = import_document(args.file, args.unit, args.content, args.units, kind=args.kind,
-                                 force=args.force, slug=args.slug, today=pipeline.today_in_vietnam())
+                                 force=args.force, slug=args.slug, today=_pipeline().today_in_vietnam())
     except ImportFailure as exc:
         print(f"Lỗi: {exc.message}", file=sys.stderr)
         return exc.status

@@ -72,12 +72,13 @@ class FeedContext:
     computed once."""
 
     def __init__(self, portal: Portal, site_name: str, rules: Rules | None = None,
-                 compliance: Compliance | None = None) -> None:
+                 compliance: Compliance | None = None, limit: int | None = None) -> None:
         self.portal = portal
         self.site_name = site_name
         self.rules = rules or Rules()
         self.compliance = compliance or Compliance([], portal.today)
         self._events: dict[str, list[FeedEvent]] = {}
+        self.limit = limit  # items a feed shows; families may stop there
         self._overdue: dict[str, list[Check]] | None = None
 
     def overdue_under(self) -> dict[str, list[Check]]:
@@ -182,15 +183,28 @@ def kind_feeds(ctx: FeedContext, units: Iterable[Unit] | None = None) -> Iterato
             )
 
 
+def _missed_day(check: Check, portal: Portal) -> date:
+    return (check.deadline + timedelta(days=1)) if check.deadline and check.period else (check.deadline or portal.today)
+
+
+def _missed_guid(check: Check) -> str:
+    return f"urn:uuid:{uuid.uuid5(GUID_NAMESPACE, 'missed:' + check.key)}"
+
+
+def _missed_order(check: Check, portal: Portal) -> tuple[int, str]:
+    """Return the order of a missed deadline's item among feed items (FeedEvent.sort_key)."""
+    return (-_missed_day(check, portal).toordinal(), _missed_guid(check))
+
+
 def missed_event(check: Check, portal: Portal) -> FeedEvent:
     """Return the news that a unit let a deadline pass: one item per unit, obligation and period, with a
     guid of its own, so a reader shows it once however many times the feed is rebuilt."""
     unit = portal.units[check.unit]
     period = f" ({check.period.label})" if check.period else ""
-    day = (check.deadline + timedelta(days=1)) if check.deadline and check.period else (check.deadline or portal.today)
+    day = _missed_day(check, portal)
     when = f"Hạn: {format_date(check.deadline)}. " if check.deadline and check.period else ""
     return FeedEvent(
-        f"urn:uuid:{uuid.uuid5(GUID_NAMESPACE, 'missed:' + check.key)}",
+        _missed_guid(check),
         f"Quá hạn: {unit.name} chưa đăng {check.rule.title[0].lower() + check.rule.title[1:]}{period}",
         urls.compliance_url(unit.code) + "#" + check.rule.id,
         day,
@@ -219,10 +233,13 @@ def obligation_feeds(ctx: FeedContext) -> Iterator[FeedSource]:
 
 
 def overdue_feeds(ctx: FeedContext, units: Iterable[Unit] | None = None) -> Iterator[FeedSource]:
-    """Yield each unit's feed of overdue postings, its own and those of every unit under it."""
+    """Yield each unit's feed of overdue postings, its own and those of every unit under it (only the
+    newest `ctx.limit` when it is set: a feed shows no more)."""
     under = ctx.overdue_under()
     for unit in ctx.portal.units.values() if units is None else units:
         mine = under.get(unit.code, [])
+        if ctx.limit is not None and len(mine) > ctx.limit:
+            mine = sorted(mine, key=lambda c: _missed_order(c, ctx.portal))[: ctx.limit]
         yield FeedSource(
             urls.overdue_feed(unit.code),
             f"{unit.name} – quá hạn công khai",

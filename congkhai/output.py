@@ -133,8 +133,9 @@ def previous_dir(out: Path) -> Path:
     return out.parent / f".{out.name}.prev"
 
 
-def stage(out: Path, entries: list[Any]) -> Path:
-    """Return a staging folder beside `out` holding exactly the files of `entries` (hard links).
+def stage(out: Path, wanted: dict[str, tuple[str, int]]) -> Path:
+    """Return a staging folder beside `out` holding exactly the `wanted` files (cache.wanted_files), as
+    hard links.
 
     It starts from the previous site kept by `publish` when there is one, so only the files that
     changed since are linked or removed; otherwise from an empty folder.
@@ -148,7 +149,7 @@ def stage(out: Path, entries: list[Any]) -> Path:
         shutil.rmtree(kept, ignore_errors=True)
     from .cache import link_tree
 
-    link_tree(entries, staged, keep={MARKER})
+    link_tree(wanted, staged, keep={MARKER})
     return staged
 
 
@@ -185,19 +186,16 @@ def _keep(previous: Path, kept: Path) -> None:
         shutil.rmtree(previous, ignore_errors=True)
 
 
-def holds_exactly(out: Path, entries: list[Any]) -> bool:
-    """Return True when `out` is a site this tool built and holds exactly the files of `entries`, as
-    the very same files (hard links to them): then there is nothing to write."""
+def holds_exactly(out: Path, wanted: dict[str, tuple[str, int]]) -> bool:
+    """Return True when `out` is a site this tool built and holds exactly the `wanted` files
+    (cache.wanted_files) as the very same files (hard links to them): then there is nothing to write."""
     from .cache import tree_inodes
 
     if not (out / MARKER).is_file():
         return False
-    expected: dict[str, int] = {}
-    for entry in entries:
-        expected.update(entry.inodes())
     found = tree_inodes(out)
     found.pop(MARKER, None)
-    return found == expected
+    return found == {rel: inode for rel, (_, inode) in wanted.items()}
 
 
 def discard(staged: Path) -> None:

@@ -33,7 +33,7 @@ from .obligations import Rules
 from .pages import Planner, Section, SitePlan
 from .portal import Portal
 from .problems import display_path
-from .register import record as register_record
+from .register import csv_row, json_text, record as register_record, register_order
 from .sanitize import sanitize
 from .search import SearchPlan
 from .sitemaps import render_sitemap
@@ -79,7 +79,8 @@ class BuildContext:
 
     def feed_context(self) -> feeds.FeedContext:
         if self._feed_context is None:
-            self._feed_context = feeds.FeedContext(self.portal, self.site_name, self.rules, self.compliance)
+            self._feed_context = feeds.FeedContext(self.portal, self.site_name, self.rules, self.compliance,
+                                                    self.feed_limit)
         return self._feed_context
 
 
@@ -106,7 +107,9 @@ def build_part(ctx: BuildContext, name: str) -> PartOutcome:
     copies = {item.url: item.source for item in section.files if item.source is not None}
     extras = {item.url: item.content for item in section.files if item.content is not None}
     extras.update(unit_extras(ctx, unit, section))
-    meta = {"register": [register_record(d, ctx.portal, ctx.site_url) for d in ctx.portal.of_unit(name)]}
+    records = sorted((register_record(d, ctx.portal, ctx.site_url) for d in ctx.portal.of_unit(name)),
+                     key=register_order)
+    meta = {"register": [[register_order(r), json_text(r), csv_row(r)] for r in records]}
     return _build(ctx, name, key, [section], extras, copies, previous, theme_assets=False, not_found_page=False,
                   meta=meta)
 

@@ -12,7 +12,7 @@ from typing import Callable
 from zoneinfo import ZoneInfo
 
 from . import feeds, keys, limits, output, parallel, search, urls
-from .cache import DEFAULT_DIR as DEFAULT_CACHE, Cache, Entry
+from .cache import DEFAULT_DIR as DEFAULT_CACHE, Cache, Entry, wanted_files
 from .limits import Limits
 from .compliance import Compliance, check_declarations, evaluate
 from .documents import Document, load_unit_documents
@@ -74,6 +74,7 @@ class Result:
     pages_rendered: int = 0
     unchanged: bool = False  # the output already held exactly this site: nothing was written
     rebuilt: list[str] = field(default_factory=list)  # the parts built again (not taken from the cache)
+    timings: dict[str, float] = field(default_factory=dict)  # seconds spent in each stage
 
     def ok(self, strict: bool) -> bool:
         """Return True when nothing stops the build."""
@@ -158,7 +159,10 @@ def _build(options: Options, cache: Cache, log: Callable[[str], None], started: 
 
     pages.use_bytecode_cache(cache.root / "templates")
     render.use_bytecode_cache(cache.root / "templates")
+    mark = time.monotonic()
     result = validate(options, cache)
+    result.timings["validate"] = time.monotonic() - mark
+    mark = time.monotonic()
     if not result.ok(options.strict) or result.portal is None:
         return result
     try:
@@ -198,12 +202,16 @@ def _build(options: Options, cache: Cache, log: Callable[[str], None], started: 
         result.failure = str(exc)
         return result
     parts = [outcomes[name] for name in names]
+    result.timings["parts"] = time.monotonic() - mark
+    mark = time.monotonic()
     collect(parts, result)
     page_urls = [url for o in parts for url in sorted(o.meta.get("pages") or {})]
     entries = [o.entry for o in parts]
     entries.append(index_entry(parts, ctx, cache, page_urls))
     if not config.site_url:
         result.notes.append(NO_SITE_URL)
+    result.timings["index"] = time.monotonic() - mark
+    mark = time.monotonic()
     if search_plan is not None:
         texts = {url: page.get("blocks") or () for o in parts for url, page in (o.meta.get("pages") or {}).items()}
         try:
@@ -212,10 +220,13 @@ def _build(options: Options, cache: Cache, log: Callable[[str], None], started: 
             result.failure = str(exc)
             return result
         entries += found
-    if not options.strict and output.holds_exactly(options.out, entries):
+        result.timings["search"] = time.monotonic() - mark
+    mark = time.monotonic()
+    wanted = wanted_files(entries)
+    if not options.strict and output.holds_exactly(options.out, wanted):
         result.unchanged = True
     else:
-        staged = output.stage(options.out, entries)
+        staged = output.stage(options.out, wanted)
         try:
             broken = []
             if options.strict:  # every internal link and asset must resolve
@@ -234,6 +245,7 @@ def _build(options: Options, cache: Cache, log: Callable[[str], None], started: 
         except BaseException:
             output.discard(staged)
             raise
+    result.timings["publish"] = time.monotonic() - mark
     result.pages = len(page_urls)
     result.seconds = time.monotonic() - started
     result.parts_reused = sum(o.reused for o in parts)
@@ -254,7 +266,7 @@ def index_entry(parts: Sequence[PartOutcome], ctx: BuildContext, cache: Cache, p
     if held is not None:
         return held
     scratch = cache.scratch()
-    write_register([r for p in parts for r in p.meta.get("register") or ()], ctx.today, scratch)
+    write_register([tuple(r) for p in parts for r in p.meta.get("register") or ()], ctx.today, scratch)
     if ctx.site_url:
         (scratch / "sitemap.xml").write_bytes(render_sitemap(page_urls, ctx.site_url))
     return cache.store("_index", key, scratch, {})

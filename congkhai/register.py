@@ -52,26 +52,35 @@ def record(doc: Document, portal: Portal, site_url: str | None) -> dict[str, Any
     }
 
 
-def write_register(records: Iterable[dict[str, Any]], today: date, root: Path) -> None:
-    """Write /data/documents.json and /data/documents.csv from the records of every visible document,
-    withdrawn ones included, ordered by address."""
-    records = sorted(records, key=lambda r: r["url"].rstrip("/"))  # = by "unit/kind/slug"
+def register_order(record: dict[str, Any]) -> str:
+    """Return the key that orders register records by address ("unit/kind/slug")."""
+    return record["url"].rstrip("/")
+
+
+def csv_row(record: dict[str, Any]) -> str:
+    """Return one record as a line of the CSV register."""
+    out = io.StringIO()
+    row = dict(record, attachments=" | ".join(a["url"] for a in record["attachments"]))
+    csv.writer(out, lineterminator="\r\n").writerow([csv_text(row[c]) for c in CSV_COLUMNS])
+    return out.getvalue()
+
+
+def write_register(records: Iterable[tuple[str, str, str]], today: date, root: Path) -> None:
+    """Write /data/documents.json and /data/documents.csv from every visible document's record, withdrawn
+    ones included, as (order, JSON line, CSV line) made by `register_order`, `json_text` and `csv_row`."""
+    ordered = sorted(records)
     target = root / "data"
     target.mkdir(parents=True, exist_ok=True)
     # One document per line: easy to read, to diff and to stream, and fast to write.
-    lines = [json_text(r) for r in records]
     (root / urls.REGISTER_JSON).write_text(
-        f'{{"count": {len(records)}, "documents": [\n' + ",\n".join(lines)
+        f'{{"count": {len(ordered)}, "documents": [\n' + ",\n".join(line for _, line, _ in ordered)
         + f'\n], "generated_on": "{today.isoformat()}"}}\n',
         encoding="utf-8",
     )
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    for rec in records:
-        row = dict(rec, attachments=" | ".join(a["url"] for a in rec["attachments"]))
-        writer.writerow([csv_text(row[c]) for c in CSV_COLUMNS])
-    (root / urls.REGISTER_CSV).write_bytes(b"\xef\xbb\xbf" + out.getvalue().encode("utf-8"))
+    header = io.StringIO()
+    csv.writer(header, lineterminator="\r\n").writerow(CSV_COLUMNS)
+    text = header.getvalue() + "".join(row for _, _, row in ordered)
+    (root / urls.REGISTER_CSV).write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
 
 
 def json_text(payload: object) -> str:

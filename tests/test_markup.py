@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 
 from congkhai import markup
-from congkhai.markup import body_problems, nesting
+from congkhai.markup import TRIAL_RENDER_FROM, body_problems, nesting
 
 NESTED = "Mở đầu.\n\n" + "".join("    " * i + f"- Cấp {i + 1}\n" for i in range(25))
 
@@ -39,7 +39,9 @@ def test_a_body_that_recurses_too_deep_is_reported_not_raised() -> None:
     limit = sys.getrecursionlimit()
     sys.setrecursionlimit(len(inspect.stack()) + 60)  # a small stack: the RecursionError a huge document gives
     try:
-        found = body_problems("".join("    " * i + "- x\n" for i in range(19)), 1)
+        # enough markup characters for the trial render to run (smaller bodies are not rendered in check)
+        padding = "\n" + "a & b " * TRIAL_RENDER_FROM + "\n"
+        found = body_problems("".join("    " * i + "- x\n" for i in range(19)) + padding, 1)
     finally:
         sys.setrecursionlimit(limit)
     assert found == [(None, "nội dung lồng nhau quá sâu, không dựng được trang. Sửa: bớt các cấp danh sách, trích "

@@ -1,0 +1,98 @@
+"""The up-to-date check: when nothing a build reads has been touched since the last successful build
+into the same folder, and that folder still holds exactly what it wrote, the build has nothing to do.
+
+"Touched" is judged the way make does, on each input file's size, modification time and inode
+(content/, units/, the configuration, the theme, the tool itself), plus the options and "today".
+The check imports nothing heavy, so a rebuild that changes nothing costs a directory walk; every
+other build goes through the content-hash cache (cache.py), which is what keeps output correct.
+The messages of the last build are printed again: the same input always gives the same messages.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+from .cache import FORMAT, tree_inodes
+from .fingerprint import code_fingerprint, digest
+
+_MARKER = ".congkhai-site"
+_CUSTOM_DIR = re.compile(r"^\s*custom_dir:\s*['\"]?([^'\"#\n]+?)['\"]?\s*(?:#.*)?$", re.MULTILINE)
+
+
+def _listing(root: Path) -> list[tuple[str, int, int, int]]:
+    """Return (relative path, size, mtime, inode) of every file under `root`, sorted."""
+    found: list[tuple[str, int, int, int]] = []
+    if not root.exists():
+        return found
+    top = os.fspath(root)
+    for folder, dirs, files in os.walk(top):
+        dirs.sort()
+        prefix = os.path.relpath(folder, top)
+        for name in sorted(files):
+            path = os.path.join(folder, name)
+            try:
+                info = os.stat(path)
+            except OSError:
+                continue
+            found.append((os.path.join(prefix, name), info.st_size, info.st_mtime_ns, info.st_ino))
+    return found
+
+
+def input_stamp(options: dict[str, Any], config: Path, content: Path, units: Path) -> str:
+    """Return the hash of everything a build reads, by file metadata, and of its options."""
+    try:
+        config_text = config.read_text(encoding="utf-8")
+    except OSError:
+        config_text = ""
+    theme = None
+    found = _CUSTOM_DIR.search(config_text)
+    if found:
+        theme = Path(found.group(1).strip())
+        theme = theme if theme.is_absolute() else config.parent / theme
+    return digest("stamp", FORMAT, code_fingerprint(), os.getcwd(), sorted(options.items()), config_text,
+                  _listing(content), _listing(units), _listing(theme) if theme else None)
+
+
+def _record_path(cache_dir: Path) -> Path:
+    return cache_dir / f"v{FORMAT}" / "last-builds.json"
+
+
+def _read(cache_dir: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(_record_path(cache_dir).read_text(encoding="utf-8"))
+        return data if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def replay(cache_dir: Path, out: Path, stamp: str) -> list[str] | None:
+    """Return the lines the last build into `out` printed, when it had this stamp and `out` still holds
+    exactly the files it left there; None when a build must run."""
+    held = _read(cache_dir).get(os.fspath(out.resolve()))
+    if not isinstance(held, dict) or held.get("stamp") != stamp:
+        return None
+    if not (out / _MARKER).is_file():
+        return None
+    files = tree_inodes(out)
+    files.pop(_MARKER, None)
+    if files != {rel: ino for rel, ino in held.get("files", [])}:
+        return None
+    lines = held.get("lines")
+    return [str(line) for line in lines] if isinstance(lines, list) else None
+
+
+def remember(cache_dir: Path, out: Path, stamp: str, lines: list[str]) -> None:
+    """Record the stamp, the output's files and the printed lines of a successful build into `out`."""
+    records = _read(cache_dir)
+    files = tree_inodes(out)
+    files.pop(_MARKER, None)
+    records[os.fspath(out.resolve())] = {"stamp": stamp, "files": sorted(files.items()), "lines": lines}
+    path = _record_path(cache_dir)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}")
+    temporary.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
+    os.replace(temporary, path)
