@@ -74,7 +74,7 @@ def make_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
     b = sub.add_parser("build", help="kiểm tra và dựng trang web (mặc định)")
     _inputs(b)
-    b.add_argument("--out", type=Path, default=Path("site"), help="thư mục đầu ra (mặc định: site)")
+    b.add_argument("--out", type=Path, default=None, help="thư mục đầu ra (mặc định: site)")
     b.add_argument("--site-url", default=None, help="địa chỉ công khai của cổng (ghi đè site_url trong mkdocs.yml)")
     b.add_argument("--no-search", action="store_true", help="không tạo chỉ mục tìm kiếm (xem trước nhanh hơn)")
     b.add_argument("--jobs", type=_positive, default=None, metavar="N",
@@ -83,6 +83,10 @@ def make_parser() -> argparse.ArgumentParser:
                    help="thư mục bộ nhớ đệm, xóa lúc nào cũng được (mặc định: .congkhai-cache)")
     b.add_argument("--no-cache", action="store_true", help="không dùng bộ nhớ đệm (dựng lại toàn bộ)")
     b.add_argument("--timings", action="store_true", help="in thời gian của từng bước và số phần dựng lại")
+    b.add_argument("--unit", default=None, metavar="CODE",
+                   help="dựng trang riêng của một đơn vị (cần --site-url: địa chỉ trang đó; mặc định ghi vào site-CODE/)")
+    b.add_argument("--with-subordinates", action="store_true",
+                   help="với --unit: gồm cả các đơn vị trực thuộc")
     c = sub.add_parser("check", help="chỉ kiểm tra nội dung, không dựng trang")
     _inputs(c)
     st = sub.add_parser("status", help="tình hình công khai: đã đăng, muộn, thiếu, sắp đến hạn")
@@ -135,6 +139,17 @@ def main(argv: list[str] | None = None) -> int:
         return _import(args)
     if args.command == "new":
         return _new(args)
+    if args.command == "build" and args.unit and not args.site_url:
+        print("Lỗi cách dùng: --unit cần --site-url (địa chỉ công khai của trang riêng), ví dụ "
+              "--site-url https://truong.example.edu.vn/cong-khai/", file=sys.stderr)
+        return 2
+    if args.command == "build" and args.with_subordinates and not args.unit:
+        print("Lỗi cách dùng: --with-subordinates chỉ dùng cùng --unit", file=sys.stderr)
+        return 2
+    if args.command == "build" and args.unit and args.out is None:
+        args.out = Path(f"site-{args.unit}")
+    if args.command == "build" and args.out is None:
+        args.out = Path("site")
     if args.command == "build" and not args.no_cache and not args.timings:
         replayed = _up_to_date(args)
         if replayed is not None:
@@ -147,6 +162,7 @@ def main(argv: list[str] | None = None) -> int:
         jobs=getattr(args, "jobs", None) or parallel.default_jobs(),
         cache_dir=None if getattr(args, "no_cache", False) else getattr(args, "cache_dir", None),
         progress=True,
+        unit=getattr(args, "unit", None), with_subordinates=getattr(args, "with_subordinates", False),
     )
     if args.command == "check":
         result = _pipeline().validate(options)
@@ -190,7 +206,7 @@ def _stamp(args: argparse.Namespace) -> str:
     today = args.on or _today()
     wanted = {"content": str(args.content), "units": str(args.units), "out": str(args.out), "today": today.isoformat(),
               "strict": args.strict, "site_url": args.site_url, "search": not args.no_search,
-              "cache": str(args.cache_dir)}
+              "cache": str(args.cache_dir), "unit": args.unit, "subordinates": args.with_subordinates}
     return quick.input_stamp(wanted, args.config, args.content, args.units)
 
 

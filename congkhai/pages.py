@@ -108,6 +108,10 @@ class SiteSettings:
     site_url: str | None = None
     sample_notice: str | None = None
     feeds: bool = True
+    # A unit's own site (build --unit): the units it holds, and the shared portal its other links go to.
+    scope: frozenset[str] | None = None
+    portal_url: str | None = None
+    portal_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -135,6 +139,9 @@ _env = jinja2.Environment(
 
 @jinja2.pass_context
 def _href(ctx: jinja2.runtime.Context, to: str) -> str:
+    planner = ctx.get("p")
+    if planner is not None:
+        return planner.link(ctx["here"], to)
     return urls.relative(ctx["here"], to)
 
 
@@ -184,15 +191,48 @@ class Planner:
 
     def __init__(self, portal: Portal, settings: SiteSettings, rules: Rules | None = None,
                  compliance: Compliance | None = None, compliance_start: date | None = None,
-                 search: SearchPlan | None = None) -> None:
+                 search: SearchPlan | None = None, refs: references.References | None = None) -> None:
         self.portal = portal
         self.settings = settings
         self.today = portal.today
-        self.refs = references.resolve(portal.documents, portal.units)
+        self.refs = refs or references.resolve(portal.documents, portal.units)
         self.rules = rules or Rules()
         self.compliance = compliance or Compliance([], portal.today)
         self.compliance_start = compliance_start or portal.today
         self.search = search
+        self.scope = settings.scope
+        # The portal-wide pages of a unit's own site speak of its units only.
+        self.site_compliance = self.compliance if self.scope is None else Compliance(
+            [c for c in self.compliance.checks if c.unit in self.scope], self.compliance.today)
+
+    def in_scope(self, code: str) -> bool:
+        """Return True when the unit's pages are part of this site."""
+        return self.scope is None or code in self.scope
+
+    def link(self, here: str, to: str) -> str:
+        """Return the link from page `here` to the site address `to`: relative inside this site; on a
+        unit's own site, the shared portal's absolute address for the pages of the units it lacks."""
+        head = to.split("/", 1)[0]
+        if self.scope is not None and head in self.portal.units and head not in self.scope \
+                and self.settings.portal_url:
+            return urls.absolute(self.settings.portal_url, to)
+        return urls.relative(here, to)
+
+    def site_roots(self) -> list[Unit]:
+        """Return the top of this site's unit tree today: active units whose supervisor is not in it."""
+        if self.scope is None:
+            return self.portal.units.roots_on(self.today)
+        found = [u for u in self.portal.units.values() if u.code in self.scope and u.active_on(self.today)
+                 and not (u.parent_on(self.today) in self.scope)]
+        return sorted(found, key=unit_order)
+
+    def site_children(self, code: str) -> list[Unit]:
+        """Return the units directly under `code` today that this site holds."""
+        return [u for u in self.portal.units.children_on(code, self.today) if self.in_scope(u.code)]
+
+    def site_dissolved(self) -> list[Unit]:
+        """Return the dissolved units this site holds."""
+        return [u for u in self.portal.units.dissolved_by(self.today) if self.in_scope(u.code)]
 
     # Helpers used by templates -------------------------------------------------------------
 
@@ -267,8 +307,8 @@ class Planner:
             markdown=render_template(
                 "home.html", **self.common(urls.HOME),
                 latest=self.portal.latest(LATEST_ON_HOME),
-                roots=self.portal.units.roots_on(self.today),
-                dissolved=self.portal.units.dissolved_by(self.today),
+                roots=self.site_roots(),
+                dissolved=self.site_dissolved(),
                 feeds=self.home_feed_block(),
             ),
             description=f"{self.settings.site_name}: văn bản công khai của các đơn vị.",
@@ -290,10 +330,10 @@ class Planner:
         def walk(children: list[Unit], depth: int) -> None:
             for child in children:
                 units.append((child, depth, self.search.bundle_of(child.code)))
-                walk(self.portal.units.children_on(child.code, self.today), depth + 1)
+                walk(self.site_children(child.code), depth + 1)
 
-        walk(self.portal.units.roots_on(self.today), 0)
-        units += [(u, 0, self.search.bundle_of(u.code)) for u in self.portal.units.dissolved_by(self.today)]
+        walk(self.site_roots(), 0)
+        units += [(u, 0, self.search.bundle_of(u.code)) for u in self.site_dissolved()]
         years = sorted({(d.date or d.posted).year for d in self.portal.documents}, reverse=True)
         return PlannedPage(
             url=urls.SEARCH,
@@ -315,8 +355,8 @@ class Planner:
             full_title="Nghĩa vụ công khai và tỷ lệ đăng đúng hạn",
             markdown=render_template(
                 "obligations.html", **self.common(urls.OBLIGATIONS_INDEX),
-                counts=compliance_view.counts(self.compliance.checks),
-                rates=compliance_view.rates_by_kind_and_year(self.compliance, self.portal.units),
+                counts=compliance_view.counts(self.site_compliance.checks),
+                rates=compliance_view.rates_by_kind_and_year(self.site_compliance, self.portal.units),
                 national=[r for r in rules if r.imposed_by is None], local=[r for r in rules if r.imposed_by],
                 start=self.compliance_start,
             ),
@@ -328,7 +368,7 @@ class Planner:
         for rule in rules:
             here = urls.obligation_url(rule.id)
             by_unit: dict[str, list[Check]] = {}
-            for check in self.compliance.of_rule(rule.id):
+            for check in self.site_compliance.of_rule(rule.id):
                 by_unit.setdefault(check.unit, []).append(check)
             rows = [now for unit, found in sorted(by_unit.items(), key=lambda kv: unit_order(self.unit(kv[0])))
                     if (now := compliance_view.current(found, self.today)) is not None]
@@ -480,7 +520,8 @@ class Planner:
         replaces = self.portal.replaced_by(doc.key)
         context = dict(
             **self.common(here), doc=doc, unit=unit, successor=successor, replaces=replaces,
-            citations=self.refs.of(doc), implementing=self.refs.implementing(doc), **self.kind_context(doc),
+            citations=self.refs.of(doc),
+            implementing=[d for d in self.refs.implementing(doc) if self.in_scope(d.unit)], **self.kind_context(doc),
         )
         before = render_template("document_head.html", **context)
         after = render_template("document_foot.html", **context)

@@ -25,7 +25,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from . import feeds, ical, urls
+from . import embed, feeds, ical, urls
 from .cache import Cache, Entry, link_file
 from .compliance import Compliance
 from .fingerprint import digest
@@ -75,6 +75,7 @@ class BuildContext:
     cache: Cache
     render_key: str
     part_keys: dict[str, str] = field(default_factory=dict)
+    banner: dict[str, str] | None = None  # a unit's own site: the way back to the shared portal
     _feed_context: feeds.FeedContext | None = None
 
     def feed_context(self) -> feeds.FeedContext:
@@ -144,7 +145,7 @@ def _build(ctx: BuildContext, name: str, key: str, sections: list[Section], extr
         report = render(
             SitePlan(tuple(sections)), ctx.config_file, site, ctx.today, site_url=ctx.site_url, only=wanted,
             theme_assets=theme_assets, not_found_page=not_found_page, clean_html=sanitize,
-            search_page=ctx.search_page, blocks=ctx.search_plan is not None,
+            search_page=ctx.search_page, blocks=ctx.search_plan is not None, banner=ctx.banner,
         )
         for url in wanted:
             found = report.pages.get(url)
@@ -186,7 +187,9 @@ def unit_extras(ctx: BuildContext, unit: Unit, section: Section) -> dict[str, by
         for source in sources:
             files[source.url] = feeds.render_feed(source, ctx.site_url, ctx.today, ctx.feed_limit)
         files[urls.unit_opml(unit.code)] = feeds.unit_opml(ctx.portal, unit, ctx.site_url)
+        files[urls.json_feed(unit.code)] = embed.json_feed(ctx.feed_context(), unit, ctx.site_url)
         files.update(folder_sitemaps(page_urls, [s.url for s in sources], ctx.site_url))
+    files[page_output(urls.embed_url(unit.code))] = embed.latest_page(ctx.portal, unit, ctx.site_url)
     files[urls.deadlines_calendar(unit.code)] = ical.render_calendar(
         unit, ctx.compliance.upcoming(unit.code), ctx.today, ctx.site_url)
     for doc in ctx.portal.of_unit(unit.code):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Callable
@@ -18,6 +18,7 @@ from .compliance import Compliance, check_declarations, evaluate
 from .documents import Document, load_unit_documents
 from .fingerprint import code_fingerprint, digest
 from .obligations import Rules, load_rules
+from . import references
 from .pages import Planner, SiteSettings
 from .parts import ASSETS, PORTAL, BuildContext, PartOutcome, build_part, page_output
 from .portal import Portal, UnitLoader, load_portal, read_folders
@@ -54,6 +55,8 @@ class Options:
     jobs: int = field(default_factory=parallel.default_jobs)
     cache_dir: Path | None = DEFAULT_CACHE  # None: keep nothing between builds
     progress: bool = False
+    unit: str | None = None  # build this unit's own site (needs site_url: its own address)
+    with_subordinates: bool = False
 
 
 @dataclass
@@ -147,7 +150,10 @@ def compliance_start(options: Options) -> date:
 def build(options: Options, log: Callable[[str], None] = lambda _: None) -> Result:
     """Validate, plan and write the site; the output folder is replaced only when all succeeded."""
     started = time.monotonic()
-    cache = Cache(options.cache_dir)
+    root = options.cache_dir
+    if root is not None and options.unit:  # a unit's own site keeps its parts apart from the portal's
+        root = root / f"don-vi-{options.unit}{'-truc-thuoc' if options.with_subordinates else ''}"
+    cache = Cache(root)
     try:
         return _build(options, cache, log, started)
     finally:
@@ -171,20 +177,31 @@ def _build(options: Options, cache: Cache, log: Callable[[str], None], started: 
     except (output.OutputError, RenderError) as exc:
         result.failure = str(exc)
         return result
-    portal = result.portal
     settings = settings_of(config)
-    search_plan = search.plan_search(portal, texts={}) if options.search else None
-    planner = Planner(portal, settings, result.rules, result.compliance, compliance_start(options), search_plan)
+    banner = None
+    refs = None
+    if options.unit:
+        try:
+            portal, settings, banner = unit_site(result.portal, options, settings)
+        except ValueError as exc:
+            result.failure = str(exc)
+            return result
+        refs = references.resolve(result.portal.documents, result.portal.units)
+    else:
+        portal = result.portal
+    search_plan = search.plan_search(portal, texts={}, scope=settings.scope) if options.search else None
+    planner = Planner(portal, settings, result.rules, result.compliance, compliance_start(options), search_plan,
+                      refs)
     ctx = BuildContext(
-        portal=portal, planner=planner, rules=result.rules or Rules(), compliance=result.compliance,
+        portal=portal, planner=planner, rules=result.rules or Rules(), compliance=planner.site_compliance,
         config_file=options.config, today=options.today, site_url=config.site_url, site_name=settings.site_name,
         search_page=urls.SEARCH if options.search else None, search_plan=search_plan,
         feed_limit=int((config.extra.get("congkhai") or {}).get("feed_limit") or feeds.DEFAULT_LIMIT),
-        cache=cache, render_key="",
+        cache=cache, render_key="", banner=banner,
     )
     ctx.render_key = render_key(options, config, cache)
     ctx.part_keys = keys.part_keys(ctx, result.trees)
-    names = [ASSETS, PORTAL, *portal.units]
+    names = [ASSETS, PORTAL, *(code for code in portal.units if planner.in_scope(code))]
     outcomes: dict[str, PartOutcome] = {}
     for name in names:
         held = cache.lookup(name, ctx.part_keys[name])
@@ -215,7 +232,7 @@ def _build(options: Options, cache: Cache, log: Callable[[str], None], started: 
     if search_plan is not None:
         texts = {url: page.get("blocks") or () for o in parts for url, page in (o.meta.get("pages") or {}).items()}
         try:
-            found, _ = search.search_entries(search.plan_search(portal, texts), cache, options.jobs)
+            found, _ = search.search_entries(search.plan_search(portal, texts, settings.scope), cache, options.jobs)
         except search.SearchError as exc:
             result.failure = str(exc)
             return result
@@ -259,6 +276,36 @@ def _build(options: Options, cache: Cache, log: Callable[[str], None], started: 
     return result
 
 
+def unit_site(portal: Portal, options: Options, settings: SiteSettings) -> tuple[Portal, SiteSettings, dict[str, str]]:
+    """Return the portal as a unit's own site sees it (its documents, and those of the units under it
+    with --with-subordinates), its settings, and the banner that leads back to the shared portal.
+    Raises ValueError (in Vietnamese) when the unit or an address is missing."""
+    code = options.unit or ""
+    if code not in portal.units:
+        raise ValueError(f"không có đơn vị '{code}' trong units/. Sửa: dùng một mã có trong units/, ví dụ "
+                         f"{', '.join(list(portal.units)[:3])}.")
+    if not options.site_url:
+        raise ValueError("trang riêng của một đơn vị cần địa chỉ công khai của nó. Sửa: thêm --site-url, ví dụ "
+                         "--site-url https://truong.example.edu.vn/cong-khai/.")
+    shared = read_config(options.config)
+    if not shared.site_url:
+        raise ValueError("trang riêng của một đơn vị liên kết về cổng chung, nên cần site_url của cổng chung trong "
+                         "mkdocs.yml. Sửa: ghi 'site_url: https://…' vào mkdocs.yml.")
+    unit = portal.units[code]
+    scope = {code} | ({u.code for u in portal.units.ever_under(code)} if options.with_subordinates else set())
+    visible = Portal(units=portal.units, documents=tuple(d for d in portal.documents if d.unit in scope),
+                     today=portal.today)
+    own = replace(settings, site_name=f"{unit.name} – thông tin công khai", site_url=options.site_url,
+                  scope=frozenset(scope), portal_url=shared.site_url, portal_name=shared.site_name)
+    day = portal.today if unit.active_on(portal.today) else (unit.active_until or portal.today)
+    parent = unit.parent_on(day)
+    banner = {"unit": unit.name, "portal_name": shared.site_name, "portal_url": shared.site_url,
+              "parent_name": portal.units[parent].name if parent in portal.units else "",
+              "parent_url": urls.absolute(shared.site_url, urls.unit_url(parent)) if parent in portal.units else "",
+              "site_name": own.site_name}
+    return visible, own, banner
+
+
 def index_entry(parts: Sequence[PartOutcome], ctx: BuildContext, cache: Cache, page_urls: list[str]) -> Entry:
     """Return the entry of the files made from every part: the register and the root sitemap."""
     key = digest("index", ctx.render_key, ctx.today, [(p.name, ctx.part_keys[p.name]) for p in parts])
@@ -276,7 +323,8 @@ def render_key(options: Options, config: SiteConfig, cache: Cache) -> str:
     """Return the hash of what every rendered page depends on besides its own planned content: the
     code, the configuration, the theme overrides, the site address and whether search is on."""
     theme = cache.hashes.tree(config.theme_dir) if config.theme_dir else ""
-    return digest("render", code_fingerprint(), options.config.read_bytes(), theme, config.site_url, options.search)
+    return digest("render", code_fingerprint(), options.config.read_bytes(), theme, config.site_url, options.search,
+                  options.unit, options.with_subordinates)
 
 
 def collect(outcomes: Sequence[PartOutcome], result: Result) -> None:

@@ -107,6 +107,7 @@ class RenderReport:
 
 
 _CONFIGS: dict[tuple[str, str | None], MkDocsConfig] = {}
+_SITE_NAMES: dict[int, str] = {}  # each loaded configuration's own site name (a unit's site changes it)
 
 
 def _config_for(config_file: Path, site_url: str | None) -> MkDocsConfig:
@@ -122,6 +123,7 @@ def _config_for(config_file: Path, site_url: str | None) -> MkDocsConfig:
         env = _shared_env(config.theme.get_env())
         config.theme.get_env = lambda: env  # type: ignore[method-assign]
         config.plugins["congkhai"] = _PlanPlugin()  # one instance: MkDocs cannot unregister a plugin
+        _SITE_NAMES[id(config)] = config.site_name
         _CONFIGS[key] = config
     return config
 
@@ -176,6 +178,7 @@ def render(
     clean_html: HtmlCleaner | None = None,
     search_page: str | None = None,
     blocks: bool = False,
+    banner: dict[str, str] | None = None,
 ) -> RenderReport:
     """Build the planned `sections` (all when None) into `out_dir`; return what each page reported.
 
@@ -192,7 +195,9 @@ def render(
             config["site_dir"] = str(out_dir)
             own = dict(config.extra.get("congkhai") or {})
             own["search_page"] = search_page
+            own["standalone"] = banner
             config.extra["congkhai"] = own
+            config["site_name"] = banner["site_name"] if banner else _SITE_NAMES[id(config)]
             templates = config.theme.static_templates
             if not_found_page:
                 templates.add("404.html")

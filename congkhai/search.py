@@ -142,7 +142,8 @@ def scopes_of(doc: Document, units: Units, today: date) -> set[str]:
     return found
 
 
-def plan_search(portal: Portal, texts: Mapping[str, Sequence[str]] | None = None) -> SearchPlan:
+def plan_search(portal: Portal, texts: Mapping[str, Sequence[str]] | None = None,
+                scope: Iterable[str] | None = None) -> SearchPlan:
     """Return the records of every visible document, and a bundle for each unit whose scope is not
     the whole portal. `texts` gives each document's body blocks by page address (as rendered);
     without it they are read from the Markdown."""
@@ -155,7 +156,9 @@ def plan_search(portal: Portal, texts: Mapping[str, Sequence[str]] | None = None
         records.append(record(doc, portal, scopes, text))
         for scope in scopes:
             members[scope].append(index)
-    bundles = {code: tuple(found) for code, found in sorted(members.items()) if len(found) < len(docs)}
+    held = None if scope is None else set(scope)
+    bundles = {code: tuple(found) for code, found in sorted(members.items())
+               if len(found) < len(docs) and (held is None or code in held)}
     return SearchPlan(tuple(records), bundles)
 
 

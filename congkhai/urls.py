@@ -117,3 +117,13 @@ def overdue_feed(unit: str) -> str:
 def deadlines_calendar(unit: str) -> str:
     """Return the iCalendar file of a unit's upcoming deadlines."""
     return f"{unit}/lich-cong-khai.ics"
+
+
+def embed_url(unit: str) -> str:
+    """Return the small "latest postings" page a school puts in an iframe on its own website."""
+    return f"{unit}/moi-nhat/"
+
+
+def json_feed(unit: str) -> str:
+    """Return the JSON Feed (jsonfeed.org 1.1) of a unit's latest postings."""
+    return f"{unit}/moi-nhat.json"

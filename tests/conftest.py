@@ -182,8 +182,8 @@ def browser():
 
 
 @contextmanager
-def serve(root: Path, prefix: str = "/"):
-    """Serve `root` over HTTP on a free loopback port under `prefix`; yield the base URL."""
+def serve(root: Path, prefix: str = "/", port: int = 0):
+    """Serve `root` over HTTP on loopback (a free port unless `port`) under `prefix`; yield the base URL."""
     import functools
     import http.server
     import threading
@@ -197,7 +197,7 @@ def serve(root: Path, prefix: str = "/"):
                 return str(root / "__outside_prefix__")
             return super().translate_path("/" + path[len(prefix):])
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(root)))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), functools.partial(Handler, directory=str(root)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -205,6 +205,30 @@ def serve(root: Path, prefix: str = "/"):
     finally:
         server.shutdown()
         server.server_close()
+
+
+def free_port() -> int:
+    """Return a TCP port free on loopback right now."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def require(program: str) -> str:
+    """Return the path of a system program; fail under CI=true when it is missing, else skip."""
+    import os
+    import shutil
+
+    found = shutil.which(program) or next((p for p in (f"/usr/sbin/{program}", f"/usr/bin/{program}")
+                                           if Path(p).exists()), None)
+    if found is None:
+        message = f"{program} không có trên máy: cài bằng 'apt-get install {program}'."
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return found
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,117 @@
+"""A school's own site: one unit built standalone under a path prefix, served there, every internal
+link and asset resolving in Chromium, its own search working; and the embed snippet showing the
+latest postings in a plain page of another website."""
+
+from __future__ import annotations
+
+import json
+from contextlib import chdir
+from pathlib import Path
+from urllib.parse import urldefrag, urlsplit
+
+import pytest
+
+from conftest import REPO, SAMPLE_ON, free_port, serve
+
+from congkhai import cli
+
+UNIT = "thcs-hoa-sen"
+PREFIX = "/cong-khai/"
+PORTAL = "https://congkhai.honglam.example.vn/"
+
+
+@pytest.fixture(scope="module")
+def unit_site(tmp_path_factory) -> tuple[Path, int]:
+    """The sample's THCS school built as its own site for http://127.0.0.1:<port>/cong-khai/."""
+    out = tmp_path_factory.mktemp("don-vi") / "site"
+    port = free_port()
+    with chdir(REPO):
+        code = cli.main(["build", "--unit", UNIT, "--site-url", f"http://127.0.0.1:{port}{PREFIX}", "--out", str(out),
+                         "--on", SAMPLE_ON, "--cache-dir", str(out.parent / "cache")])
+    assert code == 0
+    return out, port
+
+
+def test_the_unit_site_holds_its_unit_only_and_links_back_to_the_portal(unit_site) -> None:
+    out, _ = unit_site
+    units = {p.stem for p in (REPO / "units").glob("*.yml")}
+    present = {p.name for p in out.iterdir() if p.is_dir()}
+    assert present & units == {UNIT}  # nothing of another unit
+    home = (out / UNIT / "index.html").read_text(encoding="utf-8")
+    assert f'href="{PORTAL}"' in home  # the way back to the shared portal
+    assert f'href="{PORTAL}ubnd-phuong-hoa-sen/"' in home  # and to its supervising unit there
+    assert "Trường Trung học cơ sở Hoa Sen – thông tin công khai" in home
+    register = (out / "data" / "documents.json").read_text(encoding="utf-8")
+    assert {d["unit"] for d in json.loads(register)["documents"]} == {UNIT}
+    feed = (out / UNIT / "rss.xml").read_text(encoding="utf-8")
+    assert "http://127.0.0.1:" in feed and PORTAL not in feed
+
+
+def test_every_internal_link_and_asset_resolves_under_the_prefix_in_chromium(browser, unit_site) -> None:
+    out, port = unit_site
+    with serve(out, PREFIX, port) as base:
+        page = browser.new_page()
+        failures: list[str] = []
+        page.on("response", lambda r: failures.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+        page.on("pageerror", lambda e: failures.append(f"lỗi JavaScript: {e}"))
+        seen: set[str] = set()
+        queue = [base, base + UNIT + "/"]
+        while queue:
+            url = queue.pop()
+            if url in seen:
+                continue
+            seen.add(url)
+            fetched = page.request.get(url)  # feeds, calendars, attachments: checked, not opened
+            assert fetched.status == 200, url
+            if not (fetched.headers.get("content-type") or "").startswith("text/html"):
+                continue
+            answer = page.goto(url)  # a page: every asset it loads is checked by the response hook
+            assert answer is not None and answer.status == 200, url
+            for href in page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)"):
+                target, _ = urldefrag(href)
+                parts = urlsplit(target)
+                if parts.netloc == f"127.0.0.1:{port}":
+                    assert parts.path.startswith(PREFIX), f"{url} → {href}"
+                    if not parts.query:
+                        queue.append(target)
+                else:
+                    assert parts.scheme in ("https", "mailto", "tel"), f"{url} → {href}"
+        assert len(seen) > 40
+        assert failures == []
+        # its own search, scoped to it, through the real search box
+        page.goto(base + UNIT + "/")
+        page.fill("#ck-search-input", "ke hoach")
+        page.wait_for_selector(".ck-search__panel .ck-result", timeout=15000)
+        hits = page.locator(".ck-search__panel .ck-result a").evaluate_all("els => els.map(e => e.href)")
+        assert hits and all(urlsplit(h).path.startswith(PREFIX + UNIT + "/") for h in hits)
+        assert failures == []
+        page.close()
+
+
+def test_the_embed_snippet_shows_the_latest_postings_in_a_narrow_frame(browser, sample_site: Path, tmp_path) -> None:
+    embed = (sample_site / UNIT / "moi-nhat" / "index.html").read_text(encoding="utf-8")
+    assert len(embed.encode("utf-8")) < 20_000 and "<script" not in embed
+    snippet = next(block for block in (REPO / "README.md").read_text(encoding="utf-8").split("```html\n")[1:]
+                   if "moi-nhat" in block).split("```")[0]
+    register = json.loads((sample_site / "data" / "documents.json").read_text(encoding="utf-8"))["documents"]
+    newest = max((d for d in register if d["unit"] == UNIT and d["status"] == "published"),
+                 key=lambda d: (d["published"], d["url"]))
+    with serve(sample_site) as base:
+        host = tmp_path / "truong"
+        host.mkdir()
+        (host / "index.html").write_text(
+            "<!doctype html><html lang='vi'><head><meta charset='utf-8'><title>Trường</title></head><body>"
+            "<h1>Trang của trường</h1>" + snippet.replace(PORTAL, base) + "</body></html>", encoding="utf-8")
+        with serve(host) as school:
+            page = browser.new_page(viewport={"width": 360, "height": 800})
+            page.goto(school)
+            frame = page.frame_locator("iframe")
+            first = frame.locator("li a").first
+            first.wait_for(timeout=10000)
+            assert first.inner_text() == newest["title"]
+            inner = page.frames[1]
+            width = inner.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+            assert width[0] <= width[1]  # no sideways scrolling in a frame this narrow
+            page.close()
+    feed = json.loads((sample_site / UNIT / "moi-nhat.json").read_text(encoding="utf-8"))
+    assert feed["version"] == "https://jsonfeed.org/version/1.1" and feed["items"][0]["title"] == newest["title"]
