@@ -154,8 +154,8 @@ def plan_search(portal: Portal, texts: Mapping[str, Sequence[str]] | None = None
         scopes = scopes_of(doc, portal.units, portal.today)
         text = None if texts is None else texts.get(urls.document_url(doc.unit, doc.kind.folder, doc.slug), ())
         records.append(record(doc, portal, scopes, text))
-        for scope in scopes:
-            members[scope].append(index)
+        for unit in scopes:
+            members[unit].append(index)
     held = None if scope is None else set(scope)
     bundles = {code: tuple(found) for code, found in sorted(members.items())
                if len(found) < len(docs) and (held is None or code in held)}

@@ -147,3 +147,21 @@ def test_query_variants_read_initial_d_as_đ(browser, sample) -> None:
     }""")
     assert found == [["dao tao", "đao tao"], ["Dao Duc", "Dao đuc", "đao Duc", "đao đuc"], ["kế hoạch"]]
     page.close()
+
+
+def test_each_unit_whose_scope_is_not_everything_gets_its_own_bundle() -> None:
+    from congkhai import pipeline, search
+    from congkhai.problems import Problems
+
+    mini = Path(__file__).parent / "fixtures" / "mini"
+    portal = pipeline.load_portal(mini / "content", mini / "units", date(2026, 11, 22), Problems())
+    plan = search.plan_search(portal, {})
+    urls = {code: sorted(plan.records[i].url for i in members) for code, members in plan.bundles.items()}
+    # so-x holds all three documents, so its scoped search is the portal bundle itself
+    assert urls == {
+        "phong-b": ["phong-b/thong-bao/yeu-cau-ke-hoach/", "truong-a/ke-hoach/cchc-2025/"],
+        "truong-a": ["truong-a/ke-hoach/cchc-2025/", "truong-a/tai-chinh/du-toan-2026/"],
+        "xa-c": ["truong-a/ke-hoach/cchc-2025/", "truong-a/tai-chinh/du-toan-2026/"],
+    }
+    assert plan.bundle_of("so-x") == ""
+    assert sorted(search.plan_search(portal, {}, scope={"truong-a"}).bundles) == ["truong-a"]
