@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from .fingerprint import digest
+from .pages import guide_text
 from .parts import ASSETS, PORTAL, BuildContext
 from .portal import Portal
 
@@ -39,7 +40,7 @@ def part_keys(ctx: BuildContext, trees: dict[str, str]) -> dict[str, str]:
             if target is not None:
                 own.add(target.unit)
     base = digest(ctx.render_key, ctx.today, ctx.feed_limit, ctx.site_name)
-    keys = {ASSETS: digest(ctx.render_key, "assets"), PORTAL: digest(base, "portal", sorted(state.items()))}
+    keys = {ASSETS: digest(ctx.render_key, "assets"), PORTAL: digest(base, "portal", sorted(state.items()), guide_text())}
     predecessors: dict[str, set[str]] = {}
     for unit in units.values():
         if unit.successor:

@@ -114,6 +114,17 @@ class SiteSettings:
     portal_name: str | None = None
 
 
+GUIDE_SOURCE = Path(__file__).resolve().parent.parent / "docs" / "huong-dan-soan-thao.md"
+_guide: list[str] = []
+
+
+def guide_text() -> str:
+    """Return the authoring guide that ships with the project ("" when it is not there)."""
+    if not _guide:
+        _guide.append(GUIDE_SOURCE.read_text(encoding="utf-8") if GUIDE_SOURCE.is_file() else "")
+    return _guide[0]
+
+
 @dataclass(frozen=True)
 class SitePlan:
     """Every page, file and redirect of the site, grouped in sections."""
@@ -318,9 +329,21 @@ class Planner:
         areas = self.area_pages()
         duties = self.obligation_pages()
         finder = [self.search_page()] if self.search is not None else []
-        pages = [home, *duties, *areas, *finder, *extra_pages]
-        nav = tuple(NavEntry(p.title, p.url) for p in [home, duties[0], areas[0], *finder, *extra_pages])
+        guide = [self.guide_page()] if self.settings.scope is None and guide_text() else []
+        pages = [home, *duties, *areas, *finder, *guide, *extra_pages]
+        nav = tuple(NavEntry(p.title, p.url) for p in [home, duties[0], areas[0], *finder, *guide, *extra_pages])
         return Section(PORTAL_SECTION, self.settings.site_name, nav, tuple(pages))
+
+    def guide_page(self) -> PlannedPage:
+        """Return the authoring guide (docs/huong-dan-soan-thao.md) as a page of the portal."""
+        return PlannedPage(
+            url=urls.GUIDE,
+            title="Hướng dẫn soạn thảo",
+            full_title="Hướng dẫn soạn thảo và đăng văn bản",
+            markdown=guide_text(),
+            description="Hướng dẫn cán bộ nhà trường soạn, kiểm tra và đăng văn bản lên cổng công khai.",
+            feeds=self.feed_links(),
+        )
 
     def search_page(self) -> PlannedPage:
         """Return the search page: every filter and sort order, with a way on when JavaScript is off."""
@@ -340,7 +363,7 @@ class Planner:
             title="Tìm kiếm",
             full_title="Tìm kiếm văn bản",
             markdown=render_template("search.html", **self.common(urls.SEARCH), units=units, years=years,
-                                     bundle_path=bundle_path),
+                                     bundle_path=bundle_path, lean=not self.search.full_text("")),
             description="Tìm văn bản công khai theo từ khóa, đơn vị, loại và năm; gõ có dấu hoặc không dấu.",
             feeds=self.feed_links(),
             hide=("toc",),

@@ -4,6 +4,16 @@ chrome), one bundle for the whole portal and one per unit for its default, unit-
 Each record is written once as a small HTML file; each bundle is a tree of hard links to the
 records it holds, indexed by the Pagefind command line (one process per bundle, in parallel).
 
+What a first query downloads grows with the text indexed: Vietnamese syllables are few and common
+("công", "hành", "chính"), so their index chunks hold nearly every document. A unit bundle whose
+texts total at most FULL_TEXT_CHARS characters (a school's) indexes each document's full text (capped
+at MAX_CONTENT_CHARS), and so does the portal bundle up to PORTAL_FULL_TEXT_CHARS; a larger one (an
+office's, a commune's, a province's portal) indexes lean records: title, number, kind, procedure
+code and field, and the summary (description or first paragraph). The limits follow the budgets of
+a first query (150 KB for a unit's search, 1 MB for the portal's, library included) at about 30 KB
+of index chunks per 100,000 characters of full text; scripts/search_budget.py measures them in
+Chromium.
+
 Vietnamese has one gap Pagefind does not close: it folds combining marks ("kế" finds "ke") but đ/Đ
 has no decomposition. The browser side (site_src/overrides/assets/javascripts/congkhai-search.js)
 closes it by also searching the query with each syllable-initial "d" read as "đ", keeping the
@@ -21,6 +31,7 @@ import shutil
 import subprocess
 import tempfile
 import threading
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -35,13 +46,21 @@ from .fingerprint import digest
 
 from . import urls
 from .documents import Document, Status
-from .markup import plain_text
+from .markup import plain_text, summary
+from .procedures import Procedure
 from .portal import Portal
 from .text import format_date
 from .units import Units
 
 BUNDLE = "pagefind"
-MAX_CONTENT_CHARS = 8000
+MAX_CONTENT_CHARS = 3000
+FULL_TEXT_CHARS = 120_000
+PORTAL_FULL_TEXT_CHARS = 1_500_000
+# Pagefind's ranking loops over every matching word entry for every result (time grows with the
+# square of the matches): the portal bundle is cut into parts of this many records, merged in the
+# browser, so that a common word's query stays well under 300 ms at 30,000 documents.
+SHARD_SIZE = 4000
+MAX_SUMMARY_CHARS = 300
 # What the browser needs of a bundle; Pagefind's ready-made interfaces are not used.
 KEEP = ("pagefind.js", "pagefind-worker.js", "pagefind-entry.json", "index", "fragment", "filter")
 
@@ -60,9 +79,12 @@ class SearchRecord:
     meta: dict[str, str]
     filters: dict[str, list[str]]
     sort: dict[str, str]
+    lean: tuple[str, ...] = ()
+    size: int = 0  # characters of full text, from the source (the same whether or not `blocks` is given)
 
-    def html(self) -> str:
-        """Return the record as the small HTML page Pagefind indexes (only <main> is searchable)."""
+    def html(self, full: bool = True) -> str:
+        """Return the record as the small HTML page Pagefind indexes (only <main> is searchable):
+        with the document's text when `full`, else with its lean lines."""
         e = html.escape
         parts = ['<!doctype html><html lang="vi"><head><meta charset="utf-8">',
                  f"<title>{e(self.title)}</title></head><body>"]
@@ -73,7 +95,7 @@ class SearchRecord:
         for key, value in self.sort.items():
             parts.append(f'<span data-pagefind-sort="{key}" hidden>{e(value)}</span>')
         parts.append(f"<main data-pagefind-body><h1>{e(self.title)}</h1>")
-        parts += [f"<p>{e(block)}</p>" for block in self.blocks]
+        parts += [f"<p>{e(block)}</p>" for block in (self.blocks if full else self.lean)]
         parts.append("</main></body></html>\n")
         return "".join(parts)
 
@@ -84,6 +106,17 @@ class SearchPlan:
 
     records: tuple[SearchRecord, ...]
     bundles: dict[str, tuple[int, ...]] = field(default_factory=dict)
+
+    def full_text(self, scope: str) -> bool:
+        """Return whether a bundle ("" = the portal's) indexes full text rather than lean records."""
+        held = range(len(self.records)) if scope == "" else self.bundles.get(scope, ())
+        limit = PORTAL_FULL_TEXT_CHARS if scope == "" else FULL_TEXT_CHARS
+        total = 0
+        for position in held:
+            total += self.records[position].size
+            if total > limit:
+                return False
+        return True
 
     def bundle_of(self, unit: str) -> str:
         """Return the bundle that serves a unit's scoped search ("" = the portal's, which is its scope)."""
@@ -117,6 +150,14 @@ def record(doc: Document, portal: Portal, scopes: Iterable[str], text: Sequence[
         meta["number"] = doc.number
     if doc.status is Status.WITHDRAWN:
         meta["status"] = "Đã thu hồi"
+    lean = [f"Số {doc.number}"] if doc.number else []
+    lean.append(doc.kind.label)
+    procedure = doc.details if isinstance(doc.details, Procedure) else None
+    if procedure is not None:
+        lean += [f"Mã {procedure.code}" if procedure.code else "", f"Lĩnh vực {procedure.field}" if procedure.field else ""]
+    short = summary(doc.body, doc.description, MAX_SUMMARY_CHARS)
+    if fold(short) not in fold(doc.title):
+        lean.append(short)
     return SearchRecord(
         url=urls.document_url(doc.unit, doc.kind.folder, doc.slug),
         title=doc.title,
@@ -127,10 +168,20 @@ def record(doc: Document, portal: Portal, scopes: Iterable[str], text: Sequence[
             "thuoc": sorted(scopes),
             "loai": [doc.kind.folder],
             "nam": [str(day.year)],
-            "trang-thai": ["thu-hoi" if doc.status is Status.WITHDRAWN else "hien-hanh"],
+            # only withdrawn documents carry it, so the default search (`not` withdrawn) loads a
+            # filter chunk as small as the number of withdrawals, not one listing every document
+            **({"trang-thai": ["thu-hoi"]} if doc.status is Status.WITHDRAWN else {}),
         },
         sort={"date": day.isoformat()},
+        lean=tuple(line for line in lean if line),
+        size=len(doc.title) + len(doc.description or "") + min(len(doc.body), MAX_CONTENT_CHARS),
     )
+
+
+def fold(text: str) -> str:
+    """Return `text` lowercased without tone marks or đ, for comparing two spellings."""
+    return "".join(c for c in unicodedata.normalize("NFD", text.casefold().replace("đ", "d"))
+                   if not unicodedata.combining(c)).strip(" .…")
 
 
 def scopes_of(doc: Document, units: Units, today: date) -> set[str]:
@@ -189,43 +240,58 @@ def write_search(plan: SearchPlan, root: Path, jobs: int | None = None, cache: C
             own.close()
 
 
+def portal_shards(plan: SearchPlan) -> list[tuple[int, ...]]:
+    """Return the records of each part of the portal bundle: one part per SHARD_SIZE records, each
+    record in the part its address hashes to (so adding a document moves no other)."""
+    count = -(-len(plan.records) // SHARD_SIZE) or 1
+    parts: list[list[int]] = [[] for _ in range(count)]
+    for position, rec in enumerate(plan.records):
+        parts[int(hashlib.sha256(rec.url.encode()).hexdigest()[:8], 16) % count if count > 1 else 0].append(position)
+    return [tuple(part) for part in parts if part]
+
+
+def shard_path(index: int) -> str:
+    """Return where part `index` of the portal bundle goes, inside the first part's folder."""
+    return f"phan-{index + 1}/"
+
+
 def search_entries(plan: SearchPlan, cache: Cache, jobs: int | None = None) -> tuple[list[Entry], int]:
     """Return the cache entries of the portal bundle and every unit bundle, indexing with Pagefind
     only those whose records changed, and how many that was. Raises SearchError."""
     executable = pagefind_executable()
-    pages = [rec.html() for rec in plan.records]
-    version = digest("pagefind", executable_version(executable), FORMAT_VERSION)
-    scopes = [("", tuple(range(len(pages))))] + sorted(plan.bundles.items())
+    pages = {True: [rec.html(True) for rec in plan.records], False: [rec.html(False) for rec in plan.records]}
+    version = digest("pagefind", executable_version(executable), FORMAT_VERSION, SHARD_SIZE)
+    scopes = [("", tuple(range(len(plan.records))))] + sorted(plan.bundles.items())
     entries: dict[str, Entry] = {}
     todo = []
     for scope, members in scopes:
-        key = digest(version, [(plan.records[i].url, pages[i]) for i in members])
+        full = plan.full_text(scope)
+        key = digest(version, [(plan.records[i].url, pages[full][i]) for i in members])
         held = cache.lookup(_entry_name(scope), key)
         if held is not None:
             entries[scope] = held
         else:
-            todo.append((scope, members, key))
+            shards = portal_shards(plan) if scope == "" else [members]
+            todo.append((scope, shards, key, full))
     scratch = cache.scratch()
     try:
-        records = scratch / "records"
-        paths: dict[int, Path] = {}
-        for position in sorted({i for _, members, _ in todo for i in members}):
-            path = records / plan.records[position].url / "index.html"
+        paths: dict[tuple[bool, int], Path] = {}
+        for full, position in sorted({(full, i) for _, shards, _, full in todo for part in shards for i in part}):
+            path = scratch / ("records" if full else "lean") / plan.records[position].url / "index.html"
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(pages[position], encoding="utf-8")
-            paths[position] = path
-        tasks = []
-        for scope, members, key in todo:
-            tree = scratch / "bundles" / (scope or "_portal")
-            for position in members:
-                _link(paths[position], tree / plan.records[position].url / "index.html")
-            built = scratch / "out" / (scope or "_portal")
-            tasks.append((scope, tree, built, key))
+            path.write_text(pages[full][position], encoding="utf-8")
+            paths[full, position] = path
+        runs = []  # (tree to index, where Pagefind writes)
+        for scope, shards, key, full in todo:
+            for number, part in enumerate(shards):
+                tree = scratch / "bundles" / (scope or "_portal") / str(number)
+                for position in part:
+                    _link(paths[full, position], tree / plan.records[position].url / "index.html")
+                runs.append((tree, scratch / "parts" / (scope or "_portal") / str(number)))
         running = _Processes()
         pool = ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 1)
         try:
-            futures = [pool.submit(_index, executable, tree, built / bundle_path(scope), running)
-                       for scope, tree, built, _ in tasks]
+            futures = [pool.submit(_index, executable, tree, output, running) for tree, output in runs]
             for future in futures:
                 future.result()
         except BaseException:
@@ -233,14 +299,45 @@ def search_entries(plan: SearchPlan, cache: Cache, jobs: int | None = None) -> t
             raise
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
-        for scope, _, built, key in tasks:
+        for scope, shards, key, _ in todo:
+            built = scratch / "out" / (scope or "_portal")
+            target = built / bundle_path(scope)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            parts = scratch / "parts" / (scope or "_portal")
+            os.rename(parts / "0", target)
+            for number in range(1, len(shards)):
+                os.rename(parts / str(number), target / shard_path(number))
+            if scope == "":
+                _write_portal_guide(target, len(shards))
             entries[scope] = cache.store(_entry_name(scope), key, built, {})
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return [entries[scope] for scope, _ in scopes], len(todo)
 
 
-FORMAT_VERSION = 1
+PORTAL_GUIDE = "congkhai.json"
+DATES_FILE = "congkhai-ngay.json"
+
+
+def _write_portal_guide(bundle: Path, shards: int) -> None:
+    """Tell the browser the parts of the portal bundle (merged into the first with Pagefind's
+    mergeIndex) and, when there are several, each result's date for an exact newest-first order
+    (Pagefind's sort ranks within one part only)."""
+    guide: dict[str, object] = {"phan": [shard_path(n) for n in range(1, shards)], "ngay": None}
+    if shards > 1:
+        dates: dict[str, int] = {}
+        for number in range(shards):
+            part = bundle / shard_path(number) if number else bundle
+            for fragment in sorted((part / "fragment").iterdir()):
+                data = json.loads(gzip.decompress(fragment.read_bytes())[len(_SIGNATURE):])
+                dates[fragment.name.removesuffix(".pf_fragment")] = int(data["meta"]["iso"].replace("-", ""))
+        (bundle / DATES_FILE).write_text(json.dumps(dict(sorted(dates.items())), separators=(",", ":")),
+                                         encoding="utf-8")
+        guide["ngay"] = DATES_FILE
+    (bundle / PORTAL_GUIDE).write_text(json.dumps(guide, separators=(",", ":")), encoding="utf-8")
+
+
+FORMAT_VERSION = 3
 
 
 def _entry_name(scope: str) -> str:

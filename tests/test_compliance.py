@@ -155,3 +155,35 @@ def test_supervisor_pages_feeds_and_calendars(site: Site) -> None:
     assert soon.decoded("dtstart").isoformat() == "2026-12-15"
     assert str(soon["summary"]) == "Hạn công khai: Kế hoạch tuyên truyền cải cách hành chính năm học – năm học 2026–2027"
     assert "thcs-a|edu-general|2025-2026@congkhai" not in events  # already overdue: not a reminder
+
+
+def test_status_and_the_site_agree_on_every_status_of_the_sample_at_two_dates(tmp_path, capsys) -> None:
+    """The command line and the published compliance pages tell one story, whatever day is judged."""
+    import re
+    from contextlib import chdir
+
+    from congkhai import cli
+    from congkhai.compliance import Standing
+    from conftest import REPO
+
+    by_symbol = {s.symbol: s.key for s in Standing}
+    for on in ("2026-03-01", "2026-11-22"):
+        with chdir(REPO):
+            capsys.readouterr()
+            cli.main(["status", "--on", on])
+            printed = capsys.readouterr().out
+            out = tmp_path / on
+            assert cli.main(["build", "--no-search", "--out", str(out), "--on", on, "--no-cache"]) == 0
+        told = {}
+        for line in printed.splitlines():
+            found = re.match(r"(\S+)\s+(\S+)\s+(\S+)\s+(?:thường xuyên|\S+)\s+(\S) ", line)
+            if found and found.group(4) in by_symbol:
+                period = "-" if found.group(3) == "—" else found.group(3)  # a continuous duty has no period
+                told[f"{found.group(1)}|{found.group(2)}|{period}"] = by_symbol[found.group(4)]
+        shown = {}
+        for page in out.glob("*/tinh-hinh-cong-khai/index.html"):
+            for check, status in re.findall(r'data-check="([^"]+)" data-status="([^"]+)"',
+                                            page.read_text(encoding="utf-8")):
+                assert shown.setdefault(check, status) == status, check  # one status per check, everywhere
+        assert len(told) > 100, on
+        assert told == shown, on

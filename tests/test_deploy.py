@@ -54,9 +54,10 @@ def nginx(sample_site: Path, tmp_path_factory):
     process.wait(10)
 
 
-def head(url: str) -> tuple[int, dict[str, str]]:
+def head(url: str, gzip: bool = False) -> tuple[int, dict[str, str]]:
+    request = urllib.request.Request(url, headers={"Accept-Encoding": "gzip"} if gzip else {})
     try:
-        with urllib.request.urlopen(url, timeout=5) as answer:
+        with urllib.request.urlopen(request, timeout=5) as answer:
             return answer.status, {k.lower(): v for k, v in answer.headers.items()}
     except urllib.error.HTTPError as error:
         return error.code, {k.lower(): v for k, v in error.headers.items()}
@@ -97,6 +98,11 @@ def test_nginx_serves_every_kind_of_file_with_its_type_and_cache_headers(nginx: 
         assert headers["content-type"] == kind, path
         assert cache in headers.get("cache-control", ""), path
     assert head(nginx + "thcs-hoa-sen/moi-nhat/")[1]["access-control-allow-origin"] == "*"
+    # text is compressed for browsers that ask; Pagefind's chunks (gzip data already) are not
+    for path in ("", "pagefind/pagefind.js", "pagefind/pagefind-worker.js", "rss.xml", "data/documents.json"):
+        assert head(nginx + path, gzip=True)[1].get("content-encoding") == "gzip", path
+    for path in (one(sample_site, "pagefind/index/*.pf_index"), one(sample_site, "pagefind/wasm.*.pagefind")):
+        assert "content-encoding" not in head(nginx + path, gzip=True)[1], path
     status, headers = head(nginx + "khong-co-trang-nay/")
     assert status == 404 and headers["content-type"].startswith("text/html")
 

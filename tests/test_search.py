@@ -110,6 +110,11 @@ def test_filters_date_order_and_withdrawn_documents(browser, sample, sample_site
     page.close()
 
 
+def test_the_small_sample_portal_searches_full_text_everywhere(sample_site: Path) -> None:
+    page = (sample_site / "tim-kiem/index.html").read_text(encoding="utf-8")
+    assert "ck-searchpage__lean" not in page
+
+
 def test_without_javascript_the_search_leads_to_the_listings(browser, sample) -> None:
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
@@ -165,3 +170,110 @@ def test_each_unit_whose_scope_is_not_everything_gets_its_own_bundle() -> None:
     }
     assert plan.bundle_of("so-x") == ""
     assert sorted(search.plan_search(portal, {}, scope={"truong-a"}).bundles) == ["truong-a"]
+
+
+def sample_plan():
+    from congkhai import pipeline, search
+    from congkhai.problems import Problems
+    from conftest import REPO, SAMPLE_ON
+
+    portal = pipeline.load_portal(REPO / "content", REPO / "units", date.fromisoformat(SAMPLE_ON), Problems())
+    return search.plan_search(portal)  # body text read from the Markdown
+
+
+def test_lean_records_keep_what_identifies_a_document_and_drop_its_body() -> None:
+    plan = sample_plan()
+    procedure = next(r for r in plan.records if r.url.startswith("thcs-hoa-sen/thu-tuc/"))
+    lean, full = procedure.html(full=False), procedure.html(full=True)
+    assert "Thủ tục hành chính" in lean and ("Mã 1." in lean or "Mã 2." in lean)
+    assert procedure.title in lean
+    body = max((b for b in procedure.blocks if b not in procedure.lean), key=len)
+    assert body in full and body not in lean and len(lean) < len(full)
+    # a summary that only repeats the title is not indexed twice
+    for rec in plan.records:
+        assert sum(line == rec.title for line in rec.lean) == 0
+
+
+def test_bundles_over_the_full_text_budget_index_lean_records(monkeypatch) -> None:
+    from congkhai import search
+
+    plan = sample_plan()
+    school = sum(plan.records[i].size for i in plan.bundles["thcs-hoa-sen"])
+    everything = sum(r.size for r in plan.records)
+    assert plan.full_text("") and plan.full_text("thcs-hoa-sen")  # the sample portal is small
+    monkeypatch.setattr(search, "FULL_TEXT_CHARS", school)
+    monkeypatch.setattr(search, "PORTAL_FULL_TEXT_CHARS", everything - 1)
+    assert plan.full_text("thcs-hoa-sen") and not plan.full_text("")
+    monkeypatch.setattr(search, "FULL_TEXT_CHARS", school - 1)
+    assert not plan.full_text("thcs-hoa-sen")
+    # a portal too large for its unit budget still indexes full text up to its own, larger budget
+    monkeypatch.setattr(search, "PORTAL_FULL_TEXT_CHARS", everything)
+    assert everything > search.FULL_TEXT_CHARS and plan.full_text("")
+
+
+def test_a_lean_portal_index_still_finds_body_words_in_a_school_and_says_so(browser, tmp_path, monkeypatch) -> None:
+    """With the portal over its full-text budget and the school under it, a word found only in a
+    school document's body is found by the school's search box, not by the portal's search page,
+    which says what it searches."""
+    import unicodedata
+    from contextlib import chdir
+
+    from congkhai import cli, search
+    from conftest import REPO, SAMPLE_ON
+
+    plan = sample_plan()
+    monkeypatch.setattr(search, "FULL_TEXT_CHARS", sum(plan.records[i].size for i in plan.bundles["thcs-hoa-sen"]))
+    monkeypatch.setattr(search, "PORTAL_FULL_TEXT_CHARS", sum(r.size for r in plan.records) - 1)
+    lean_words = {search.fold(w) for rec in plan.records for w in " ".join((rec.title, *rec.lean)).split()}
+    words = sorted({w.strip(".,;:()–") for i in plan.bundles["thcs-hoa-sen"] for b in plan.records[i].blocks
+                    for w in b.split() if plan.records[i].url.startswith("thcs-hoa-sen/")})
+    # Pagefind matches a query word as a prefix: no lean word may start with it
+    word = next(w for w in words if len(w) >= 4 and w.isalpha()
+                and not any(lean.startswith(search.fold(w)) for lean in lean_words))
+    assert unicodedata.is_normalized("NFC", word)
+    out = tmp_path / "site"
+    with chdir(REPO):
+        assert cli.main(["build", "--out", str(out), "--on", SAMPLE_ON, "--no-cache"]) == 0
+    with serve(out) as base:
+        page = browser.new_page()
+        problems = watch(page)
+        page.goto(base + "thcs-hoa-sen/")
+        page.fill("#ck-search-input", word)
+        page.wait_for_selector(".ck-search__panel .ck-result", timeout=15000)
+        assert page.locator(".ck-search__panel .ck-result").count() >= 1
+        assert search_page(page, base, word) == []
+        assert "xét tiêu đề, số hiệu" in page.locator(".ck-searchpage__lean").inner_text()
+        assert problems == []
+        page.close()
+
+
+def test_a_portal_bundle_in_parts_finds_the_same_documents_in_exact_date_order(browser, sample, sample_site: Path,
+                                                                                tmp_path, monkeypatch) -> None:
+    """Cut into parts (as a 30,000-document portal is), the portal search merges them: the same
+    results as the single bundle, newest first across every part, filters still applied."""
+    from contextlib import chdir
+
+    from congkhai import cli, search
+    from conftest import REPO, SAMPLE_ON
+
+    monkeypatch.setattr(search, "SHARD_SIZE", 40)
+    out = tmp_path / "site"
+    with chdir(REPO):
+        assert cli.main(["build", "--out", str(out), "--on", SAMPLE_ON, "--no-cache"]) == 0
+    assert json.loads((sample_site / "pagefind" / "congkhai.json").read_text(encoding="utf-8")) == \
+        {"phan": [], "ngay": None}  # the sample portal is one part
+    guide = json.loads((out / "pagefind" / "congkhai.json").read_text(encoding="utf-8"))
+    assert len(guide["phan"]) >= 4 and all((out / "pagefind" / p / "pagefind-entry.json").is_file() for p in guide["phan"])
+    with serve(out) as base:
+        page = browser.new_page()
+        problems = watch(page)
+        for query, params in [("kế hoạch", ""), ("dao tao", ""), ("công khai", "&loai=tai-chinh")]:
+            parts = search_page(page, base, query, params)
+            whole = search_page(page, sample, query, params)
+            assert sorted(r["title"] for r in parts) == sorted(r["title"] for r in whole), query
+        newest = search_page(page, base, "kế hoạch", "&sx=moi")
+        dates = [date(*reversed([int(x) for x in next(p for p in r["meta"].split(" · ") if p.count("/") == 2).split("/")]))
+                 for r in newest]
+        assert len(dates) > 5 and dates == sorted(dates, reverse=True)
+        assert problems == []
+        page.close()

@@ -5,6 +5,7 @@ latest postings in a plain page of another website."""
 from __future__ import annotations
 
 import json
+import re
 from contextlib import chdir
 from pathlib import Path
 from urllib.parse import urldefrag, urlsplit
@@ -45,6 +46,19 @@ def test_the_unit_site_holds_its_unit_only_and_links_back_to_the_portal(unit_sit
     assert {d["unit"] for d in json.loads(register)["documents"]} == {UNIT}
     feed = (out / UNIT / "rss.xml").read_text(encoding="utf-8")
     assert "http://127.0.0.1:" in feed and PORTAL not in feed
+    assert not (out / "huong-dan").exists()  # the authoring guide is the shared portal's, not the school's
+
+
+def test_the_portal_publishes_the_authoring_guide(sample_site: Path) -> None:
+    guide = (REPO / "docs" / "huong-dan-soan-thao.md").read_text(encoding="utf-8")
+    page = (sample_site / "huong-dan" / "index.html").read_text(encoding="utf-8")
+    headings = [line.lstrip("#").strip() for line in guide.splitlines() if line.startswith("## ")]
+    assert len(headings) > 5 and all(h.replace("`", "") in page.replace("<code>", "").replace("</code>", "")
+                                     for h in headings[:5])
+    ids = set(re.findall(r'id="([^"]+)"', page))
+    anchors = set(re.findall(r'href="#([^"]+)"', page))
+    assert anchors and anchors <= ids  # every link inside the guide lands on a heading
+    assert 'href="huong-dan/"' in (sample_site / "index.html").read_text(encoding="utf-8")
 
 
 def test_every_internal_link_and_asset_resolves_under_the_prefix_in_chromium(browser, unit_site) -> None:

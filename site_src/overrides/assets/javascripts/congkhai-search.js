@@ -12,6 +12,7 @@ const MAX_VARIANTS = 8;
 const PAGE_SIZE = 10;
 const PANEL_SIZE = 6;
 const loaded = new Map();
+const datesOf = new WeakMap(); // bundle in parts → loader of {result id: yyyymmdd}
 
 /** The query as typed, then with "d" → "đ" at the start of syllables, fewest changes first. */
 export function variants(query) {
@@ -28,13 +29,21 @@ export function variants(query) {
   return combos.slice(0, MAX_VARIANTS).map((c) => c.map(([w]) => w).join(" "));
 }
 
-async function bundle(root, path) {
+export async function bundle(root, path) {
   const base = new URL(path, new URL(root, location.href)).href;
   if (!loaded.has(base)) {
     loaded.set(base, (async () => {
       const pagefind = await import(base + "pagefind.js");
-      await pagefind.options({ basePath: base, baseUrl: new URL(root, location.href).pathname });
+      const baseUrl = new URL(root, location.href).pathname;
+      await pagefind.options({ basePath: base, baseUrl });
       await pagefind.init();
+      // The portal bundle comes in parts (congkhai.json lists them), merged into one search.
+      const guide = path === "pagefind/" ? await fetch(base + "congkhai.json").then((r) => r.json()) : null;
+      for (const part of (guide && guide.phan) || []) await pagefind.mergeIndex(base + part, { baseUrl });
+      if (guide && guide.ngay) {
+        let dates = null;
+        datesOf.set(pagefind, () => dates || (dates = fetch(base + guide.ngay).then((r) => r.json())));
+      }
       return pagefind;
     })());
   }
@@ -52,7 +61,9 @@ async function bundle(root, path) {
  */
 export async function search(pagefind, query, filters, byDate) {
   const options = { filters };
-  if (byDate) options.sort = { date: "desc" };
+  // Pagefind sorts within one part of a bundle; over several, each result's date orders them.
+  const dates = byDate && datesOf.has(pagefind) ? await datesOf.get(pagefind)() : null;
+  if (byDate && !dates) options.sort = { date: "desc" };
   const lists = [];
   for (const variant of variants(query)) {
     const found = await pagefind.search(variant, options);
@@ -60,6 +71,13 @@ export async function search(pagefind, query, filters, byDate) {
   }
   const ids = new Set(lists.flatMap((list) => list.map((r) => r.id)));
   const seen = new Set();
+  if (dates) {
+    const unique = new Map();
+    for (const list of lists) for (const r of list) if (!unique.has(r.id)) unique.set(r.id, r);
+    const order = [...unique.values()].sort((a, b) => (dates[b.id] || 0) - (dates[a.id] || 0) || (a.id < b.id ? -1 : 1));
+    let next = 0;
+    return { total: ids.size, take: async (n) => Promise.all(order.slice(next, (next += n)).map((r) => r.data())) };
+  }
   if (!byDate) {
     const best = new Map();
     lists.forEach((list, rank) => {
@@ -128,7 +146,7 @@ function filtersFor(scope, withSubordinates, kind, year, withdrawn) {
   if (scope) filters[withSubordinates ? "thuoc" : "don-vi"] = scope;
   if (kind) filters.loai = kind;
   if (year) filters.nam = year;
-  if (!withdrawn) filters["trang-thai"] = "hien-hanh";
+  if (!withdrawn) filters.not = { "trang-thai": "thu-hoi" };
   return filters;
 }
 
