@@ -8,10 +8,13 @@ import io
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
+import filetype
+
 from . import fields as f
+from .encodings import InputEncodingError, Legacy, decode
 from .files import FileRefError, resolve_file
 from .limits import MAX_TABLE_ROWS
 from .problems import describe
@@ -255,32 +258,66 @@ def _table_from_file(r: f.Reader, ctx: f.ReadContext, columns: tuple[str, ...]) 
     if written is None:
         return None
     try:
-        local = resolve_file(written, ctx.path.parent, ctx.unit_dir, allowed=frozenset({"csv", "xlsx"}),
-                             max_bytes=ctx.limits.max_file_bytes)
+        path = resolve_file(written, ctx.path.parent, ctx.unit_dir, allowed=frozenset({"csv", "xlsx"}),
+                            max_bytes=ctx.limits.max_file_bytes).path
     except FileRefError as exc:
-        r.problems.error(r.path, r.line("table_file"), "table_file", describe(exc.what, written, exc.fix))
-        return None
+        found = _csv_in_another_encoding(written, ctx.path.parent, exc)
+        if found is None:
+            r.problems.error(r.path, r.line("table_file"), "table_file", describe(exc.what, written, exc.fix))
+            return None
+        path = found
+    notes: list[str] = []
     try:
-        rows = _read_xlsx(local.path) if local.path.suffix.lower() == ".xlsx" else _read_csv(local.path)
+        rows = _read_xlsx(path) if path.suffix.lower() == ".xlsx" else _read_csv(path, notes)
     except TableFileError as exc:
         r.problems.error(r.path, r.line("table_file"), "table_file", describe(exc.args[0], written, exc.args[1]))
         return None
+    for note in notes:
+        r.problems.warning(r.path, r.line("table_file"), "table_file", describe(note, written, CSV_UTF8_FIX))
     return _build_tree(rows, written, columns, r)
+
+
+def _csv_in_another_encoding(written: str, doc_dir: Path, exc: FileRefError) -> Path | None:
+    """Return the CSV file `resolve_file` refused only for its content (its last check, after the
+    location and size ones) when that content is text that is not UTF-8 (Windows-1258 or UTF-16 as
+    Excel saves them, TCVN3, VNI, a stray byte) rather than a file of another kind: `_read_csv` then
+    converts it, or says which encoding it is, on which line, and how to fix it. None otherwise."""
+    if not written.lower().endswith(".csv") or not exc.what.startswith("nội dung tệp không phải tệp .csv"):
+        return None
+    path = doc_dir.joinpath(*PurePosixPath(written.replace("\\", "/")).parts).resolve()
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(8192)
+    except OSError:
+        return None
+    if filetype.guess(head) is not None:
+        return None  # a program, a picture, an archive… renamed to .csv
+    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None  # binary, not text (UTF-16 is recognised by its byte-order mark)
+    return path
 
 
 class TableFileError(Exception):
     """A table file that cannot be read: (what, fix)."""
 
 
-def _read_csv(path: Path) -> list[list[Any]]:
+CSV_UTF8_FIX = "Sửa: trong Excel chọn Lưu dưới dạng 'CSV UTF-8 (Comma delimited)'."
+
+
+def _read_csv(path: Path, notes: list[str] | None = None) -> list[list[Any]]:
+    """Return the rows of a CSV file. Its text goes through `encodings.decode`: UTF-8 (with or without
+    BOM) as is; Windows-1258 and UTF-16, exact conversions, are read with a note added to `notes`;
+    TCVN3/VNI and invalid UTF-8 raise TableFileError naming the line and the fix."""
     raw = path.read_bytes()
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
     try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise TableFileError("tệp CSV không phải UTF-8",
-                             "Sửa: trong Excel chọn Lưu dưới dạng 'CSV UTF-8 (Comma delimited)'.") from None
+        decoded = decode(raw)
+    except InputEncodingError as exc:
+        raise TableFileError(*_encoding_problem(exc)) from None
+    text = decoded.text
+    if decoded.converted_from is not None and notes is not None:
+        source = (decoded.converted_from.described if isinstance(decoded.converted_from, Legacy)
+                  else f"bảng mã {decoded.converted_from}")
+        notes.append(f"tệp CSV được lưu bằng {source}, không phải UTF-8; công cụ đã chuyển sang Unicode")
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
         raise TableFileError(f"tệp CSV có ký tự NUL ở dòng {line} (không phải tệp văn bản?)",
@@ -299,6 +336,16 @@ def _read_csv(path: Path) -> list[list[Any]]:
         raise TableFileError(f"tệp CSV không đúng dạng ở dòng {reader.line_num} ({_csv_problem(exc)})",
                              "Sửa: mở tệp bằng Excel và lưu lại dạng 'CSV UTF-8 (Comma delimited)'.") from None
     return rows
+
+
+def _encoding_problem(exc: InputEncodingError) -> tuple[str, str]:
+    """Return (what, fix) for a CSV file `encodings.decode` refused: "tệp CSV không phải UTF-8: … (dòng N)"."""
+    what, _, fix = exc.message.partition(" Sửa: ")
+    what = what.rstrip(".")
+    what = "tệp CSV " + what[len("tệp "):] if what.startswith("tệp ") else "tệp CSV: " + what
+    if exc.line is not None:
+        what += f" (dòng {exc.line})"
+    return what, ("Sửa: " + fix) if fix else CSV_UTF8_FIX
 
 
 def _csv_problem(exc: csv.Error) -> str:

@@ -96,6 +96,8 @@ def rates_by_kind_and_year(compliance: Compliance, units: Units) -> list[tuple[s
     for check in compliance.checks:
         if check.standing not in DUE or check.deadline is None or check.period is None:
             continue
+        if check.deadline >= compliance.today:
+            continue  # not yet fallen due: a posting made early is counted once its deadline has passed
         unit = units[check.unit]
         label = unit.kind_label if len(unit.levels) <= 1 else "Trường liên cấp"
         order.setdefault(label, unit_order(unit))

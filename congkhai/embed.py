@@ -47,12 +47,14 @@ def latest_page(portal: Portal, unit: Unit, site_url: str | None, limit: int = L
         items.append(f'<li><a href="{escape(href)}" target="_blank" rel="noopener">{escape(doc.title)}</a>'
                      f'<span class="m">{escape(meta)}</span></li>')
     more = _link(site_url, here, urls.unit_url(unit.code))
+    feed = _link(site_url, here, urls.unit_feed(unit.code))
     body = "<ul>" + "".join(items) + "</ul>" if items else "<p>Chưa có văn bản nào được công khai.</p>"
     return (
         '<!doctype html>\n<html lang="vi"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width,initial-scale=1">'
         f"<title>Văn bản công khai mới – {escape(unit.name)}</title>"
         '<meta name="robots" content="noindex"><base target="_blank">'
+        f'<link rel="alternate" type="application/rss+xml" title="RSS – {escape(unit.name)}" href="{escape(feed)}">'
         f"<style>{_STYLE}</style></head><body>"
         f"<h1>Công khai – {escape(unit.display_name)}</h1>{body}"
         f'<p><a href="{escape(more)}" rel="noopener">Xem tất cả văn bản công khai »</a></p>'

@@ -155,12 +155,25 @@ def use_bytecode_cache(folder: Path) -> None:
         config.theme.get_env().bytecode_cache = _BYTECODE[0]
 
 
+_LIVE: list[bool] = []
+
+
+def watch_templates() -> None:
+    """In a long-lived process (the preview): check the theme's templates for edits at every build
+    instead of keeping the ones compiled first."""
+    _LIVE[:] = [True]
+    for config in _CONFIGS.values():
+        config.theme.get_env().auto_reload = True
+
+
 def _shared_env(env: jinja2.Environment) -> jinja2.Environment:
     """Return the theme's environment, kept for the process so templates compile once."""
     if isinstance(env.loader, jinja2.FileSystemLoader):
         env.loader = _ListingCache(env.loader)
     if _BYTECODE:
         env.bytecode_cache = _BYTECODE[0]
+    if _LIVE:
+        env.auto_reload = True
     return env
 
 

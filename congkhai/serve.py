@@ -59,6 +59,9 @@ class Preview:
 
     def __init__(self, options: pipeline.Options, host: str = "127.0.0.1", port: int = 8000,
                  log: Callable[[str], None] = lambda line: print(line, flush=True)) -> None:
+        from . import render
+
+        render.watch_templates()  # an edited theme template shows at the next rebuild
         self._server = _Server((host, port), _handler(self))
         self._private = Path(tempfile.mkdtemp(prefix="congkhai-xem-truoc-"))
         # The cache makes every rebuild after the first one quick (only what changed is built again).

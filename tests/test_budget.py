@@ -11,6 +11,7 @@ from congkhai.budget import format_amount, parse_amount
 from congkhai.fields import FieldError
 
 from conftest import Site
+from test_encodings import to_cp1258, to_tcvn3
 
 HEAD = "title: Công khai dự toán năm 2025\nnumber: 12/QĐ-THCS\ndate: 2025-01-20\nreport: du-toan\nfiscal_year: 2025\n"
 TABLE = HEAD + """period: 2025
@@ -174,3 +175,74 @@ def test_a_nil_return_is_a_valid_disclosure(site: Site) -> None:
     assert site.run("build") == 0
     page = (site.out / "thcs-a/tai-chinh/tai-tro-2025-2026/index.html").read_text(encoding="utf-8")
     assert "Không phát sinh</p><p>Đơn vị báo cáo không phát sinh số liệu trong kỳ năm học 2025–2026." in page
+
+
+# As Excel saves "CSV (Comma delimited)" on Vietnamese Windows: ';' between cells, CRLF, the code page.
+EXCEL_CSV = ("code;name;parent;Dự toán\r\nA;Tổng thu;;1.250.000\r\nA1;Học phí;A;850.000\r\n"
+             "A2;Ngân sách cấp;A;400.000\r\n")
+VNI_CSV = ("code;name;parent;Döï toaùn\r\nA;Toång thu;;1.250.000\r\nA1;Hoïc phí;A;850.000\r\n"
+           "A2;Ngaân saùch caáp;A;400.000\r\n").encode("latin-1")
+TABLE_FILE = HEAD + "money_unit: dong\ntable_file: bang.csv\n"
+LOCATION = "content/thcs-a/tai-chinh/du-toan-2025.md, dòng 8: 'table_file': "
+
+
+def test_a_windows_1258_csv_is_converted_with_a_warning(site: Site) -> None:
+    site.standard_units()
+    raw = to_cp1258(EXCEL_CSV)
+    with pytest.raises(UnicodeDecodeError):
+        raw.decode("utf-8")  # really not UTF-8
+    site.raw("content/thcs-a/tai-chinh/bang.csv", raw)
+    site.doc("thcs-a", "tai-chinh", "du-toan-2025", TABLE_FILE)
+    result = site.validate()
+    assert [p.render() for p in result.problems.sorted()] == [
+        "Cảnh báo: " + LOCATION + "tệp CSV được lưu bằng bảng mã Windows-1258 (Vietnamese), không phải UTF-8; công "
+        "cụ đã chuyển sang Unicode, nhận được 'bang.csv'. Sửa: trong Excel chọn Lưu dưới dạng 'CSV UTF-8 (Comma "
+        "delimited)'."
+    ]
+    table = result.portal.documents[0].details.table
+    assert table.columns == ("Dự toán",)
+    assert [(d, line.code, line.name, line.amounts) for d, line in table.rows()] == [
+        (0, "A", "Tổng thu", (Decimal(1250000),)),
+        (1, "A1", "Học phí", (Decimal(850000),)),
+        (1, "A2", "Ngân sách cấp", (Decimal(400000),)),
+    ]
+
+
+def test_a_utf8_csv_with_a_byte_order_mark_is_read_without_a_warning(site: Site) -> None:
+    site.standard_units()
+    site.raw("content/thcs-a/tai-chinh/bang.csv", EXCEL_CSV.encode("utf-8-sig"))
+    site.doc("thcs-a", "tai-chinh", "du-toan-2025", TABLE_FILE)
+    result = site.validate()
+    assert result.problems.sorted() == []
+    table = result.portal.documents[0].details.table
+    assert table.columns == ("Dự toán",) and table.lines[0].name == "Tổng thu"
+
+
+@pytest.mark.parametrize("raw, named, written, read_as", [
+    (to_tcvn3(EXCEL_CSV), "bảng mã TCVN3 (ABC), phông chữ .VnTime, .VnArial…", "code;name;parent;Dù", "TCVN3"),
+    (VNI_CSV, "bảng mã VNI Windows, phông chữ VNI-Times, VNI-Helve…", "code;name;parent;Döï", "VNI"),
+], ids=["tcvn3", "vni"])
+def test_a_csv_in_a_legacy_font_encoding_is_refused_with_the_encoding_line_and_fix(
+        site: Site, raw: bytes, named: str, written: str, read_as: str) -> None:
+    site.standard_units()
+    site.raw("content/thcs-a/tai-chinh/bang.csv", raw)
+    site.doc("thcs-a", "tai-chinh", "du-toan-2025", TABLE_FILE)
+    source = {"TCVN3": "TCVN3 (ABC)", "VNI": "VNI Windows"}[read_as]
+    assert site.messages() == [
+        "Lỗi: " + LOCATION + f"tệp CSV không phải UTF-8: văn bản gõ bằng {named}, không phải Unicode: '{written}' "
+        f"(đọc theo {read_as} là 'code;name;parent;Dự') (dòng 1), nhận được 'bang.csv'. Sửa: mở Unikey, chọn Công cụ "
+        f"(Ctrl+Shift+F6), Bảng mã nguồn: {source}, Bảng mã đích: Unicode, bấm Chuyển mã, rồi lưu tệp lại với bảng mã "
+        "UTF-8; hoặc chạy 'python build.py import <tệp> --unit <mã đơn vị>' để công cụ chuyển mã rồi đọc lại bản "
+        "chuyển."
+    ]
+
+
+def test_a_csv_that_is_not_valid_utf8_names_its_line(site: Site) -> None:
+    site.standard_units()
+    site.raw("content/thcs-a/tai-chinh/bang.csv", EXCEL_CSV.encode("utf-8").replace(b"850.000", b"8\xff0.000"))
+    site.doc("thcs-a", "tai-chinh", "du-toan-2025", TABLE_FILE)
+    assert site.messages() == [
+        "Lỗi: " + LOCATION + "tệp CSV không phải văn bản UTF-8 (byte 0xff không hợp lệ) (dòng 3), nhận được "
+        "'bang.csv'. Sửa: mở tệp bằng trình soạn thảo và lưu lại với bảng mã UTF-8 (Unicode); nếu văn bản gõ bằng "
+        "phông TCVN3 hoặc VNI, hãy chuyển mã sang Unicode (ví dụ bằng Unikey) trước khi lưu."
+    ]

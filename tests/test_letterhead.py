@@ -163,3 +163,30 @@ def test_scanning_debris(line: str) -> None:
 @pytest.mark.parametrize("line", ["- Lưu: VT.", "Điều 1.", "|---|---|", "100% hồ sơ đúng hạn.", "UBND"])
 def test_lines_that_are_not_debris(line: str) -> None:
     assert not letterhead.is_debris(line)
+
+
+# "TL." (thừa lệnh) and "TUQ." (thừa ủy quyền): someone signs on the head's behalf, under their own title.
+@pytest.mark.parametrize("fixture, signature, expected", [
+    ("cong-van.txt", {"Q. HIỆU TRƯỞNG\n\nTrần Văn Bình": "TL. HIỆU TRƯỞNG\nTỔ TRƯỞNG VĂN PHÒNG\n(Đã ký)\n\nĐỗ Thị Hạnh"},
+     ("TL. HIỆU TRƯỞNG", "TỔ TRƯỞNG VĂN PHÒNG", "Đỗ Thị Hạnh")),
+    ("cong-van.txt", {"Q. HIỆU TRƯỞNG\n\nTrần Văn Bình": "TL.HIỆU TRƯỞNG\nCHÁNH VĂN PHÒNG\n\nĐỗ Thị Hạnh"},
+     ("TL. HIỆU TRƯỞNG", "CHÁNH VĂN PHÒNG", "Đỗ Thị Hạnh")),
+    ("cong-van.txt", {"Q. HIỆU TRƯỞNG\n\nTrần Văn Bình": "TUQ. CHỦ TỊCH\nCHÁNH VĂN PHÒNG\n\nPhan Văn Lực"},
+     ("TUQ. CHỦ TỊCH", "CHÁNH VĂN PHÒNG", "Phan Văn Lực")),
+    ("hai-cot-quyet-dinh.txt", {"KT. HIỆU TRƯỞNG": "TUQ . GIÁM ĐỐC", "PHÓ HIỆU TRƯỞNG": "TRƯỞNG PHÒNG TỔ CHỨC CÁN BỘ",
+                                "Lương Thị Thúy": "Vũ Minh Khoa"},
+     ("TUQ. GIÁM ĐỐC", "TRƯỞNG PHÒNG TỔ CHỨC CÁN BỘ", "Vũ Minh Khoa")),
+], ids=["tl", "tl-no-space", "tuq", "tuq-two-columns"])
+def test_signing_by_order_or_by_delegation(fixture: str, signature: dict[str, str],
+                                           expected: tuple[str, str, str]) -> None:
+    text = (FIXTURES / fixture).read_text(encoding="utf-8")
+    for old, new in signature.items():
+        assert old in text
+        text = text.replace(old, new)
+    letter = letterhead.parse(text)
+    assert (letter.signer_authority, letter.signer_title, letter.signer_name) == expected
+    # The signature is not taken for a recipient, and not left in the body.
+    assert not any(part in item for item in letter.recipients for part in expected)
+    assert not any(part in letter.body for part in expected)
+    assert letter.recipients == (["Như trên", "Lưu: VT."] if fixture == "cong-van.txt"
+                                 else ["UBND phường Hoa Sen", "Như Điều 2", "Lưu: VT, KT."])

@@ -187,3 +187,21 @@ def test_check_never_crashes_and_gives_the_same_messages_for_the_same_input(file
     assert fuzz_messages(files) == first
     assert all(line.startswith(("Lỗi: ", "Cảnh báo: ")) for line in first)
     "\n".join(first).encode("utf-8")  # printable (no lone surrogate), whatever the file names are
+
+
+def test_build_is_the_default_command(site: Site, capsys) -> None:
+    """`python build.py` with no command builds content/ and units/ of the current folder into site/."""
+    from contextlib import chdir
+
+    from congkhai import cli
+
+    good_site(site)
+    site.config()
+    with chdir(site.root):
+        assert cli.main([]) == 0
+    assert (site.out / "thcs-a" / "ke-hoach" / "ke-hoach-2024" / "index.html").is_file()
+    assert capsys.readouterr().out.splitlines()[-1].startswith("Đã dựng ")
+    first = tree_digest(site.out)
+    with chdir(site.root):
+        assert cli.main(["--strict"]) == 0  # options alone still mean "build"
+    assert tree_digest(site.out).keys() == first.keys()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import time
 import urllib.error
 import urllib.request
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Site
+from conftest import REPO, Site
 from congkhai import pipeline, serve
 
 FRONT = """
@@ -108,3 +109,80 @@ def test_browser_reloads_by_itself_and_shows_the_error_box(site: Site, preview: 
                 "']' đóng") in box.inner_text()
     finally:
         page.close()
+
+
+def test_a_change_to_a_unit_file_is_shown_after_the_rebuild(site: Site, preview: serve.Preview) -> None:
+    wait_for_version(preview, 1)
+    unit_url = preview.url + "ubnd-xa/"
+    status, page = fetch(unit_url)
+    assert status == 200 and "0210 3800 001" in page and "0210 3800 999" not in page
+    path = site.units / "ubnd-xa.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("phone: 0210 3800 001", "phone: 0210 3800 999"),
+                    encoding="utf-8")
+    state = wait_for_version(preview, 2)
+    assert state.errors == []
+    status, page = fetch(unit_url)
+    assert status == 200 and "0210 3800 999" in page and "0210 3800 001" not in page
+    assert 'href="tel:02103800999"' in page
+
+
+OVERRIDE_MARK = "Mẫu trang đã sửa trong site_src"
+
+
+@pytest.fixture
+def themed_preview(site: Site):
+    """A preview whose mkdocs.yml points at a throwaway copy of site_src beside it (watched there):
+    the repository's own site_src is never touched."""
+    site.standard_units()
+    site.doc("thcs-a", "ke-hoach", "ke-hoach-cchc-2026", FRONT, "Nội dung kế hoạch lần đầu.\n")
+    shutil.copytree(REPO / "site_src", site.root / "site_src")
+    config = site.config()
+    overrides = site.root / "site_src" / "overrides"
+    text = config.read_text(encoding="utf-8").replace(str(REPO / "site_src" / "overrides"), str(overrides))
+    assert f"custom_dir: {overrides}" in text
+    config.write_text(text, encoding="utf-8")
+    options = pipeline.Options(content=site.content, units=site.units, config=config, today=date(2026, 11, 22),
+                               cache_dir=site.root / "cache")
+    assert site.root / "site_src" in serve.watched_paths(options)
+    instance = serve.Preview(options, port=0, log=lambda line: None)
+    instance.start()
+    state = wait_for_version(instance, 1)
+    assert state.errors == []
+    yield instance, overrides
+    instance.stop()
+    assert not instance.out.parent.exists()
+    assert "ck-mau-moi" not in (REPO / "site_src" / "overrides" / "main.html").read_text(encoding="utf-8")
+    assert "ck-mau-moi" not in (REPO / "site_src" / "overrides" / "assets" / "stylesheets" / "congkhai.css"
+                                ).read_text(encoding="utf-8")
+
+
+def test_a_change_to_a_site_src_template_is_shown_after_the_rebuild(themed_preview) -> None:
+    preview, overrides = themed_preview
+    page_url = preview.url + "thcs-a/ke-hoach/ke-hoach-cchc-2026/"
+    status, page = fetch(page_url)
+    assert status == 200 and "Nội dung kế hoạch lần đầu." in page and OVERRIDE_MARK not in page
+    template = overrides / "main.html"
+    written = template.read_text(encoding="utf-8")
+    assert "  {{ super() }}\n{% endblock %}" in written
+    template.write_text(written.replace("  {{ super() }}\n{% endblock %}",
+                                        f'  {{{{ super() }}}}\n  <p class="ck-mau-moi">{OVERRIDE_MARK}</p>\n'
+                                        "{% endblock %}"), encoding="utf-8")
+    state = wait_for_version(preview, 2)
+    assert state.errors == []
+    status, page = fetch(page_url)
+    assert status == 200 and "Nội dung kế hoạch lần đầu." in page
+    assert f'<p class="ck-mau-moi">{OVERRIDE_MARK}</p>' in page
+
+
+def test_a_change_to_a_site_src_stylesheet_is_served_after_the_rebuild(themed_preview) -> None:
+    preview, overrides = themed_preview
+    css_url = preview.url + "assets/stylesheets/congkhai.css"
+    status, css = fetch(css_url)
+    assert status == 200 and ".ck-mau-moi" not in css
+    stylesheet = overrides / "assets" / "stylesheets" / "congkhai.css"
+    stylesheet.write_text(stylesheet.read_text(encoding="utf-8") + "\n.ck-mau-moi { font-weight: 700; }\n",
+                          encoding="utf-8")
+    state = wait_for_version(preview, 2)
+    assert state.errors == []
+    status, css = fetch(css_url)
+    assert status == 200 and ".ck-mau-moi { font-weight: 700; }" in css

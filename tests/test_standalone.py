@@ -4,17 +4,21 @@ latest postings in a plain page of another website."""
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from contextlib import chdir
+from datetime import date
 from pathlib import Path
-from urllib.parse import urldefrag, urlsplit
+from urllib.parse import urldefrag, urljoin, urlsplit
 
 import pytest
 
 from conftest import REPO, SAMPLE_ON, free_port, serve
 
 from congkhai import cli
+from congkhai.problems import Problems
+from congkhai.units import load_units
 
 UNIT = "thcs-hoa-sen"
 PREFIX = "/cong-khai/"
@@ -113,19 +117,74 @@ def test_the_embed_snippet_shows_the_latest_postings_in_a_narrow_frame(browser, 
     with serve(sample_site) as base:
         host = tmp_path / "truong"
         host.mkdir()
+        # The school's page gives the snippet a column exactly 300 px wide (the snippet's width is 100%).
         (host / "index.html").write_text(
             "<!doctype html><html lang='vi'><head><meta charset='utf-8'><title>Trường</title></head><body>"
-            "<h1>Trang của trường</h1>" + snippet.replace(PORTAL, base) + "</body></html>", encoding="utf-8")
+            "<h1>Trang của trường</h1><div style='width:300px'>" + snippet.replace(PORTAL, base)
+            + "</div></body></html>", encoding="utf-8")
         with serve(host) as school:
-            page = browser.new_page(viewport={"width": 360, "height": 800})
+            page = browser.new_page(viewport={"width": 1024, "height": 800})
             page.goto(school)
+            box = page.locator("iframe").bounding_box()
+            assert box is not None and box["width"] == 300
             frame = page.frame_locator("iframe")
             first = frame.locator("li a").first
             first.wait_for(timeout=10000)
             assert first.inner_text() == newest["title"]
             inner = page.frames[1]
-            width = inner.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
-            assert width[0] <= width[1]  # no sideways scrolling in a frame this narrow
+            assert inner.evaluate("() => window.innerWidth") == 300
+            sizes = inner.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth,"
+                                   " document.body.scrollWidth, document.body.clientWidth]")
+            assert sizes[0] <= sizes[1] and sizes[2] <= sizes[3], sizes  # no sideways scrolling at 300 px
+            # every posting, title and date, is laid out inside the frame (none cut off on the right)
+            edges = inner.evaluate("() => Array.from(document.querySelectorAll('li, li *'), e => "
+                                   "[e.getBoundingClientRect().left, e.getBoundingClientRect().right])")
+            assert len(edges) > 3 and all(0 <= left and right <= sizes[1] for left, right in edges), edges
             page.close()
     feed = json.loads((sample_site / UNIT / "moi-nhat.json").read_text(encoding="utf-8"))
     assert feed["version"] == "https://jsonfeed.org/version/1.1" and feed["items"][0]["title"] == newest["title"]
+
+
+SUPERVISOR = "ubnd-phuong-hoa-sen"
+
+
+def test_a_unit_with_its_subordinates_holds_them_and_nothing_else(sample_site: Path, tmp_path: Path) -> None:
+    units = load_units(REPO / "units", Problems())
+    day = date.fromisoformat(SAMPLE_ON)
+    under = {code for code, unit in units.items()
+             if code != SUPERVISOR and unit.active_on(day) and units.is_within(code, SUPERVISOR, day)}
+    assert UNIT in under and len(under) >= 3  # the sample's commune has several schools today
+    scope = under | {SUPERVISOR}
+    outside = set(units) - scope
+    assert outside
+    out = tmp_path / "site"
+    site_url = "https://ubnd-phuong-hoa-sen.example.gov.vn/cong-khai/"
+    with chdir(REPO):
+        code = cli.main(["build", "--unit", SUPERVISOR, "--with-subordinates", "--site-url", site_url,
+                         "--out", str(out), "--on", SAMPLE_ON, "--cache-dir", str(tmp_path / "cache")])
+    assert code == 0
+    present = {p.name for p in out.iterdir() if p.is_dir()}
+    assert present & set(units) == scope  # each school under it today, and no other unit
+    for unit in scope:
+        assert (out / unit / "index.html").is_file(), unit
+    # every posting of the units in scope, as the shared portal lists them, and no other
+    shared = json.loads((sample_site / "data" / "documents.json").read_text(encoding="utf-8"))["documents"]
+    own = json.loads((out / "data" / "documents.json").read_text(encoding="utf-8"))["documents"]
+    assert {d["unit"] for d in own} == scope
+    assert sorted(d["guid"] for d in own) == sorted(d["guid"] for d in shared if d["unit"] in scope)
+    assert all(d["url"].startswith(site_url) for d in own)
+    # no page of it leads to another unit's pages on this site (what it cites links to the shared portal)
+    pages = sorted(out.rglob("*.html"))
+    assert len(pages) > 100
+    local = 0
+    for path in pages:
+        here = site_url + path.relative_to(out).as_posix()
+        for href in re.findall(r'href="([^"#]*)', path.read_text(encoding="utf-8")):
+            target = urljoin(here, html.unescape(href))
+            if target.startswith(site_url):
+                local += 1
+                first = target[len(site_url):].split("/", 1)[0]
+                assert first not in outside, (path.relative_to(out).as_posix(), href)
+    assert local > 1000
+    home = (out / SUPERVISOR / "index.html").read_text(encoding="utf-8")
+    assert f'href="{PORTAL}"' in home and f'href="{PORTAL}so-gddt/"' in home  # back to the portal and the Sở

@@ -150,3 +150,61 @@ def test_duplicate_codes(site: Site) -> None:
         "Lỗi: units/thcs-a.yml: 'code': mã đơn vị trùng với tệp units/thcs-a.yaml, nhận được 'thcs-a'. "
         "Sửa: mỗi đơn vị một mã riêng."
     ]
+
+
+def write_unit_mistakes(site: Site) -> None:
+    """Every unit mistake of issue 2 at once, beside a valid document and one document mistake."""
+    site.standard_units()
+    site.doc("thcs-a", "ke-hoach", "ke-hoach-2024", "title: Kế hoạch năm 2024\nnumber: 05/KH-THCS\ndate: 2024-01-15\n")
+    site.doc("thcs-a", "thong-bao", "ngay-sai", "title: Thông báo A\ndate: 2023-02-30\n")
+    site.unit("mn-a", "code: mn-a\nname: Trường Mầm non A\nkind: mn\nparent: phong-khong-co\n")
+    site.unit("th-a", "code: th-a\nname: Trường Tiểu học A\nkind: th\nparent: th-b\n")
+    site.unit("th-b", "code: th-b\nname: Trường Tiểu học B\nkind: th\nparent: th-a\n")
+    site.unit("th-c", "code: th-c\nname: Trường Tiểu học C\nkind: th\nparent:\n  - unit: phong-gd\n"
+                      "    until: 2025-06-30\n  - unit: ubnd-xa\n    from: 2025-08-01\n")
+    site.unit("th-d", "code: th-d\nname: Trường Tiểu học D\nkind: th\nparent:\n  - unit: phong-gd\n"
+                      "    until: 2025-06-30\n  - unit: so-gd\n    from: 2025-06-15\n")
+    site.unit("dh-a", "code: dh-a\nname: Trường Đại học A\nkind: dai-hoc\nparent: so-gd\n")
+    site.unit("x", "code: THCS Hòa Bình\nname: Trường THCS Hòa Bình\nkind: thcs\nparent: so-gd\n",
+              filename="thcs-hoa-binh.yml")
+    site.unit("x", "code: thcs-b\nname: Trường THCS B\nkind: thcs\nparent: so-gd\n", filename="thcs-c.yml")
+    site.unit("x", "code: thcs-a\nname: Trường THCS trùng mã\nkind: thcs\nparent: so-gd\n", filename="thcs-a.yaml")
+
+
+UNIT_MISTAKES = [
+    "Lỗi: content/thcs-a/thong-bao/ngay-sai.md, dòng 3: 'date': ",
+    "Lỗi: units/dh-a.yml, dòng 3: 'kind': loại đơn vị không hợp lệ, nhận được 'dai-hoc'.",
+    "Lỗi: units/mn-a.yml, dòng 4: 'parent': không có đơn vị cấp trên mang mã này, nhận được 'phong-khong-co'.",
+    "Lỗi: units/th-a.yml, dòng 4: 'parent': vòng lặp cấp trên: th-a → th-b → th-a.",
+    "Lỗi: units/th-c.yml, dòng 7: 'parent': có khoảng trống giữa hai giai đoạn trực thuộc: phong-gd đến "
+    "30/06/2025, ubnd-xa từ 01/08/2025.",
+    "Lỗi: units/th-d.yml, dòng 7: 'parent': hai giai đoạn trực thuộc chồng lên nhau (phong-gd và so-gd).",
+    "Lỗi: units/thcs-a.yml: 'code': mã đơn vị trùng với tệp units/thcs-a.yaml, nhận được 'thcs-a'.",
+    "Lỗi: units/thcs-c.yml, dòng 1: 'code': tên tệp 'thcs-c.yml' không khớp với mã đơn vị, nhận được 'thcs-b'.",
+    "Lỗi: units/thcs-hoa-binh.yml, dòng 1: 'code': mã đơn vị chỉ gồm chữ thường không dấu, chữ số và dấu '-', "
+    "nhận được 'THCS Hòa Bình'.",
+]
+
+
+def test_every_unit_mistake_is_listed_in_one_run_and_the_site_is_kept(site: Site, capsys) -> None:
+    from conftest import tree_digest
+
+    site.standard_units()
+    site.doc("thcs-a", "ke-hoach", "ke-hoach-2024", "title: Kế hoạch năm 2024\nnumber: 05/KH-THCS\ndate: 2024-01-15\n")
+    assert site.run("build") == 0
+    before = tree_digest(site.out)
+    assert "thcs-a/ke-hoach/ke-hoach-2024/index.html" in before
+    write_unit_mistakes(site)
+    for command in ("check", "build"):
+        capsys.readouterr()
+        assert site.run(command) == 1
+        printed = capsys.readouterr().out.splitlines()
+        errors = [line for line in printed if line.startswith("Lỗi: ")]
+        # one message per mistake, each naming its file, line, field and value, in the order printed
+        assert len(errors) == len(UNIT_MISTAKES), printed
+        for line, expected in zip(errors, UNIT_MISTAKES):
+            assert line.startswith(expected), (line, expected)
+            assert "Sửa" in line, line
+        assert printed[-1].startswith(f"Có {len(UNIT_MISTAKES)} lỗi")
+        assert printed[-1].endswith("Chưa dựng trang; trang đã dựng trước đó được giữ nguyên.")
+        assert tree_digest(site.out) == before
