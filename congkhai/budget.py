@@ -8,7 +8,7 @@ import io
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 import filetype
@@ -261,7 +261,7 @@ def _table_from_file(r: f.Reader, ctx: f.ReadContext, columns: tuple[str, ...]) 
         path = resolve_file(written, ctx.path.parent, ctx.unit_dir, allowed=frozenset({"csv", "xlsx"}),
                             max_bytes=ctx.limits.max_file_bytes).path
     except FileRefError as exc:
-        found = _csv_in_another_encoding(written, ctx.path.parent, exc)
+        found = _csv_in_another_encoding(exc)
         if found is None:
             r.problems.error(r.path, r.line("table_file"), "table_file", describe(exc.what, written, exc.fix))
             return None
@@ -277,14 +277,14 @@ def _table_from_file(r: f.Reader, ctx: f.ReadContext, columns: tuple[str, ...]) 
     return _build_tree(rows, written, columns, r)
 
 
-def _csv_in_another_encoding(written: str, doc_dir: Path, exc: FileRefError) -> Path | None:
+def _csv_in_another_encoding(exc: FileRefError) -> Path | None:
     """Return the CSV file `resolve_file` refused only for its content (its last check, after the
     location and size ones) when that content is text that is not UTF-8 (Windows-1258 or UTF-16 as
     Excel saves them, TCVN3, VNI, a stray byte) rather than a file of another kind: `_read_csv` then
     converts it, or says which encoding it is, on which line, and how to fix it. None otherwise."""
-    if not written.lower().endswith(".csv") or not exc.what.startswith("nội dung tệp không phải tệp .csv"):
+    path = exc.mismatched
+    if path is None or path.suffix.lower() != ".csv":
         return None
-    path = doc_dir.joinpath(*PurePosixPath(written.replace("\\", "/")).parts).resolve()
     try:
         with path.open("rb") as handle:
             head = handle.read(8192)

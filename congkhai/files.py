@@ -55,10 +55,11 @@ _ODF_MIMES = {"odt": b"application/vnd.oasis.opendocument.text", "ods": b"applic
 class FileRefError(Exception):
     """A file reference that cannot be accepted: what is wrong, and how to fix it."""
 
-    def __init__(self, what: str, fix: str) -> None:
+    def __init__(self, what: str, fix: str, mismatched: Path | None = None) -> None:
         super().__init__(what)
         self.what = what
         self.fix = fix
+        self.mismatched = mismatched  # the checked file, when only its content disagrees with its extension
 
 
 @dataclass(frozen=True)
@@ -132,7 +133,7 @@ def resolve_file(
         )
     if not content_matches(real, extension):
         raise FileRefError(f"nội dung tệp không phải tệp .{extension} thật (đuôi tệp bị đổi?)",
-                           "Sửa: xuất lại tệp từ phần mềm gốc với đúng định dạng.")
+                           "Sửa: xuất lại tệp từ phần mềm gốc với đúng định dạng.", real)
     unpacked = _unpacked_size(real, extension, info.st_size)
     if unpacked is not None:
         raise FileRefError(

@@ -3,6 +3,7 @@ portal-wide section. Nothing here knows MkDocs; `render` turns the plan into a s
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections.abc import Iterable
@@ -115,14 +116,12 @@ class SiteSettings:
 
 
 GUIDE_SOURCE = Path(__file__).resolve().parent.parent / "docs" / "huong-dan-soan-thao.md"
-_guide: list[str] = []
 
 
+@functools.cache
 def guide_text() -> str:
     """Return the authoring guide that ships with the project ("" when it is not there)."""
-    if not _guide:
-        _guide.append(GUIDE_SOURCE.read_text(encoding="utf-8") if GUIDE_SOURCE.is_file() else "")
-    return _guide[0]
+    return GUIDE_SOURCE.read_text(encoding="utf-8") if GUIDE_SOURCE.is_file() else ""
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,6 @@ import shutil
 import subprocess
 import tempfile
 import threading
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -49,6 +48,7 @@ from .documents import Document, Status
 from .markup import plain_text, summary
 from .procedures import Procedure
 from .portal import Portal
+from .text import fold as fold_marks
 from .text import format_date
 from .units import Units
 
@@ -180,8 +180,7 @@ def record(doc: Document, portal: Portal, scopes: Iterable[str], text: Sequence[
 
 def fold(text: str) -> str:
     """Return `text` lowercased without tone marks or đ, for comparing two spellings."""
-    return "".join(c for c in unicodedata.normalize("NFD", text.casefold().replace("đ", "d"))
-                   if not unicodedata.combining(c)).strip(" .…")
+    return fold_marks(text).casefold().strip(" .…")
 
 
 def scopes_of(doc: Document, units: Units, today: date) -> set[str]:
@@ -246,7 +245,7 @@ def portal_shards(plan: SearchPlan) -> list[tuple[int, ...]]:
     count = -(-len(plan.records) // SHARD_SIZE) or 1
     parts: list[list[int]] = [[] for _ in range(count)]
     for position, rec in enumerate(plan.records):
-        parts[int(hashlib.sha256(rec.url.encode()).hexdigest()[:8], 16) % count if count > 1 else 0].append(position)
+        parts[int(hashlib.sha256(rec.url.encode()).hexdigest()[:8], 16) % count].append(position)
     return [tuple(part) for part in parts if part]
 
 
