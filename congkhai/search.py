@@ -18,6 +18,10 @@ Vietnamese has one gap Pagefind does not close: it folds combining marks ("kế"
 has no decomposition. The browser side (site_src/overrides/assets/javascripts/congkhai-search.js)
 closes it by also searching the query with each syllable-initial "d" read as "đ", keeping the
 results of the query as typed first, so an exact match ranks above one found only when folded.
+
+A portal bundle in parts (over SHARD_SIZE records) is searched by worker threads in the browser,
+each holding some of the parts (congkhai-search-worker.js), and ordered newest first by its dates
+file: its records carry no Pagefind sort keys, which would only weigh on the first query.
 """
 
 from __future__ import annotations
@@ -57,8 +61,9 @@ MAX_CONTENT_CHARS = 3000
 FULL_TEXT_CHARS = 120_000
 PORTAL_FULL_TEXT_CHARS = 1_500_000
 # Pagefind's ranking loops over every matching word entry for every result (time grows with the
-# square of the matches): the portal bundle is cut into parts of this many records, merged in the
-# browser, so that a common word's query stays well under 300 ms at 30,000 documents.
+# square of the matches): the portal bundle is cut into parts of this many records, searched in the
+# browser by as many worker threads as it has cores, so that a common word's query stays under
+# 300 ms at 30,000 documents (smaller parts would cost more bytes for the first query).
 SHARD_SIZE = 4000
 MAX_SUMMARY_CHARS = 300
 # What the browser needs of a bundle; Pagefind's ready-made interfaces are not used.
@@ -82,9 +87,10 @@ class SearchRecord:
     lean: tuple[str, ...] = ()
     size: int = 0  # characters of full text, from the source (the same whether or not `blocks` is given)
 
-    def html(self, full: bool = True) -> str:
+    def html(self, full: bool = True, sort: bool = True) -> str:
         """Return the record as the small HTML page Pagefind indexes (only <main> is searchable):
-        with the document's text when `full`, else with its lean lines."""
+        with the document's text when `full`, else with its lean lines; with its sort keys when
+        `sort` (a portal bundle in parts is sorted by its dates file, not by Pagefind)."""
         e = html.escape
         parts = ['<!doctype html><html lang="vi"><head><meta charset="utf-8">',
                  f"<title>{e(self.title)}</title></head><body>"]
@@ -92,7 +98,7 @@ class SearchRecord:
             parts.append(f'<span data-pagefind-meta="{key}" hidden>{e(value)}</span>')
         for key, values in self.filters.items():
             parts += [f'<span data-pagefind-filter="{key}" hidden>{e(v)}</span>' for v in values]
-        for key, value in self.sort.items():
+        for key, value in (self.sort if sort else {}).items():
             parts.append(f'<span data-pagefind-sort="{key}" hidden>{e(value)}</span>')
         parts.append(f"<main data-pagefind-body><h1>{e(self.title)}</h1>")
         parts += [f"<p>{e(block)}</p>" for block in (self.blocks if full else self.lean)]
@@ -258,34 +264,43 @@ def search_entries(plan: SearchPlan, cache: Cache, jobs: int | None = None) -> t
     """Return the cache entries of the portal bundle and every unit bundle, indexing with Pagefind
     only those whose records changed, and how many that was. Raises SearchError."""
     executable = pagefind_executable()
-    pages = {True: [rec.html(True) for rec in plan.records], False: [rec.html(False) for rec in plan.records]}
+    pages: dict[tuple[bool, bool], list[str]] = {}  # (full text, sort keys) → each record's page
+    portal_parts = portal_shards(plan)
+
+    def form_of(scope: str) -> tuple[bool, bool]:
+        form = (plan.full_text(scope), not (scope == "" and len(portal_parts) > 1))
+        if form not in pages:
+            pages[form] = [rec.html(*form) for rec in plan.records]
+        return form
+
     version = digest("pagefind", executable_version(executable), FORMAT_VERSION, SHARD_SIZE)
     scopes = [("", tuple(range(len(plan.records))))] + sorted(plan.bundles.items())
     entries: dict[str, Entry] = {}
     todo = []
     for scope, members in scopes:
-        full = plan.full_text(scope)
-        key = digest(version, [(plan.records[i].url, pages[full][i]) for i in members])
+        form = form_of(scope)
+        key = digest(version, [(plan.records[i].url, pages[form][i]) for i in members])
         held = cache.lookup(_entry_name(scope), key)
         if held is not None:
             entries[scope] = held
         else:
-            shards = portal_shards(plan) if scope == "" else [members]
-            todo.append((scope, shards, key, full))
+            shards = portal_parts if scope == "" else [members]
+            todo.append((scope, shards, key, form))
     scratch = cache.scratch()
     try:
-        paths: dict[tuple[bool, int], Path] = {}
-        for full, position in sorted({(full, i) for _, shards, _, full in todo for part in shards for i in part}):
-            path = scratch / ("records" if full else "lean") / plan.records[position].url / "index.html"
+        paths: dict[tuple[tuple[bool, bool], int], Path] = {}
+        for form, position in sorted({(form, i) for _, shards, _, form in todo for part in shards for i in part}):
+            folder = ("records" if form[0] else "lean") + ("" if form[1] else "-unsorted")
+            path = scratch / folder / plan.records[position].url / "index.html"
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(pages[full][position], encoding="utf-8")
-            paths[full, position] = path
+            path.write_text(pages[form][position], encoding="utf-8")
+            paths[form, position] = path
         runs = []  # (tree to index, where Pagefind writes)
-        for scope, shards, key, full in todo:
+        for scope, shards, key, form in todo:
             for number, part in enumerate(shards):
                 tree = scratch / "bundles" / (scope or "_portal") / str(number)
                 for position in part:
-                    _link(paths[full, position], tree / plan.records[position].url / "index.html")
+                    _link(paths[form, position], tree / plan.records[position].url / "index.html")
                 runs.append((tree, scratch / "parts" / (scope or "_portal") / str(number)))
         running = _Processes()
         pool = ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 1)

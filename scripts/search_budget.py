@@ -8,10 +8,12 @@ Without --site it writes the synthetic portal (`build.py demo-corpus`, 30 docume
 builds it with its search index; with --site it measures a portal already built from such a corpus
 (for example the one `scripts/benchmark.py` leaves in its work folder).
 
-The site is served on loopback by a small HTTP server that counts every byte it sends (headers and
-body) and compresses text as deploy/nginx.conf does (gzip level 5 for HTML, CSS, JavaScript and JSON;
-Pagefind's chunks and WebAssembly are gzip data already and go as they are). Debian's Chromium,
-driven by Playwright, opens a fresh profile for each query, so nothing is cached:
+The site is served on loopback by the real nginx with deploy/nginx.conf (Debian's package; its access
+log gives the bytes sent for every request, headers and body, compressed as the configuration says).
+Without nginx, a small Python server stands in: it compresses text the same way (gzip level 5 for
+HTML, CSS, JavaScript and JSON; Pagefind's chunks and WebAssembly are gzip data already and go as
+they are) but answers more slowly. Debian's Chromium, driven by Playwright, opens a fresh profile
+for each query, so nothing is cached:
 
 - unit-scoped: on a unit's home page (the largest school, commune and district-office bundles), the
   query is typed into the header box; counted is everything fetched from typing until the panel
@@ -34,12 +36,16 @@ import gzip
 import http.server
 import io
 import json
+import os
 import re
+import shutil
+import socket
 import statistics
 import subprocess
 import sys
 import threading
 import time
+import urllib.request
 from collections import defaultdict
 from pathlib import Path
 
@@ -122,6 +128,62 @@ def serve(root: Path, counter: Counter) -> tuple[http.server.ThreadingHTTPServer
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(root)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+class NginxCounter:
+    """Bytes sent by nginx, per request, in order: read from its access log."""
+
+    def __init__(self, log: Path) -> None:
+        self.log = log
+
+    def _lines(self) -> list[tuple[str, int]]:
+        try:
+            text = self.log.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return []
+        return [(path, int(size)) for path, size in (line.rsplit(" ", 1) for line in text.splitlines() if line)]
+
+    def mark(self) -> int:
+        return len(self._lines())
+
+    def since(self, mark: int) -> list[tuple[str, int]]:
+        return self._lines()[mark:]
+
+
+NGINX_CONFIG = REPO / "deploy" / "nginx.conf"
+
+
+def serve_nginx(root: Path, work: Path) -> tuple[subprocess.Popen, str, NginxCounter]:
+    """Start the real nginx on loopback with deploy/nginx.conf serving `root`; logs every request's
+    address and bytes sent."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    work.mkdir(parents=True, exist_ok=True)
+    server = NGINX_CONFIG.read_text(encoding="utf-8")
+    server = server.replace("listen 80;", f"listen 127.0.0.1:{port};").replace(
+        "root /srv/congkhai/site;", f"root {root.resolve()};")
+    (work / "server.conf").write_text(server, encoding="utf-8")
+    log = work / "access.log"
+    log.unlink(missing_ok=True)
+    user = "user root;\n" if os.geteuid() == 0 else ""
+    temp = "".join(f"  {name}_temp_path {work}/{name};\n" for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    (work / "nginx.conf").write_text(
+        f"{user}worker_processes 2;\npid {work}/nginx.pid;\nerror_log {work}/error.log;\nevents {{}}\n"
+        f"http {{\n  log_format budget '$request_uri $bytes_sent';\n  access_log {log} budget;\n{temp}"
+        f"  include {work}/server.conf;\n}}\n", encoding="utf-8")
+    process = subprocess.Popen(["nginx", "-c", str(work / "nginx.conf"), "-p", str(work), "-g", "daemon off;"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}/"
+    for _ in range(200):
+        try:
+            urllib.request.urlopen(base, timeout=1).read()
+            break
+        except OSError:
+            if process.poll() is not None:
+                raise SystemExit(f"nginx không chạy được: {process.stderr.read().decode()[-2000:]}")
+            time.sleep(0.05)
+    return process, base, NginxCounter(log)
 
 
 def kb(value: float) -> str:
@@ -245,8 +307,14 @@ def main() -> int:
     units = pick_units(site)
     print(f"\nCổng: {pages:,} văn bản trong chỉ mục toàn cổng ({len(entries)} phần), "
           f"{len(bundle_sizes(site))} gói chỉ mục của đơn vị")
-    counter = Counter()
-    server, base = serve(site, counter)
+    nginx = None
+    if shutil.which("nginx"):
+        nginx, base, counter = serve_nginx(site, args.work / "nginx")
+        print("Máy chủ: nginx với deploy/nginx.conf")
+    else:
+        counter = Counter()
+        server, base = serve(site, counter)
+        print("Máy chủ: máy chủ Python thay cho nginx (không có nginx; trả lời chậm hơn)")
     failures: list[str] = []
     try:
         with sync_playwright() as p:
@@ -258,8 +326,12 @@ def main() -> int:
             finally:
                 browser.close()
     finally:
-        server.shutdown()
-        server.server_close()
+        if nginx is not None:
+            nginx.terminate()
+            nginx.wait(10)
+        else:
+            server.shutdown()
+            server.server_close()
     print()
     if failures:
         print("CHƯA ĐẠT:\n  " + "\n  ".join(failures))

@@ -105,6 +105,11 @@ def test_nginx_serves_every_kind_of_file_with_its_type_and_cache_headers(nginx: 
         assert "content-encoding" not in head(nginx + path, gzip=True)[1], path
     status, headers = head(nginx + "khong-co-trang-nay/")
     assert status == 404 and headers["content-type"].startswith("text/html")
+    # a province's portal bundle has parts in pagefind/phan-N/ (the sample has one): the chunks'
+    # location takes theirs too, and no other regular-expression location does
+    chunks = [pattern for pattern in re.findall(r"location ~ (\S+) \{", CONFIG.read_text(encoding="utf-8"))
+              if re.search(pattern, "/pagefind/phan-2/index/vi_0a1b2c3.pf_index")]
+    assert chunks == ["/pagefind/(phan-[0-9]+/)?(index|fragment|filter)/"]
 
 
 def test_the_readme_rebuild_and_alert_commands_work(tmp_path: Path, capsys) -> None:

@@ -267,6 +267,10 @@ def test_a_portal_bundle_in_parts_finds_the_same_documents_in_exact_date_order(b
     with serve(out) as base:
         page = browser.new_page()
         problems = watch(page)
+        fetched: list[str] = []
+        page.on("request", lambda request: fetched.append(request.url))
+        page.on("worker", lambda worker: worker.on(
+            "console", lambda message: problems.append(message.text) if message.type in ("error", "warning") else None))
         for query, params in [("kế hoạch", ""), ("dao tao", ""), ("công khai", "&loai=tai-chinh")]:
             parts = search_page(page, base, query, params)
             whole = search_page(page, sample, query, params)
@@ -275,5 +279,21 @@ def test_a_portal_bundle_in_parts_finds_the_same_documents_in_exact_date_order(b
         dates = [date(*reversed([int(x) for x in next(p for p in r["meta"].split(" · ") if p.count("/") == 2).split("/")]))
                  for r in newest]
         assert len(dates) > 5 and dates == sorted(dates, reverse=True)
+        # searched by worker threads of ours, each holding some parts, with one copy of Pagefind's
+        # library and WebAssembly (from the bundle's root), never Pagefind's own worker
+        mine = [u for u in fetched if u.startswith(base)]
+        assert any(u.endswith("/assets/javascripts/congkhai-search-worker.js") for u in mine)
+        assert not any(u.endswith("pagefind-worker.js") for u in mine)
+        assert any(u.endswith("/pagefind/wasm.unknown.pagefind") for u in mine)
+        assert not any("/phan-" in u and ("wasm." in u or u.endswith("pagefind.js")) for u in mine)
+        assert any("/phan-" in u and u.endswith(".pf_index") for u in mine)
         assert problems == []
         page.close()
+    # Ordered by the dates file, the parts carry no Pagefind sort orders (a fifth of their metadata,
+    # loaded by the first query); the single bundle and the unit bundles keep theirs.
+    def sorts(bundle: Path) -> list:
+        return search._read_chunk(next(bundle.glob("*.pf_meta")))[4]
+
+    assert [sorts(out / "pagefind" / p) for p in ["", *guide["phan"]]] == [[]] * (1 + len(guide["phan"]))
+    assert [name for name, _ in sorts(sample_site / "pagefind")] == ["date"]
+    assert [name for name, _ in sorts(out / "thcs-hoa-sen" / "pagefind")] == ["date"]

@@ -6,9 +6,11 @@
 // as "đ", and the results of the query as typed come first.
 //
 // Bundles: the whole portal at <root>/pagefind/, and one per unit at <root>/<unit>/pagefind/ for
-// the default search of a unit's pages (the unit and the units under it).
+// the default search of a unit's pages (the unit and the units under it). A province's portal
+// bundle comes in parts, searched in parallel by worker threads (congkhai-search-worker.js).
 
 const MAX_VARIANTS = 8;
+const MAX_WORKERS = 4;
 const PAGE_SIZE = 10;
 const PANEL_SIZE = 6;
 const loaded = new Map();
@@ -33,37 +35,130 @@ export async function bundle(root, path) {
   const base = new URL(path, new URL(root, location.href)).href;
   if (!loaded.has(base)) {
     loaded.set(base, (async () => {
-      const pagefind = await import(base + "pagefind.js");
       const baseUrl = new URL(root, location.href).pathname;
+      // The portal bundle comes in parts (congkhai.json lists them), searched in worker threads
+      // when there are several, else merged into one search.
+      const guide = path === "pagefind/" ? await fetch(base + "congkhai.json").then((r) => r.json()) : null;
+      const parts = (guide && guide.phan) || [];
+      const dates = guide && guide.ngay ? once(() => fetch(base + guide.ngay).then((r) => r.json())) : null;
+      if (parts.length && typeof Worker !== "undefined") {
+        return pool(base, [base, ...parts.map((part) => base + part)], baseUrl, dates);
+      }
+      const pagefind = await import(base + "pagefind.js");
       await pagefind.options({ basePath: base, baseUrl });
       await pagefind.init();
-      // The portal bundle comes in parts (congkhai.json lists them), merged into one search.
-      const guide = path === "pagefind/" ? await fetch(base + "congkhai.json").then((r) => r.json()) : null;
-      for (const part of (guide && guide.phan) || []) await pagefind.mergeIndex(base + part, { baseUrl });
-      if (guide && guide.ngay) {
-        let dates = null;
-        datesOf.set(pagefind, () => dates || (dates = fetch(base + guide.ngay).then((r) => r.json())));
-      }
+      for (const part of parts) await pagefind.mergeIndex(base + part, { baseUrl });
+      if (dates) datesOf.set(pagefind, dates);
       return pagefind;
     })());
   }
   return loaded.get(base);
 }
 
+function once(load) {
+  let value = null;
+  return () => value || (value = load());
+}
+
+/**
+ * The parts of a bundle shared among worker threads (congkhai-search-worker.js), as many as the
+ * device has cores (at most MAX_WORKERS): each searches its parts, the page merges their ranked ids
+ * (by score, as Pagefind merges parts, or by date) and asks only for the data of the results drawn.
+ */
+async function pool(root, parts, baseUrl, dates) {
+  const count = Math.max(1, Math.min(parts.length, navigator.hardwareConcurrency || 2, MAX_WORKERS));
+  const script = new URL("congkhai-search-worker.js", import.meta.url);
+  const workers = [];
+  for (let i = 0; i < count; i++) {
+    const worker = new Worker(script, { type: "module" });
+    const waiting = new Map();
+    let calls = 0;
+    worker.addEventListener("message", ({ data }) => {
+      const { resolve, reject } = waiting.get(data.call);
+      waiting.delete(data.call);
+      if (data.error) reject(new Error(data.error));
+      else resolve(data.reply);
+    });
+    const call = (type, payload) => new Promise((resolve, reject) => {
+      const id = ++calls;
+      waiting.set(id, { resolve, reject });
+      worker.postMessage({ call: id, type, ...payload });
+    });
+    workers.push({ call, ready: call("start", { root, parts: parts.filter((_, n) => n % count === i), baseUrl }) });
+  }
+  await Promise.all(workers.map((w) => w.ready));
+  let searches = 0;
+  return {
+    workers: count,
+    async search(query, filters, byDate) {
+      const search = ++searches;
+      const found = await Promise.all(workers.map((w) => w.call("find", { search, query, filters })));
+      let order = [];
+      found.forEach(({ ids, scores, ranks }, worker) => {
+        ids.forEach((id, position) => order.push({ id, score: scores[position], rank: ranks[position], worker, position }));
+      });
+      if (byDate && dates) {
+        const when = await dates();
+        order.sort((a, b) => (when[b.id] || 0) - (when[a.id] || 0) || (a.id < b.id ? -1 : 1));
+      } else {
+        order.sort((a, b) => b.score - a.score || a.rank - b.rank || a.worker - b.worker || a.position - b.position);
+      }
+      let next = 0;
+      return {
+        total: order.length,
+        take: async (n) => {
+          const slice = order.slice(next, (next += n));
+          const asked = workers.map((w, worker) => {
+            const ids = slice.filter((x) => x.worker === worker).map((x) => x.id);
+            return ids.length ? w.call("data", { search, ids }) : [];
+          });
+          const answers = await Promise.all(asked);
+          const taken = answers.map(() => 0);
+          return slice.map((x) => answers[x.worker][taken[x.worker]++]);
+        },
+      };
+    },
+  };
+}
+
+/**
+ * Every variant's results, each document once at its best score over the variants (so "dao tao"
+ * ranks a text written "dao tao" by its exact match and "Đào tạo" by its đ-variant), ties going to
+ * the query as typed: [{r, rank}] best first, r a Pagefind result and rank its variant's number.
+ */
+export async function ranked(pagefind, query, filters) {
+  const best = new Map();
+  let rank = 0;
+  for (const variant of variants(query)) {
+    const found = await pagefind.search(variant, { filters });
+    for (const r of (found && found.results) || []) {
+      const held = best.get(r.id);
+      if (!held || r.score > held.r.score) best.set(r.id, { r, rank: held ? held.rank : rank });
+    }
+    rank++;
+  }
+  return [...best.values()].sort((a, b) => b.r.score - a.r.score || a.rank - b.rank);
+}
+
 /**
  * Search every variant and merge them into one ordered result set, without duplicates.
  *
- * By relevance, each document keeps its best score over the variants (so "dao tao" ranks a text
- * written "dao tao" by its exact match and "Đào tạo" by its đ-variant), ties going to the query as
- * typed; its excerpt comes from the variant that scored it. By date, every variant's list is already
- * sorted newest first by Pagefind and the lists are merged lazily, loading only the heads compared.
+ * By relevance, as ranked() orders them; a result's excerpt comes from the variant that scored it.
+ * By date, every variant's list is already sorted newest first by Pagefind and the lists are merged
+ * lazily, loading only the heads compared; over a bundle in parts, each result's date orders them.
  * Returns {total, take(n)}: take resolves the data (url, meta, excerpt) of the next n results.
  */
 export async function search(pagefind, query, filters, byDate) {
+  if (pagefind.workers) return pagefind.search(query, filters, byDate);
+  if (!byDate) {
+    const order = (await ranked(pagefind, query, filters)).map((x) => x.r);
+    let next = 0;
+    return { total: order.length, take: async (n) => Promise.all(order.slice(next, (next += n)).map((r) => r.data())) };
+  }
   const options = { filters };
   // Pagefind sorts within one part of a bundle; over several, each result's date orders them.
-  const dates = byDate && datesOf.has(pagefind) ? await datesOf.get(pagefind)() : null;
-  if (byDate && !dates) options.sort = { date: "desc" };
+  const dates = datesOf.has(pagefind) ? await datesOf.get(pagefind)() : null;
+  if (!dates) options.sort = { date: "desc" };
   const lists = [];
   for (const variant of variants(query)) {
     const found = await pagefind.search(variant, options);
@@ -75,18 +170,6 @@ export async function search(pagefind, query, filters, byDate) {
     const unique = new Map();
     for (const list of lists) for (const r of list) if (!unique.has(r.id)) unique.set(r.id, r);
     const order = [...unique.values()].sort((a, b) => (dates[b.id] || 0) - (dates[a.id] || 0) || (a.id < b.id ? -1 : 1));
-    let next = 0;
-    return { total: ids.size, take: async (n) => Promise.all(order.slice(next, (next += n)).map((r) => r.data())) };
-  }
-  if (!byDate) {
-    const best = new Map();
-    lists.forEach((list, rank) => {
-      for (const r of list) {
-        const held = best.get(r.id);
-        if (!held || r.score > held.r.score) best.set(r.id, { r, rank: held ? Math.min(held.rank, rank) : rank });
-      }
-    });
-    const order = [...best.values()].sort((a, b) => b.r.score - a.r.score || a.rank - b.rank).map((x) => x.r);
     let next = 0;
     return { total: ids.size, take: async (n) => Promise.all(order.slice(next, (next += n)).map((r) => r.data())) };
   }
@@ -278,5 +361,7 @@ function searchPage(form) {
   run();
 }
 
-for (const box of document.querySelectorAll("[data-ck-search]")) headerBox(box);
-for (const form of document.querySelectorAll("[data-ck-search-page]")) searchPage(form);
+if (typeof document !== "undefined") { // not in the search workers, which import ranked()
+  for (const box of document.querySelectorAll("[data-ck-search]")) headerBox(box);
+  for (const form of document.querySelectorAll("[data-ck-search-page]")) searchPage(form);
+}
