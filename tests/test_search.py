@@ -289,6 +289,19 @@ def test_a_portal_bundle_in_parts_finds_the_same_documents_in_exact_date_order(b
         assert any("/phan-" in u and u.endswith(".pf_index") for u in mine)
         assert problems == []
         page.close()
+        # a browser without Web Workers merges the parts in the page (Pagefind's mergeIndex): the same
+        # documents, and newest first by the dates file
+        page = browser.new_page()
+        page.add_init_script("delete window.Worker")
+        problems = watch(page)
+        fetched.clear()
+        page.on("request", lambda request: fetched.append(request.url))
+        assert sorted(r["title"] for r in search_page(page, base, "kế hoạch")) == \
+            sorted(r["title"] for r in search_page(page, sample, "kế hoạch"))
+        assert [r["title"] for r in search_page(page, base, "kế hoạch", "&sx=moi")] == [r["title"] for r in newest]
+        assert not any(u.endswith("congkhai-search-worker.js") for u in fetched)
+        assert problems == []
+        page.close()
     # Ordered by the dates file, the parts carry no Pagefind sort orders (a fifth of their metadata,
     # loaded by the first query); the single bundle and the unit bundles keep theirs.
     def sorts(bundle: Path) -> list:
