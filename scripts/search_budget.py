@@ -153,26 +153,34 @@ class NginxCounter:
 NGINX_CONFIG = REPO / "deploy" / "nginx.conf"
 
 
+def nginx_conf(root: Path, port: int, work: Path, log: Path | None = None) -> Path:
+    """Write in `work` an nginx.conf serving `root` on loopback `port` with deploy/nginx.conf (also
+    used by tests/test_deploy.py), logging each request's address and bytes sent to `log` if given;
+    return its path."""
+    work.mkdir(parents=True, exist_ok=True)
+    server = NGINX_CONFIG.read_text(encoding="utf-8")
+    server = server.replace("listen 80;", f"listen 127.0.0.1:{port};").replace(
+        "root /srv/congkhai/site;", f"root {root.resolve()};")
+    (work / "server.conf").write_text(server, encoding="utf-8")
+    user = "user root;\n" if os.geteuid() == 0 else ""  # workers must read private folders
+    logging = f"  log_format budget '$request_uri $bytes_sent';\n  access_log {log} budget;\n" if log else "  access_log off;\n"
+    temp = "".join(f"  {name}_temp_path {work}/{name};\n" for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    conf = work / "nginx.conf"
+    conf.write_text(f"{user}worker_processes 2;\npid {work}/nginx.pid;\nerror_log {work}/error.log;\nevents {{}}\n"
+                    f"http {{\n{logging}{temp}  include {work}/server.conf;\n}}\n", encoding="utf-8")
+    return conf
+
+
 def serve_nginx(root: Path, work: Path) -> tuple[subprocess.Popen, str, NginxCounter]:
     """Start the real nginx on loopback with deploy/nginx.conf serving `root`; logs every request's
     address and bytes sent."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    work.mkdir(parents=True, exist_ok=True)
-    server = NGINX_CONFIG.read_text(encoding="utf-8")
-    server = server.replace("listen 80;", f"listen 127.0.0.1:{port};").replace(
-        "root /srv/congkhai/site;", f"root {root.resolve()};")
-    (work / "server.conf").write_text(server, encoding="utf-8")
     log = work / "access.log"
     log.unlink(missing_ok=True)
-    user = "user root;\n" if os.geteuid() == 0 else ""
-    temp = "".join(f"  {name}_temp_path {work}/{name};\n" for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
-    (work / "nginx.conf").write_text(
-        f"{user}worker_processes 2;\npid {work}/nginx.pid;\nerror_log {work}/error.log;\nevents {{}}\n"
-        f"http {{\n  log_format budget '$request_uri $bytes_sent';\n  access_log {log} budget;\n{temp}"
-        f"  include {work}/server.conf;\n}}\n", encoding="utf-8")
-    process = subprocess.Popen(["nginx", "-c", str(work / "nginx.conf"), "-p", str(work), "-g", "daemon off;"],
+    conf = nginx_conf(root, port, work, log)
+    process = subprocess.Popen(["nginx", "-c", str(conf), "-p", str(work), "-g", "daemon off;"],
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}/"
     for _ in range(200):

@@ -4,9 +4,9 @@ README's daily-rebuild commands work as written."""
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -19,6 +19,9 @@ from conftest import REPO, SAMPLE_ON, free_port, require
 
 from congkhai import cli
 
+sys.path.insert(0, str(REPO / "scripts"))
+from search_budget import nginx_conf  # noqa: E402  (the same nginx setup the search budget is measured with)
+
 CONFIG = REPO / "deploy" / "nginx.conf"
 
 
@@ -27,20 +30,10 @@ def nginx(sample_site: Path, tmp_path_factory):
     """The real nginx serving the sample site with deploy/nginx.conf; yields its base URL."""
     binary = require("nginx")
     work = tmp_path_factory.mktemp("nginx")
-    port = free_port()
-    server = CONFIG.read_text(encoding="utf-8")
-    server = server.replace("listen 80;", f"listen 127.0.0.1:{port};").replace(
-        "root /srv/congkhai/site;", f"root {sample_site};")
-    (work / "server.conf").write_text(server, encoding="utf-8")
-    user = "user root;\n" if os.geteuid() == 0 else ""  # workers must read the test's private folder
-    (work / "nginx.conf").write_text(
-        f"{user}worker_processes 1;\npid {work}/nginx.pid;\nerror_log {work}/error.log;\nevents {{}}\n"
-        f"http {{\n  access_log off;\n  client_body_temp_path {work}/body;\n  proxy_temp_path {work}/proxy;\n"
-        f"  fastcgi_temp_path {work}/fastcgi;\n  uwsgi_temp_path {work}/uwsgi;\n  scgi_temp_path {work}/scgi;\n"
-        f"  include {work}/server.conf;\n}}\n", encoding="utf-8")
-    test = subprocess.run([binary, "-t", "-c", str(work / "nginx.conf"), "-p", str(work)], capture_output=True, text=True)
+    conf = nginx_conf(sample_site, port := free_port(), work)
+    test = subprocess.run([binary, "-t", "-c", str(conf), "-p", str(work)], capture_output=True, text=True)
     assert test.returncode == 0, test.stderr
-    process = subprocess.Popen([binary, "-c", str(work / "nginx.conf"), "-p", str(work), "-g", "daemon off;"],
+    process = subprocess.Popen([binary, "-c", str(conf), "-p", str(work), "-g", "daemon off;"],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}/"
     for _ in range(100):

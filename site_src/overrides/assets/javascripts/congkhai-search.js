@@ -60,6 +60,15 @@ function once(load) {
   return () => value || (value = load());
 }
 
+/** Results in a fixed order as {total, take(n)}: take resolves the data of the next n. */
+function paged(order, load = (items) => Promise.all(items.map((r) => r.data()))) {
+  let next = 0;
+  return { total: order.length, take: async (n) => load(order.slice(next, (next += n))) };
+}
+
+/** Newest first by a {result id: yyyymmdd} map, ties by id (the same order however parts are held). */
+const newestFirst = (dates) => (a, b) => (dates[b.id] || 0) - (dates[a.id] || 0) || (a.id < b.id ? -1 : 1);
+
 /**
  * The parts of a bundle shared among worker threads (congkhai-search-worker.js), as many as the
  * device has cores (at most MAX_WORKERS): each searches its parts, the page merges their ranked ids
@@ -93,30 +102,20 @@ async function pool(root, parts, baseUrl, dates) {
     async search(query, filters, byDate) {
       const search = ++searches;
       const found = await Promise.all(workers.map((w) => w.call("find", { search, query, filters })));
-      let order = [];
+      const order = [];
       found.forEach(({ ids, scores, ranks }, worker) => {
         ids.forEach((id, position) => order.push({ id, score: scores[position], rank: ranks[position], worker, position }));
       });
-      if (byDate && dates) {
-        const when = await dates();
-        order.sort((a, b) => (when[b.id] || 0) - (when[a.id] || 0) || (a.id < b.id ? -1 : 1));
-      } else {
-        order.sort((a, b) => b.score - a.score || a.rank - b.rank || a.worker - b.worker || a.position - b.position);
-      }
-      let next = 0;
-      return {
-        total: order.length,
-        take: async (n) => {
-          const slice = order.slice(next, (next += n));
-          const asked = workers.map((w, worker) => {
-            const ids = slice.filter((x) => x.worker === worker).map((x) => x.id);
-            return ids.length ? w.call("data", { search, ids }) : [];
-          });
-          const answers = await Promise.all(asked);
-          const taken = answers.map(() => 0);
-          return slice.map((x) => answers[x.worker][taken[x.worker]++]);
-        },
-      };
+      if (byDate && dates) order.sort(newestFirst(await dates()));
+      else order.sort((a, b) => b.score - a.score || a.rank - b.rank || a.worker - b.worker || a.position - b.position);
+      return paged(order, async (slice) => {
+        const answers = await Promise.all(workers.map((w, worker) => {
+          const ids = slice.filter((x) => x.worker === worker).map((x) => x.id);
+          return ids.length ? w.call("data", { search, ids }) : [];
+        }));
+        const taken = answers.map(() => 0);
+        return slice.map((x) => answers[x.worker][taken[x.worker]++]);
+      });
     },
   };
 }
@@ -150,11 +149,7 @@ export async function ranked(pagefind, query, filters) {
  */
 export async function search(pagefind, query, filters, byDate) {
   if (pagefind.workers) return pagefind.search(query, filters, byDate);
-  if (!byDate) {
-    const order = (await ranked(pagefind, query, filters)).map((x) => x.r);
-    let next = 0;
-    return { total: order.length, take: async (n) => Promise.all(order.slice(next, (next += n)).map((r) => r.data())) };
-  }
+  if (!byDate) return paged((await ranked(pagefind, query, filters)).map((x) => x.r));
   const options = { filters };
   // Pagefind sorts within one part of a bundle; over several, each result's date orders them.
   const dates = datesOf.has(pagefind) ? await datesOf.get(pagefind)() : null;
@@ -169,9 +164,7 @@ export async function search(pagefind, query, filters, byDate) {
   if (dates) {
     const unique = new Map();
     for (const list of lists) for (const r of list) if (!unique.has(r.id)) unique.set(r.id, r);
-    const order = [...unique.values()].sort((a, b) => (dates[b.id] || 0) - (dates[a.id] || 0) || (a.id < b.id ? -1 : 1));
-    let next = 0;
-    return { total: ids.size, take: async (n) => Promise.all(order.slice(next, (next += n)).map((r) => r.data())) };
+    return paged([...unique.values()].sort(newestFirst(dates)));
   }
   const cache = new Map();
   const dataOf = (r) => { if (!cache.has(r)) cache.set(r, r.data()); return cache.get(r); };
