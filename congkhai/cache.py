@@ -34,10 +34,12 @@ DEFAULT_DIR = Path(".congkhai-cache")
 
 @dataclass(frozen=True)
 class Entry:
-    """A usable cache entry: its folder, files (site-relative) and metadata."""
+    """A usable cache entry: its folder, files (site-relative), their inodes (in the same order, as
+    found when the entry was checked) and metadata."""
 
     folder: Path
     files: tuple[str, ...]
+    inodes: tuple[int, ...]
     meta: dict[str, Any]
 
     def link_into(self, root: Path, made: set[str] | None = None) -> None:
@@ -48,12 +50,6 @@ class Entry:
         target_root = os.fspath(root)
         for rel in self.files:
             _link(os.path.join(source_root, rel), os.path.join(target_root, rel), made)
-
-    def inodes(self) -> dict[str, int]:
-        """Return the inode of each of the entry's files, by site-relative path."""
-        found: dict[str, int] = {}
-        _scan(os.path.join(self.folder, "files"), "", found)
-        return found
 
 
 def _scan(folder: str, prefix: str, found: dict[str, int]) -> None:
@@ -70,7 +66,7 @@ def wanted_files(entries: list[Entry]) -> dict[str, tuple[str, int]]:
     wanted: dict[str, tuple[str, int]] = {}
     for entry in entries:
         base = os.path.join(entry.folder, "files")
-        for rel, inode in entry.inodes().items():
+        for rel, inode in zip(entry.files, entry.inodes):
             wanted[rel] = (os.path.join(base, rel), inode)
     return wanted
 
@@ -185,14 +181,15 @@ class Cache:
                 return None
             if body.get("format") != FORMAT or (key is not None and body.get("key") != key):
                 return None
-            files = []
+            files, inodes = [], []
             base = os.path.join(folder, "files")
             for rel, size, mtime in body["files"]:
                 info = os.stat(os.path.join(base, rel))
                 if info.st_size != size or info.st_mtime_ns != mtime:
                     return None
                 files.append(rel)
-            return Entry(folder, tuple(files), dict(body.get("meta") or {}))
+                inodes.append(info.st_ino)
+            return Entry(folder, tuple(files), tuple(inodes), dict(body.get("meta") or {}))
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
@@ -207,10 +204,11 @@ class Cache:
         final.parent.mkdir(parents=True, exist_ok=True)
         fresh = Path(tempfile.mkdtemp(prefix=f".{final.name}.new-{os.getpid()}-", dir=final.parent))
         os.rename(built, fresh / "files")
-        files = []
+        files, inodes = [], []
         for path in iter_files(fresh / "files"):
             info = path.stat()
             files.append([path.relative_to(fresh / "files").as_posix(), info.st_size, info.st_mtime_ns])
+            inodes.append(info.st_ino)
         body = {"format": FORMAT, "key": key, "files": files, "meta": meta}
         entry = {"body": body, "check": hashlib.sha256(stable_json(body).encode()).hexdigest()}
         (fresh / "entry.json").write_text(stable_json(entry), encoding="utf-8")
@@ -222,7 +220,7 @@ class Cache:
         if retired is not None:
             shutil.rmtree(retired, ignore_errors=True)
         self.stats["built"] += 1
-        return Entry(final, tuple(f[0] for f in files), meta)
+        return Entry(final, tuple(f[0] for f in files), tuple(inodes), meta)
 
     def close(self) -> None:
         """Save the hash memo, clear the scratch space, and drop a temporary cache."""

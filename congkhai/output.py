@@ -16,7 +16,7 @@ import shutil
 import signal
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
@@ -153,16 +153,21 @@ def stage(out: Path, wanted: dict[str, tuple[str, int]]) -> Path:
     return staged
 
 
-def publish(staged: Path, out: Path) -> None:
+def publish(staged: Path, out: Path, wanted: dict[str, tuple[str, int]] | None = None) -> None:
     """Replace `out` by `staged` in one step (atomic exchange where the system offers it); SIGINT and
     SIGTERM wait until the new site is in place. The site it replaces is kept as the start of the next
-    build's staging folder."""
+    build's staging folder. When there was no site before, a spare copy of the new one (hard links to
+    the `wanted` files it holds) is made for that purpose instead: otherwise the first rebuild after a
+    first build would have to create every folder of the site again, and on a busy disk creating a
+    folder is what costs the most."""
     out = out.resolve()
     retired: Path | None = None
     try:
         with signals_held():
             if not out.exists():
                 os.rename(staged, out)
+                if wanted is not None:
+                    _spare(out, wanted)
             elif _exchange(staged, out):
                 retired = staged  # now holds the previous site
             else:
@@ -177,6 +182,24 @@ def publish(staged: Path, out: Path) -> None:
             _keep(retired, previous_dir(out))
 
 
+def _spare(out: Path, wanted: dict[str, tuple[str, int]]) -> None:
+    """Make previous_dir(out) hold the site just published in `out` (hard links), unless it is kept already."""
+    from .cache import link_file, link_tree
+
+    kept = previous_dir(out)
+    if (kept / MARKER).is_file():
+        return
+    if kept.exists():
+        shutil.rmtree(kept, ignore_errors=True)
+    spare = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-{os.getpid()}-", dir=out.parent))
+    try:
+        link_tree(wanted, spare)
+        link_file(out / MARKER, spare / MARKER)
+        os.rename(spare, kept)
+    except OSError:
+        shutil.rmtree(spare, ignore_errors=True)  # only a head start for the next build: it can do without
+
+
 def _keep(previous: Path, kept: Path) -> None:
     if kept.exists():
         shutil.rmtree(kept, ignore_errors=True)
@@ -186,13 +209,21 @@ def _keep(previous: Path, kept: Path) -> None:
         shutil.rmtree(previous, ignore_errors=True)
 
 
-def holds_exactly(out: Path, wanted: dict[str, tuple[str, int]]) -> bool:
+def holds_exactly(out: Path, wanted: dict[str, tuple[str, int]], first: Iterable[str] = ()) -> bool:
     """Return True when `out` is a site this tool built and holds exactly the `wanted` files
-    (cache.wanted_files) as the very same files (hard links to them): then there is nothing to write."""
+    (cache.wanted_files) as the very same files (hard links to them): then there is nothing to write.
+    The files named in `first` (those just rebuilt, most likely to differ) are looked at before the
+    whole folder is walked."""
     from .cache import tree_inodes
 
     if not (out / MARKER).is_file():
         return False
+    for rel in first:
+        try:
+            if os.stat(os.path.join(out, rel)).st_ino != wanted[rel][1]:
+                return False
+        except (OSError, KeyError):
+            return False
     found = tree_inodes(out)
     found.pop(MARKER, None)
     return found == {rel: inode for rel, (_, inode) in wanted.items()}

@@ -7,6 +7,7 @@ with one job, the same tasks run in this process.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import signal
@@ -75,6 +76,9 @@ def run(task: Callable[[Any, T], R], items: Sequence[T], context: Any, jobs: int
                 if progress:
                     progress.advance()
             return results
+        # Keep the collector off the inherited objects: a collection there would write to every one of
+        # them and so copy the pages the workers share with this process.
+        gc.freeze()
         pool = ProcessPoolExecutor(max_workers=min(jobs, len(items)), mp_context=multiprocessing.get_context("fork"),
                                    initializer=_worker_started)
         try:
@@ -97,6 +101,7 @@ def run(task: Callable[[Any, T], R], items: Sequence[T], context: Any, jobs: int
         return [results_by_index[i] for i in range(len(items))]
     finally:
         _SHARED.pop(name, None)
+        gc.unfreeze()
 
 
 class Progress:

@@ -77,6 +77,7 @@ class Result:
     pages_rendered: int = 0
     unchanged: bool = False  # the output already held exactly this site: nothing was written
     rebuilt: list[str] = field(default_factory=list)  # the parts built again (not taken from the cache)
+    files: dict[str, int] | None = None  # the site's files (site-relative) and their inodes, when known
     timings: dict[str, float] = field(default_factory=dict)  # seconds spent in each stage
 
     def ok(self, strict: bool) -> bool:
@@ -240,7 +241,8 @@ def _build(options: Options, cache: Cache, log: Callable[[str], None], started: 
         result.timings["search"] = time.monotonic() - mark
     mark = time.monotonic()
     wanted = wanted_files(entries)
-    if not options.strict and output.holds_exactly(options.out, wanted):
+    fresh = [rel for o in parts if not o.reused for rel in o.entry.files]
+    if not options.strict and output.holds_exactly(options.out, wanted, fresh):
         result.unchanged = True
     else:
         staged = output.stage(options.out, wanted)
@@ -258,10 +260,12 @@ def _build(options: Options, cache: Cache, log: Callable[[str], None], started: 
                 result.failure = "Có cảnh báo khi dựng trang (chế độ --strict)."
                 output.discard(staged)
                 return result
-            output.publish(staged, options.out)
+            output.publish(staged, options.out, wanted)
         except BaseException:
             output.discard(staged)
             raise
+    if result.unchanged or os.stat(cache.root).st_dev == os.stat(options.out).st_dev:  # hard links, not copies
+        result.files = {rel: inode for rel, (_, inode) in wanted.items()}
     result.timings["publish"] = time.monotonic() - mark
     result.pages = len(page_urls)
     result.seconds = time.monotonic() - started

@@ -85,11 +85,13 @@ def replay(cache_dir: Path, out: Path, stamp: str) -> list[str] | None:
     return [str(line) for line in lines] if isinstance(lines, list) else None
 
 
-def remember(cache_dir: Path, out: Path, stamp: str, lines: list[str]) -> None:
-    """Record the stamp, the output's files and the printed lines of a successful build into `out`."""
+def remember(cache_dir: Path, out: Path, stamp: str, files: dict[str, int] | None, lines: list[str]) -> None:
+    """Record the stamp, the output's files (site-relative path -> inode, as the build left them; read
+    from `out` when None) and the printed lines of a successful build into `out`."""
     records = _read(cache_dir)
-    files = tree_inodes(out)
-    files.pop(_MARKER, None)
+    if files is None:
+        files = tree_inodes(out)
+        files.pop(_MARKER, None)
     records[os.fspath(out.resolve())] = {"stamp": stamp, "files": sorted(files.items()), "lines": lines}
     path = _record_path(cache_dir)
     path.parent.mkdir(parents=True, exist_ok=True)

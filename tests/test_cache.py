@@ -202,3 +202,24 @@ def test_deleting_a_document_removes_its_pages_from_the_site(built) -> None:
     build(site, config)
     assert not (site.out / "th-b/thong-bao/lich-hop").exists()
     assert tree_digest(site.out) == clean_digest(site, config)
+
+
+def test_the_first_build_keeps_a_spare_site_the_next_rebuild_places_its_files_in(site: Site) -> None:
+    config = portal(site)
+    result = build(site, config)
+    spare = site.root / ".site.prev"
+    held = {p.relative_to(site.out).as_posix(): p.stat().st_ino for p in site.out.rglob("*") if p.is_file()}
+    assert set(result.files or {}) | {".congkhai-site"} == set(held)
+    # the spare holds the same files (hard links, no copies) and the same folders
+    assert {p.relative_to(spare).as_posix(): p.stat().st_ino for p in spare.rglob("*") if p.is_file()} == held
+    assert sorted(p.relative_to(spare) for p in spare.rglob("*")) == sorted(p.relative_to(site.out)
+                                                                          for p in site.out.rglob("*"))
+    folder = "thcs-a/ke-hoach/ke-hoach-2025"
+    spare_folder = (spare / folder).stat().st_ino
+    edit(site.content / "thcs-a/ke-hoach/ke-hoach-2025.md", "năm 2025\n", "năm 2025 (bản sửa)\n")
+    build(site, config)
+    # the rebuilt site was placed in the spare's folders (none made again); the one it replaced is the next spare
+    assert (site.out / folder).stat().st_ino == spare_folder
+    assert {p.relative_to(spare).as_posix(): p.stat().st_ino for p in spare.rglob("*") if p.is_file()} == held
+    assert tree_digest(site.out) == clean_digest(site, config)
+

@@ -30,7 +30,10 @@ def test_failed_build_leaves_the_previous_site_byte_identical(site: Site, capsys
     printed = capsys.readouterr().out.splitlines()
     assert printed[:-1] == ERRORS
     assert tree_digest(site.out) == before
-    assert sorted(p.name for p in site.root.iterdir()) == [".congkhai-cache", "content", "site", "units"]
+    # Nothing left behind by the failed build; `.site.prev` is the spare copy the first build keeps to
+    # start the next staging folder from (hard links to the same files).
+    assert sorted(p.name for p in site.root.iterdir()) == [".congkhai-cache", ".site.prev", "content", "site", "units"]
+    assert tree_digest(site.root / ".site.prev") == before
 
 
 def test_same_input_and_date_give_byte_identical_output(site: Site) -> None:
@@ -205,3 +208,35 @@ def test_build_is_the_default_command(site: Site, capsys) -> None:
     with chdir(site.root):
         assert cli.main(["--strict"]) == 0  # options alone still mean "build"
     assert tree_digest(site.out).keys() == first.keys()
+
+
+def inodes(root) -> dict[str, int]:
+    return {p.relative_to(root).as_posix(): p.stat().st_ino for p in root.rglob("*") if p.is_file()}
+
+
+def test_a_rebuild_with_nothing_changed_writes_nothing_and_anything_changed_builds_again(site: Site, capsys) -> None:
+    good_site(site)
+    assert site.run("build") == 0
+    first = capsys.readouterr().out.splitlines()
+    before, held = tree_digest(site.out), inodes(site.out)
+    assert site.run("build") == 0
+    again = capsys.readouterr().out.splitlines()
+    # the same messages (not the progress lines), then why nothing was written
+    assert again[:-1] == [line for line in first[:-1] if not line.startswith("Đang dựng")]
+    assert "không có gì thay đổi kể từ lần dựng trước" in again[-1]
+    assert inodes(site.out) == held
+    # a page of the site deleted behind the build's back: built again, and the page is back
+    page = site.out / "thcs-a/ke-hoach/ke-hoach-2024/index.html"
+    page.unlink()
+    assert site.run("build") == 0
+    assert "không có gì thay đổi kể từ lần dựng trước" not in capsys.readouterr().out
+    assert tree_digest(site.out) == before
+    # an edited document: built again, with the new title
+    path = site.content / "thcs-a/ke-hoach/ke-hoach-2024.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("năm 2024", "năm 2024 (sửa)"), encoding="utf-8")
+    assert site.run("build") == 0
+    assert "không có gì thay đổi kể từ lần dựng trước" not in capsys.readouterr().out
+    assert "năm 2024 (sửa)" in page.read_text(encoding="utf-8")
+    # and then nothing changed again
+    assert site.run("build") == 0
+    assert "không có gì thay đổi kể từ lần dựng trước" in capsys.readouterr().out
