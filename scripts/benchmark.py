@@ -170,10 +170,10 @@ def bench_size(docs: int, work: Path, jobs: str) -> dict[str, float]:
         edited = measure(build_command(corpus, out, cache, "--no-search", *extra), REPO)
         check(edited, "dựng lại sau khi sửa")
         edits.append(edited)
-        print(row(f"dựng lại, sửa 1 văn bản ({edited_path.parent.parent.name})", edited,
+        print(row(f"sửa 1 văn bản của {edited_path.parent.parent.name}", edited,
                   f"= {edited.seconds / cold.seconds:.1%} lần đầu"), flush=True)
     edited = sorted(edits, key=lambda run: run.seconds)[EDITS // 2]
-    print(f"  {'  trung vị ' + str(EDITS) + ' lần sửa':<34} {edited.seconds:8.2f} s"
+    print(f"  {'dựng lại, sửa 1 văn bản (trung vị)':<34} {edited.seconds:8.2f} s"
           f"{'':>31}= {edited.seconds / cold.seconds:.1%} lần đầu", flush=True)
     full = measure(build_command(corpus, out, cache, "--timings", *extra), REPO)
     check(full, "dựng có tìm kiếm")
