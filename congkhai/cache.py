@@ -175,9 +175,8 @@ class Cache:
         intact."""
         folder = self.section_dir(name)
         try:
-            data = json.loads((folder / "entry.json").read_text(encoding="utf-8"))
-            body = data["body"]
-            if data.get("check") != hashlib.sha256(stable_json(body).encode()).hexdigest():
+            body = _read_entry(folder / "entry.json")
+            if body is None:
                 return None
             if body.get("format") != FORMAT or (key is not None and body.get("key") != key):
                 return None
@@ -209,9 +208,9 @@ class Cache:
             info = path.stat()
             files.append([path.relative_to(fresh / "files").as_posix(), info.st_size, info.st_mtime_ns])
             inodes.append(info.st_ino)
-        body = {"format": FORMAT, "key": key, "files": files, "meta": meta}
-        entry = {"body": body, "check": hashlib.sha256(stable_json(body).encode()).hexdigest()}
-        (fresh / "entry.json").write_text(stable_json(entry), encoding="utf-8")
+        body = stable_json({"format": FORMAT, "key": key, "files": files, "meta": meta}).encode()
+        (fresh / "entry.json").write_bytes(_ENTRY_HEAD + hashlib.sha256(body).hexdigest().encode() + _ENTRY_BODY
+                                           + body + b"}")
         retired = None
         if final.exists():
             retired = final.parent / f".{final.name}.old-{os.getpid()}-{os.urandom(3).hex()}"
@@ -232,6 +231,26 @@ class Cache:
                 shutil.rmtree(leftover, ignore_errors=True)
         if self.temporary:
             shutil.rmtree(self.root.parent, ignore_errors=True)
+
+
+# entry.json is {"check":"<SHA-256 of the body's bytes>","body":<body>}, so checking it needs no
+# re-encoding of the body (a manifest holds every page's metadata: tens of KB per part).
+_ENTRY_HEAD = b'{"check":"'
+_ENTRY_BODY = b'","body":'
+_ENTRY_START = len(_ENTRY_HEAD) + 64 + len(_ENTRY_BODY)
+
+
+def _read_entry(path: Path) -> dict[str, Any] | None:
+    """Return the body of the manifest at `path`, or None when it is not exactly what store() wrote."""
+    raw = path.read_bytes()
+    if not raw.startswith(_ENTRY_HEAD) or raw[_ENTRY_START - len(_ENTRY_BODY):_ENTRY_START] != _ENTRY_BODY \
+            or not raw.endswith(b"}"):
+        return None
+    payload = raw[_ENTRY_START:-1]
+    if hashlib.sha256(payload).hexdigest().encode() != raw[len(_ENTRY_HEAD):len(_ENTRY_HEAD) + 64]:
+        return None
+    body = json.loads(payload)
+    return body if isinstance(body, dict) else None
 
 
 def _sweep_temporary() -> None:

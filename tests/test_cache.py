@@ -169,9 +169,11 @@ def test_a_damaged_cache_is_ignored_and_rebuilt(built) -> None:
     page.write_text("hỏng", encoding="utf-8")  # a cached file changed behind the cache's back
     entry = cache / "sections/th-b/entry.json"
     entry.write_text(entry.read_text(encoding="utf-8")[:-20], encoding="utf-8")  # a truncated manifest
-    data = json.loads((cache / "sections/ubnd-xa/entry.json").read_text(encoding="utf-8"))
-    data["body"]["key"] = "0" * 64  # a manifest edited without its checksum
-    (cache / "sections/ubnd-xa/entry.json").write_text(json.dumps(data), encoding="utf-8")
+    manifest = cache / "sections/ubnd-xa/entry.json"
+    text = manifest.read_text(encoding="utf-8")
+    assert '"pages":{' in text  # a manifest edited without its checksum: a page added to its list
+    manifest.write_text(text.replace('"pages":{', '"pages":{"ubnd-xa/gia-mao/":{"title":"Giả mạo"},', 1),
+                        encoding="utf-8")
     (cache / "parse/so-gd.bin").write_bytes(b'{"format": 1}\n\x80\x04garbage')
     result = build(site, config)
     assert {"thcs-a", "th-b", "ubnd-xa"} <= set(result.rebuilt)
