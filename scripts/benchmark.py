@@ -25,6 +25,7 @@ import shutil
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,28 +74,36 @@ def _tree_rss(root: int) -> int:
 
 
 def measure(command: list[str], cwd: Path, limit: float | None = None) -> Run:
-    """Run `command`, sampling the memory of its process tree; stop it after `limit` seconds."""
+    """Run `command`, sampling the memory of its process tree every 50 ms in another thread (so the
+    time stops the moment it exits, not at the next sample); stop it after `limit` seconds."""
     started = time.monotonic()
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                start_new_session=True)
-    peak = 0
     chunks: list[str] = []
-    import threading
+    peak = [0]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            peak[0] = max(peak[0], _tree_rss(process.pid))
+            done.wait(0.05)
 
     reader = threading.Thread(target=lambda: chunks.append(process.stdout.read()), daemon=True)
+    sampler = threading.Thread(target=sample, daemon=True)
     reader.start()
+    sampler.start()
     timed_out = False
-    while process.poll() is None:
-        peak = max(peak, _tree_rss(process.pid))
-        if limit is not None and time.monotonic() - started > limit:
-            os.killpg(process.pid, 9)
-            timed_out = True
-            break
-        time.sleep(0.05)
-    process.wait()
+    try:
+        process.wait(timeout=limit)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, 9)
+        timed_out = True
+        process.wait()
     seconds = time.monotonic() - started
+    done.set()
+    sampler.join()
     reader.join(5)
-    return Run(seconds, peak, "".join(chunks), process.returncode, timed_out)
+    return Run(seconds, peak[0], "".join(chunks), process.returncode, timed_out)
 
 
 def build_command(corpus: Path, out: Path, cache: Path, *extra: str) -> list[str]:
