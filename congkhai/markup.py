@@ -10,9 +10,14 @@ from contextlib import contextmanager
 from functools import lru_cache
 from html.parser import HTMLParser
 
+import xml.etree.ElementTree as etree
+
 import markdown
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
 
 from .limits import MAX_NESTING, MAX_RENDER_SECONDS
+from .sanitize import attribute_policy
 from .text import heading_slug, strip_controls
 
 # The extensions mkdocs.yml turns on, so that a body that renders here within the limits renders in
@@ -20,6 +25,56 @@ from .text import heading_slug, strip_controls
 SITE_EXTENSIONS = ("tables", "attr_list", "md_in_html", "admonition", "def_list", "footnotes", "sane_lists", "toc")
 _SITE_EXTENSION_CONFIGS = {"toc": {"slugify": heading_slug}}
 _CONTAINER = re.compile(r" {0,3}(?:>|[-*+](?=\s)|\d{1,9}[.)](?=\s))\s?")
+
+class SafeAttributes(Extension):
+    """Holds every attribute that Markdown put on an element to the portal's policy (sanitize.py)
+    before the table of contents, the skip link and the page are made from them: an attribute list
+    such as `## Mục {: id='x" onclick=…'}` gives the heading the slug id "x-onclick", links to "#x"
+    inside the body follow it, and attributes outside the allowed list are dropped. What was changed
+    is added to `notes` (in the words shown to authors) until the caller clears it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.notes: list[str] = []
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Python-Markdown's name)
+        # After attr_list (8) has set the author's attributes, before toc (5) reads the ids.
+        md.treeprocessors.register(_AttributePolicy(md, self), "congkhai_attributes", 7.5)
+
+
+class _AttributePolicy(Treeprocessor):
+    def __init__(self, md: markdown.Markdown, owner: SafeAttributes) -> None:
+        super().__init__(md)
+        self.owner = owner
+
+    def run(self, root: etree.Element) -> None:
+        renamed: dict[str, str] = {}
+        for element in root.iter():
+            if not isinstance(element.tag, str):
+                continue
+            for name in list(element.attrib):
+                value = element.attrib[name]
+                kept, note = attribute_policy(element.tag, name, value)
+                if note and note not in self.owner.notes:
+                    self.owner.notes.append(note)
+                if kept is None and name in ("href", "src") and element.tag in ("a", "img"):
+                    element.attrib[name] = ""  # MkDocs expects links and images to keep an address
+                elif kept is None:
+                    del element.attrib[name]
+                else:
+                    element.attrib[name] = kept
+                if name == "id" and kept is not None and kept != value:
+                    renamed[value] = kept
+        for element in root.iter("a"):  # links inside the body follow renamed anchors
+            href = element.attrib.get("href", "")
+            if href.startswith("#") and href[1:] in renamed:
+                element.attrib["href"] = "#" + renamed[href[1:]]
+
+
+def site_extensions() -> list[str | Extension]:
+    """Return the Markdown extensions of the site (the names in SITE_EXTENSIONS and the attribute policy)."""
+    return [*SITE_EXTENSIONS, SafeAttributes()]
+
 
 _SKIP = {"script", "style", "iframe", "object", "svg", "math", "template", "noscript"}
 
@@ -151,7 +206,7 @@ def body_problems(body: str, first_line: int) -> list[tuple[int | None, str]]:
         return []  # too little markup to be slow: Python-Markdown's slow cases grow with the markup
     try:
         with _deadline(MAX_RENDER_SECONDS):
-            markdown.markdown(body, extensions=list(SITE_EXTENSIONS), extension_configs=_SITE_EXTENSION_CONFIGS)
+            markdown.markdown(body, extensions=site_extensions(), extension_configs=_SITE_EXTENSION_CONFIGS)
     except RecursionError:
         return [(None, "nội dung lồng nhau quá sâu, không dựng được trang. Sửa: bớt các cấp danh sách, trích dẫn "
                        "hay thẻ HTML lồng trong nhau.")]

@@ -108,9 +108,17 @@ def staging_dir(out: Path) -> Path:
     parent.mkdir(parents=True, exist_ok=True)
     clean_stale(out)
     path = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-{os.getpid()}-", dir=parent))
+    path.chmod(folder_mode())  # mkdtemp makes it private (0700); the published site must be readable by the web server
     (path / MARKER).write_text("Thư mục này do congkhai (build.py) tạo ra; mỗi lần dựng sẽ thay thế toàn bộ.\n",
                                encoding="utf-8")
     return path
+
+
+def folder_mode() -> int:
+    """Return the mode a folder made now gets from the umask (0755 under the usual umask 022)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o777 & ~mask
 
 
 def clean_stale(out: Path) -> None:

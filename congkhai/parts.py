@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from . import embed, feeds, ical, urls
+from .audit import live_code
 from .cache import Cache, Entry, link_file
 from .compliance import Compliance
 from .fingerprint import digest
@@ -125,6 +126,7 @@ def _build(ctx: BuildContext, name: str, key: str, sections: list[Section], extr
     site.mkdir()
     held = (previous.meta.get("pages") or {}) if previous is not None else {}
     pages: dict[str, dict[str, Any]] = {}
+    live: dict[str, list[str]] = {}  # files that are not planned pages (404, redirects, embeds) holding live code
     wanted: list[str] = []
     reused: list[str] = []
     for section in sections:
@@ -151,6 +153,11 @@ def _build(ctx: BuildContext, name: str, key: str, sections: list[Section], extr
             found = report.pages.get(url)
             if found is not None:
                 pages[url].update(warnings=found.warnings, removed=found.removed, blocks=found.blocks)
+                if found.live:
+                    pages[url]["live"] = found.live
+        for template, found in report.pages.items():
+            if template.endswith(".html") and found.live:
+                live[template] = found.live
         part_warnings = report.warnings
     else:
         part_warnings = list((previous.meta.get("warnings") if previous else None) or [])
@@ -168,10 +175,14 @@ def _build(ctx: BuildContext, name: str, key: str, sections: list[Section], extr
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, target)
     for url, content in sorted(extras.items()):
+        if url.endswith(".html") and (found := live_code(content)):
+            live[url] = found
         target = site / url
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(content)
     info = dict(meta or {}, pages=pages, warnings=part_warnings, sources=sources)
+    if live:
+        info["live"] = live
     entry = ctx.cache.store(name, key, site, info)
     shutil.rmtree(scratch, ignore_errors=True)
     return PartOutcome(name, entry, False, len(wanted))

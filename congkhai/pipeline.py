@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Callable
 from zoneinfo import ZoneInfo
 
-from . import feeds, keys, limits, output, parallel, search, urls
+from . import audit, feeds, keys, limits, output, parallel, search, urls
 from .cache import DEFAULT_DIR as DEFAULT_CACHE, Cache, Entry, wanted_files
 from .limits import Limits
 from .compliance import Compliance, check_declarations, evaluate
@@ -223,6 +223,8 @@ def _build(options: Options, cache: Cache, log: Callable[[str], None], started: 
     result.timings["parts"] = time.monotonic() - mark
     mark = time.monotonic()
     collect(parts, result)
+    if result.problems.has_errors(False):  # e.g. live code in a finished page: publish nothing
+        return result
     page_urls = [url for o in parts for url in sorted(o.meta.get("pages") or {})]
     entries = [o.entry for o in parts]
     entries.append(index_entry(parts, ctx, cache, page_urls))
@@ -334,10 +336,17 @@ def render_key(options: Options, config: SiteConfig, cache: Cache) -> str:
 def collect(outcomes: Sequence[PartOutcome], result: Result) -> None:
     """Add to `result` what the parts reported: unsafe HTML removed (a warning naming the file) and
     MkDocs' warnings."""
+    unsourced: dict[tuple[str, ...], list[str]] = {}  # live code in pages no author wrote: the theme's
     for outcome in outcomes:
         pages = outcome.meta.get("pages") or {}
+        for url, found in sorted((outcome.meta.get("live") or {}).items()):
+            unsourced.setdefault(tuple(found), []).append(url)
         for url in sorted(pages):
             page = pages[url]
+            if page.get("live") and page.get("source"):
+                result.problems.error(page["source"], None, None, audit.message([url], page["live"]))
+            elif page.get("live"):
+                unsourced.setdefault(tuple(page["live"]), []).append(url)
             if page.get("removed"):
                 result.problems.warning(
                     page.get("source") or url, None, None,
@@ -347,6 +356,8 @@ def collect(outcomes: Sequence[PartOutcome], result: Result) -> None:
                 )
             result.notes += page.get("warnings") or []
         result.notes += outcome.meta.get("warnings") or []
+    for found, urls_of in sorted(unsourced.items()):
+        result.problems.error("site_src/", None, None, audit.message(sorted(urls_of), list(found)))
 
 
 def settings_of(config: SiteConfig) -> SiteSettings:

@@ -27,9 +27,11 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
 import jinja2
+import markupsafe
 
 from . import urls
-from .markup import html_blocks
+from .audit import CONTENT_SECURITY_POLICY, live_code
+from .markup import SafeAttributes, html_blocks
 from .pages import PlannedPage, Section, SitePlan
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -96,6 +98,7 @@ class PageReport:
     warnings: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     blocks: list[str] | None = None
+    live: list[str] = field(default_factory=list)  # what in the finished page could run (audit.py): must stay empty
 
 
 @dataclass
@@ -106,23 +109,38 @@ class RenderReport:
     warnings: list[str] = field(default_factory=list)
 
 
-_CONFIGS: dict[tuple[str, str | None], MkDocsConfig] = {}
+_CONFIGS: dict[tuple[str, str | None, tuple[tuple[str, int], ...]], MkDocsConfig] = {}
+
+
+def _theme_stamp(config_file: Path) -> tuple[tuple[str, int], ...]:
+    """Return the name and modification time of every file of the theme overrides (custom_dir), so that
+    a process building twice (tests, the preview) never renders with templates compiled before an edit."""
+    try:
+        custom = read_config(config_file).theme_dir
+    except RenderError:
+        return ()
+    if custom is None or not custom.is_dir():
+        return ()
+    return tuple(sorted((str(p), p.stat().st_mtime_ns) for p in custom.rglob("*") if p.is_file()))
 _SITE_NAMES: dict[int, str] = {}  # each loaded configuration's own site name (a unit's site changes it)
 
 
 def _config_for(config_file: Path, site_url: str | None) -> MkDocsConfig:
     """Return the loaded configuration, once per process (loading and theme setup are the fixed cost
     of every MkDocs build; parts of the site are built one by one in the same process)."""
-    key = (str(config_file.resolve()), site_url)
+    key = (str(config_file.resolve()), site_url, _theme_stamp(config_file))
     config = _CONFIGS.get(key)
     if config is None:
+        _CONFIGS.clear()
         empty = Path(tempfile.mkdtemp(prefix="congkhai-docs-"))
         (empty / "docs").mkdir()
         config = _load(config_file, empty / "docs", empty / "site", site_url)
         config.theme.static_templates.discard("sitemap.xml")  # the pipeline writes its own sitemaps
         env = _shared_env(config.theme.get_env())
         config.theme.get_env = lambda: env  # type: ignore[method-assign]
-        config.plugins["congkhai"] = _PlanPlugin()  # one instance: MkDocs cannot unregister a plugin
+        policy = SafeAttributes()  # the portal's attribute policy, whatever mkdocs.yml lists
+        config["markdown_extensions"] = [*config["markdown_extensions"], policy]
+        config.plugins["congkhai"] = _PlanPlugin(policy)  # one instance: MkDocs cannot unregister a plugin
         _SITE_NAMES[id(config)] = config.site_name
         _CONFIGS[key] = config
     return config
@@ -209,8 +227,11 @@ def render(
             own = dict(config.extra.get("congkhai") or {})
             own["search_page"] = search_page
             own["standalone"] = banner
+            own["csp"] = CONTENT_SECURITY_POLICY
             config.extra["congkhai"] = own
-            config["site_name"] = banner["site_name"] if banner else _SITE_NAMES[id(config)]
+            name = banner["site_name"] if banner else _SITE_NAMES[id(config)]
+            # The theme prints the site name unescaped in places; a unit's name (its own site) is author text.
+            config["site_name"] = markupsafe.Markup(html.escape(name, quote=True))
             templates = config.theme.static_templates
             if not_found_page:
                 templates.add("404.html")
@@ -232,6 +253,10 @@ def render(
 
 class _PlanPlugin(BasePlugin):
     """Feeds the planned pages to MkDocs and gives every page its section's navigation."""
+
+    def __init__(self, policy: SafeAttributes) -> None:
+        super().__init__()
+        self.policy = policy
 
     def prepare(self, sections: Sequence[Section], theme_assets: bool, clean_html: HtmlCleaner | None,
                 only: Collection[str] | None, report: RenderReport, records: list[logging.LogRecord],
@@ -289,10 +314,11 @@ class _PlanPlugin(BasePlugin):
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         planned = self.planned[page.url]
         self._mark = len(self.records)
+        self.policy.notes.clear()
         page.meta = {
             "title": html.escape(planned.title),
-            "congkhai_title": html.escape(f"{planned.full_title} – {config.site_name}")
-            if planned.url else html.escape(config.site_name),
+            "congkhai_title": markupsafe.Markup(html.escape(planned.full_title) + " – " + config.site_name)
+            if planned.url else config.site_name,
             "congkhai_feeds": [
                 {"title": html.escape(f.title), "url": f.url} for f in planned.feeds
             ],
@@ -312,7 +338,8 @@ class _PlanPlugin(BasePlugin):
                            if r.levelno >= logging.WARNING]
         del self.records[self._mark:]  # blamed on this page, not on the whole render
         if planned.authored and self.clean_html is not None:
-            content, found.removed = self.clean_html(content, str(planned.source))
+            content, removed = self.clean_html(content, str(planned.source))
+            found.removed = [*removed, *(note for note in self.policy.notes if note not in removed)]
         if planned.authored and self.want_blocks:
             found.blocks = html_blocks(content)
         if planned.toc_before or planned.toc_after:
@@ -333,7 +360,13 @@ class _PlanPlugin(BasePlugin):
         if self._lit is not None:
             self._lit.active = False
             self._lit = None
+        self.report.pages.setdefault(page.url, PageReport()).live = live_code(output)
         return output
+
+    def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
+        if template_name.endswith(".html"):
+            self.report.pages.setdefault(template_name, PageReport()).live = live_code(output_content)
+        return output_content
 
 
 class _Home:

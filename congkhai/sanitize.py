@@ -4,10 +4,13 @@ addresses, frames, styles, forms and SVG go — and the author is told what was 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 import nh3
+
+from .text import heading_slug
 
 ALLOWED_TAGS = frozenset({
     "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "col", "colgroup", "dd", "del", "details",
@@ -35,6 +38,57 @@ CONTENT_TAGS = frozenset({"script", "style", "iframe", "object", "embed", "noscr
                           "form", "textarea", "select", "button"})
 
 
+_CLASS_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
+_MARKUP_SIGNS = re.compile(r"[\"'<>=`\x00-\x1f]")
+
+
+def url_scheme(value: str) -> str:
+    """Return the lower-case scheme of an address ("javascript" for " JavaScript:x"), "" for a relative one.
+    Control characters and spaces that browsers ignore inside a scheme are ignored here too."""
+    compact = re.sub(r"[\x00-\x20\x7f]+", "", value)
+    head = compact.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+    return head.split(":", 1)[0].lower() if ":" in head else ""
+
+
+def safe_url(value: str) -> bool:
+    """Return True when an address may stay in a page: relative, or http(s), mailto or tel."""
+    scheme = url_scheme(value)
+    return not scheme or scheme in URL_SCHEMES
+
+
+def safe_id(value: str) -> str:
+    """Return the anchor id the portal makes of an author's id: an ASCII slug ("" when nothing is left)."""
+    return heading_slug(value)
+
+
+def safe_classes(value: str) -> str:
+    """Return the class names of `value` that are plain names (letters, digits, '-', '_'); the rest go."""
+    return " ".join(name for name in value.split() if _CLASS_NAME.fullmatch(name))
+
+
+def attribute_policy(tag: str, name: str, value: str) -> tuple[str | None, str | None]:
+    """Return (the value the attribute keeps, or None to drop it; what the author is told, or None).
+
+    The one policy for attributes that Markdown extensions (attribute lists, md_in_html) put on
+    elements before the table of contents, skip link and page are made from them: ids become slugs,
+    class names stay plain names, addresses keep safe schemes, and attributes outside the allowed
+    list go."""
+    allowed = ALLOWED_ATTRIBUTES["*"] | ALLOWED_ATTRIBUTES.get(tag, set())
+    if name not in allowed:
+        return None, f"thuộc tính {name}"
+    if name == "id":
+        slug = safe_id(value)
+        # Folding "Mục-1" to "muc-1" is silent; an id that carries quotes or markup is reported.
+        told = f"mã neo id='{value}' (đổi thành '{slug}')" if _MARKUP_SIGNS.search(value) else None
+        return (slug or None), told
+    if name == "class":
+        kept = safe_classes(value)
+        return (kept or None), (None if kept == " ".join(value.split()) else f"tên lớp class='{value}'")
+    if name in URL_ATTRIBUTES and not safe_url(value):
+        return None, f"địa chỉ {url_scheme(value)}:"
+    return value, None
+
+
 @dataclass
 class _Removed(HTMLParser):
     """Lists what the sanitiser will take out of a piece of HTML, in the words shown to authors."""
@@ -56,10 +110,8 @@ class _Removed(HTMLParser):
         for name, value in attrs:
             if name not in allowed:
                 self._note(f"thuộc tính {name}")
-            elif name in URL_ATTRIBUTES and value:
-                scheme = value.strip().split(":", 1)[0].lower() if ":" in value.split("/", 1)[0] else ""
-                if scheme and scheme not in URL_SCHEMES:
-                    self._note(f"địa chỉ {scheme}:")
+            elif name in URL_ATTRIBUTES and value and not safe_url(value):
+                self._note(f"địa chỉ {url_scheme(value)}:")
 
     handle_startendtag = handle_starttag
 
@@ -83,20 +135,6 @@ def clean(html: str) -> str:
         link_rel=None,
         strip_comments=True,
     )
-
-
-class Cleaner:
-    """Cleans each authored page and remembers, per source file, what it removed."""
-
-    def __init__(self) -> None:
-        self.removed: dict[str, list[str]] = {}
-
-    def __call__(self, html: str, source: str) -> str:
-        parts = removed_parts(html)
-        if parts:
-            self.removed.setdefault(source, [])
-            self.removed[source] += [p for p in parts if p not in self.removed[source]]
-        return clean(html)
 
 
 def sanitize(html: str, source: str) -> tuple[str, list[str]]:

@@ -210,9 +210,15 @@ def _start_observer(preview: Preview, paths: list[Path]):
     return observer
 
 
-_SCRIPT = """<script>(function(){var v=%d;function poll(){fetch('%s',{cache:'no-store'}).then(function(r){return r.json()})
+# The reload script is a file the preview serves (not inline code), so that pages keep the portal's
+# Content-Security-Policy, which allows only the site's own script files.
+SCRIPT_PATH = "/__congkhai/xem-truoc.js"
+_SCRIPT = """(function(){var me=document.currentScript,v=+me.getAttribute('data-version'),url=me.getAttribute('data-status');
+function poll(){fetch(url,{cache:'no-store'}).then(function(r){return r.json()})
 .then(function(s){if(s.version!==v&&!s.building){location.reload();return}setTimeout(poll,700)})
-.catch(function(){setTimeout(poll,2000)})}setTimeout(poll,700)})();</script>"""
+.catch(function(){setTimeout(poll,2000)})}setTimeout(poll,700)})();
+"""
+
 
 _BOX_STYLE = ("position:fixed;left:0;right:0;bottom:0;max-height:60vh;overflow:auto;z-index:100000;margin:0;"
               "padding:1rem 1.5rem;background:#fff4f4;color:#3b0a0a;border-top:4px solid #c62828;"
@@ -233,7 +239,8 @@ def problems_box(state: State) -> str:
 
 def inject(page: str, state: State) -> str:
     """Return an HTML page with the problems box and the reload script added before </body>."""
-    extra = problems_box(state) + _SCRIPT % (state.version, STATUS_PATH)
+    extra = problems_box(state) + (f'<script src="{SCRIPT_PATH}" data-version="{state.version}" '
+                                   f'data-status="{STATUS_PATH}"></script>')
     index = page.lower().rfind("</body>")
     return page[:index] + extra + page[index:] if index >= 0 else page + extra
 
@@ -259,6 +266,8 @@ def _handler(preview: Preview) -> type[http.server.SimpleHTTPRequestHandler]:
                 body = json.dumps({"version": state.version, "building": state.building, "errors": state.errors,
                                    "warnings": state.warnings}, ensure_ascii=False).encode("utf-8")
                 return self._send(200, "application/json; charset=utf-8", body)
+            if route == SCRIPT_PATH:
+                return self._send(200, "application/javascript; charset=utf-8", _SCRIPT.encode("utf-8"))
             path = Path(self.translate_path(route))
             if path.is_dir():
                 path = path / "index.html"

@@ -162,7 +162,9 @@ def nginx_conf(root: Path, port: int, work: Path, log: Path | None = None) -> Pa
     server = server.replace("listen 80;", f"listen 127.0.0.1:{port};").replace(
         "root /srv/congkhai/site;", f"root {root.resolve()};")
     (work / "server.conf").write_text(server, encoding="utf-8")
-    user = "user root;\n" if os.geteuid() == 0 else ""  # workers must read private folders
+    # Workers run as an unprivileged user, as on a real server: the site must be readable by others
+    # (folders 0755, files 0644), and `root` must lie in folders others may enter.
+    user = "user nobody nogroup;\n" if os.geteuid() == 0 else ""
     logging = f"  log_format budget '$request_uri $bytes_sent';\n  access_log {log} budget;\n" if log else "  access_log off;\n"
     temp = "".join(f"  {name}_temp_path {work}/{name};\n" for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
     conf = work / "nginx.conf"

@@ -25,12 +25,27 @@ from search_budget import nginx_conf  # noqa: E402  (the same nginx setup the se
 CONFIG = REPO / "deploy" / "nginx.conf"
 
 
+def public_copy(site: Path) -> Path:
+    """Return a copy of `site` (modes kept) in a folder that every user may enter, as a web server's root
+    is: nginx's workers run as 'nobody' and read only what the build made readable to others."""
+    import shutil
+    import tempfile
+
+    holder = Path(tempfile.mkdtemp(prefix="congkhai-www-"))
+    holder.chmod(0o755)
+    shutil.copytree(site, holder / "site", symlinks=True)
+    return holder / "site"
+
+
 @pytest.fixture(scope="module")
 def nginx(sample_site: Path, tmp_path_factory):
     """The real nginx serving the sample site with deploy/nginx.conf; yields its base URL."""
+    import shutil
+
     binary = require("nginx")
     work = tmp_path_factory.mktemp("nginx")
-    conf = nginx_conf(sample_site, port := free_port(), work)
+    root = public_copy(sample_site)
+    conf = nginx_conf(root, port := free_port(), work)
     test = subprocess.run([binary, "-t", "-c", str(conf), "-p", str(work)], capture_output=True, text=True)
     assert test.returncode == 0, test.stderr
     process = subprocess.Popen([binary, "-c", str(conf), "-p", str(work), "-g", "daemon off;"],
@@ -45,6 +60,7 @@ def nginx(sample_site: Path, tmp_path_factory):
     yield base
     process.terminate()
     process.wait(10)
+    shutil.rmtree(root.parent, ignore_errors=True)
 
 
 def head(url: str, gzip: bool = False) -> tuple[int, dict[str, str]]:
@@ -132,3 +148,55 @@ def test_the_github_pages_workflow_builds_daily_and_alerts() -> None:
     uses = [s.get("uses", "") for job in workflow["jobs"].values() for s in job["steps"]]
     assert any(u.startswith("actions/upload-pages-artifact") for u in uses)
     assert any(u.startswith("actions/deploy-pages") for u in uses)
+
+
+# --- Security headers and the Content-Security-Policy, in a real browser -------------------------
+
+CSP_PAGES = [
+    "", "so-gddt/", "ubnd-phuong-hoa-sen/", "thcs-hoa-sen/", "phong-gddt-tan-ha/", "thcs-hoa-sen/tai-chinh/",
+    "thcs-hoa-sen/tinh-hinh-cong-khai/", "nghia-vu/", "huong-dan/", "thcs-hoa-sen/moi-nhat/", "khong-co-trang-nay/",
+]
+
+
+def test_every_answer_carries_the_security_headers(nginx: str, sample_site: Path) -> None:
+    from congkhai.audit import CONTENT_SECURITY_POLICY
+
+    for path in ("", "thcs-hoa-sen/", "rss.xml", "data/documents.json", "pagefind/pagefind.js",
+                 one(sample_site, "pagefind/wasm.*.pagefind"), one(sample_site, "assets/javascripts/bundle.*.min.js"),
+                 "khong-co-trang-nay/"):
+        headers = head(nginx + path)[1]
+        assert headers.get("x-content-type-options") == "nosniff", path
+        assert headers.get("referrer-policy") == "strict-origin-when-cross-origin", path
+        assert headers.get("content-security-policy") == CONTENT_SECURITY_POLICY + "; frame-ancestors 'self'", path
+    embed = head(nginx + "thcs-hoa-sen/moi-nhat/")[1]["content-security-policy"]
+    assert "frame-ancestors *" in embed and "script-src 'none'" in embed  # embeddable anywhere, runs nothing
+    # the same policy travels inside every page, for hosts that send no headers
+    assert f'<meta http-equiv="Content-Security-Policy" content="{CONTENT_SECURITY_POLICY}">' in \
+        (sample_site / "index.html").read_text(encoding="utf-8")
+
+
+def test_no_page_breaks_the_content_security_policy_in_chromium(nginx: str, browser, sample_site: Path) -> None:
+    """Every kind of page, the search with results and a document's table of contents run under the
+    policy nginx sends: the browser reports no violation and the page's scripts work."""
+    documents = [one(sample_site, f"thcs-hoa-sen/{kind}/*/index.html").removesuffix("index.html")
+                 for kind in ("ke-hoach", "tai-chinh", "thong-bao")] + \
+                [one(sample_site, "so-gddt/thu-tuc/*/index.html").removesuffix("index.html")]
+    page = browser.new_page()
+    page.add_init_script("window.__csp = []; document.addEventListener('securitypolicyviolation', "
+                         "e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));")
+    console: list[str] = []
+    page.on("console", lambda message: console.append(message.text) if message.type == "error" else None)
+    seen = {}
+    for path in CSP_PAGES + documents:
+        page.goto(nginx + path)
+        page.wait_for_load_state("networkidle")
+        seen[path] = page.evaluate("window.__csp")
+        if "moi-nhat" not in path:  # the embeddable page runs no script at all
+            # Material's bundle ran (it marks the document), so the scripts were allowed to load
+            assert page.evaluate("document.documentElement.classList.contains('js')"), path
+    page.goto(nginx + "tim-kiem/?q=ke+hoach")
+    page.wait_for_selector(".ck-results[data-ck-state=done]", timeout=15000)
+    assert page.locator(".ck-results .ck-result").count() > 0  # Pagefind's WebAssembly ran under the policy
+    seen["tim-kiem/"] = page.evaluate("window.__csp")
+    assert {path: found for path, found in seen.items() if found} == {}
+    assert [text for text in console if "Content Security Policy" in text] == []

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from congkhai.sanitize import clean, removed_parts
 
-from conftest import Site
+from conftest import REPO, Site
+
+REPO_OVERRIDES = REPO / "site_src" / "overrides"
 
 HOSTILE = (
     '<p onclick="steal()">Xin chào</p>\n\n<script>alert("x")</script>\n\n'
@@ -169,3 +171,128 @@ def test_search_results_show_hostile_titles_as_text(browser, site: Site) -> None
     assert result["title"] == '=HYPERLINK("https://evil.example") Kế hoạch ' + PAYLOAD
     assert "<img" not in result["excerpt"] and "<script" not in result["excerpt"]
     assert dialogs == []
+
+
+# --- Attribute lists, the table of contents and the skip link: one policy for every attribute ------
+
+from congkhai.audit import live_code  # noqa: E402
+from congkhai.sanitize import attribute_policy  # noqa: E402
+
+ATTRIBUTE_LISTS = """\
+## Tiêu đề {: id='x" onmouseover="alert(1)' }
+
+Xem [mục trên](#x" onmouseover="alert(1)).
+
+## Hai {: #abc .cls" onclick="alert(2)" title='t" onfocus="alert(3)' data-toc-label='<img src=x onerror=alert(4)>' }
+
+![ảnh trường](truong.png){: onerror="alert(5)" src="javascript:alert(6)" }
+
+[liên kết](https://example.vn){: href="javascript:alert(7)" target="_top" style="background:url(javascript:alert(8))" }
+
+| Cột | Giá trị |
+|-----|---------|
+| a   | 1       |
+{: .bang onclick="alert(9)" }
+
+!!! note "Lưu ý <img src=x onerror=alert(10)>"
+    Nội dung {: onclick="alert(11)" }
+
+<div markdown="1" onclick="alert(12)" id='y" autofocus onfocus="alert(13)'>
+## Trong khối {: id="z' onclick='alert(14)" }
+</div>
+
+Chú thích[^ghi-chu].
+
+[^ghi-chu]: Ghi chú <b onclick="alert(15)">đậm</b>.
+"""
+
+
+def test_attribute_lists_cannot_put_script_in_the_heading_the_toc_or_the_skip_link(site: Site, capsys) -> None:
+    site.standard_units()
+    site.doc("thcs-a", "thong-bao", "tb", "title: Thông báo\ndate: 2025-03-01\n", body=ATTRIBUTE_LISTS)
+    assert site.run("build") == 0
+    out = capsys.readouterr().out
+    assert "content/thcs-a/thong-bao/tb.md: nội dung có mã HTML không an toàn" in out
+    assert "mã neo id='x\" onmouseover=\"alert(1)' (đổi thành 'x-onmouseover-alert-1')" in out
+    for told in ("thuộc tính onclick", "thuộc tính onerror", "địa chỉ javascript:", "thuộc tính data-toc-label",
+                 "thuộc tính style"):
+        assert told in out, told
+    html = (site.out / "thcs-a/thong-bao/tb/index.html").read_text(encoding="utf-8")
+    assert live_code(html) == []
+    assert 'title="t&quot; onfocus=&quot;alert(3)"' in html  # a title stays, as text
+    # every id in the page is a slug the portal made; the skip link and the table of contents use it
+    ids = re.findall(r'\sid="([^"]*)"', html)
+    body_ids = [i for i in ids if "alert" in i]
+    assert body_ids and all(re.fullmatch(r"[a-z0-9-]+", i) for i in body_ids)
+    skip = re.search(r'<a href="([^"]*)" class="md-skip">', html).group(1)
+    assert skip == "#x-onmouseover-alert-1"
+    assert 'class="md-nav__link"' in html and 'href="#x-onmouseover-alert-1" class="md-nav__link"' in html
+    # a link inside the body to the renamed anchor follows it
+    assert 'href="#x-onmouseover-alert-1">mục trên</a>' in html
+    # footnotes keep working, with slug ids
+    assert re.search(r'id="fn-ghi-chu"', html) and 'href="#fn-ghi-chu"' in html
+    # the admonition's title is text, the table and image stay (without their hostile attributes)
+    assert "Lưu ý" in html and "<table" in html and 'alt="ảnh trường"' in html
+    # nothing live in any other file of the site either
+    assert {p.relative_to(site.out).as_posix(): found for p in site.out.rglob("*.html")
+            if (found := live_code(p.read_bytes()))} == {}
+    assert site.run("build", "--strict") == 1
+
+
+def test_the_attribute_policy() -> None:
+    assert attribute_policy("h2", "id", "Mục-1") == ("muc-1", None)  # folded quietly
+    assert attribute_policy("h2", "id", 'x" onclick="y')[0] == "x-onclick-y"
+    assert attribute_policy("h2", "id", 'x" onclick="y')[1].startswith("mã neo id=")
+    assert attribute_policy("table", "class", "bang dep") == ("bang dep", None)
+    assert attribute_policy("table", "class", 'bang x"<y>') == ("bang", "tên lớp class='bang x\"<y>'")
+    assert attribute_policy("a", "href", " JaVa\tScript:alert(1)") == (None, "địa chỉ javascript:")
+    assert attribute_policy("a", "href", "tai-lieu.pdf") == ("tai-lieu.pdf", None)
+    assert attribute_policy("img", "src", "data:image/png;base64,AA") == (None, "địa chỉ data:")
+    assert attribute_policy("p", "onclick", "x") == (None, "thuộc tính onclick")
+    assert attribute_policy("h2", "data-toc-label", "x") == (None, "thuộc tính data-toc-label")
+    assert attribute_policy("td", "colspan", "2") == ("2", None)
+
+
+def test_the_audit_finds_whatever_could_run() -> None:
+    safe = ('<html><head><script id="__config" type="application/json">{"a":1}</script>'
+            '<script src="assets/x.js"></script></head><body><a href="../y/">y</a>'
+            '<img src="a.png" alt=""></body></html>')
+    assert live_code(safe) == []
+    cases = {
+        '<script>alert(1)</script>': "mã script nội tuyến",
+        '<script src="https://evil.example/x.js"></script>': "script từ nơi khác (https://evil.example/x.js)",
+        '<script src="//evil.example/x.js"></script>': "script từ nơi khác (//evil.example/x.js)",
+        '<p onmouseover="x()">a</p>': "thuộc tính sự kiện onmouseover",
+        '<a href=" javascript:x()">a</a>': "địa chỉ không an toàn href=' javascript:x()'",
+        '<iframe src="a.html"></iframe>': "thẻ <iframe>",
+        '<base href="https://evil.example/">': "thẻ <base>",
+        '<meta http-equiv="refresh" content="0; url=javascript:x()">': "chuyển trang tới địa chỉ không an toàn",
+        '<img srcset="a.png 1x, javascript:x() 2x">': "địa chỉ không an toàn trong srcset (javascript:x())",
+        '<div style="background:url(javascript:x())">': "mã trong thuộc tính style",
+        '<form action="data:text/html,x"></form>': "địa chỉ không an toàn action='data:text/html,x'",
+    }
+    for fragment, expected in cases.items():
+        assert live_code(f"<html><body>{fragment}</body></html>") == [expected], fragment
+
+
+def test_a_theme_override_with_inline_script_stops_the_build_and_keeps_the_site(site: Site, capsys) -> None:
+    import shutil
+
+    site.standard_units()
+    site.doc("thcs-a", "thong-bao", "tb", "title: Thông báo\ndate: 2025-03-01\n")
+    theme = site.root / "theme"
+    shutil.copytree(REPO_OVERRIDES, theme)
+    config = site.config(add="")
+    config.write_text(config.read_text(encoding="utf-8").replace(str(REPO_OVERRIDES), str(theme)), encoding="utf-8")
+    assert site.run("build", config=config) == 0
+    before = (site.out / "index.html").read_bytes()
+    main = theme / "main.html"
+    main.write_text(main.read_text(encoding="utf-8") + '\n{% block announce %}<b onclick="track()">Tin</b>'
+                    "<script>track()</script>{% endblock %}\n", encoding="utf-8")
+    capsys.readouterr()
+    assert site.run("build", config=config) == 1
+    out = capsys.readouterr().out
+    assert "Lỗi: content/thcs-a/thong-bao/tb.md: trang /thcs-a/thong-bao/tb/ có phần có thể chạy trong trình duyệt " \
+           "(thuộc tính sự kiện onclick, mã script nội tuyến)" in out
+    assert "Lỗi: site_src/: trang /, /404.html, " in out  # pages no author wrote: the theme is to blame
+    assert (site.out / "index.html").read_bytes() == before
