@@ -8,32 +8,29 @@ from __future__ import annotations
 
 import argparse
 import gc
+import sys
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
-import sys
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from collections import Counter
-
-from typing import TYPE_CHECKING
-
-from . import output, parallel
-from .problems import Severity
+from .build import output, parallel
+from .model.problems import Severity
 
 if TYPE_CHECKING:
-    from . import pipeline
-    from .compliance import Check
+    from .build import pipeline
+    from .rules.compliance import Check
 
 
 def _pipeline() -> Any:
     """Return the pipeline module, imported only when a command needs it (the up-to-date check of
     `build` runs without the heavy libraries it brings)."""
-    from . import pipeline
+    from .build import pipeline
 
     return pipeline
-from .text import format_date
+from .model.text import format_date
 
 
 class _Parser(argparse.ArgumentParser):
@@ -132,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         args = make_parser().parse_args(["build", *argv])
     if args.command == "demo-corpus":
-        from .demo import write_corpus
+        from .authoring.demo import write_corpus
 
         units, docs = write_corpus(args.out, args.units, args.docs_per_unit, args.seed)
         print(f"Đã tạo {units} đơn vị và {docs} văn bản trong {args.out}/ (units/, content/).")
@@ -175,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "status":
         return _status(options, args.unit, args.fail_on_overdue)
     if args.command == "serve":
-        from .serve import serve_until_interrupted
+        from .authoring.serve import serve_until_interrupted
 
         return serve_until_interrupted(options, args.host, args.port)
     try:
@@ -191,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
     printed: list[str] = []
     code = _report(result, options, done=None, emit=lambda line: (printed.append(line), print(line)))
     if code == 0 and stamp is not None and options.cache_dir is not None:
-        from . import quick
+        from .build import quick
 
         quick.remember(options.cache_dir, options.out, stamp, result.files, printed[:-1] + [
             f"Đã dựng {result.pages} trang ({_counts(result)}) vào {options.out}/: không có gì thay đổi kể từ "
@@ -221,7 +218,7 @@ def _few_collections() -> Iterator[None]:
 
 
 def _stamp(args: argparse.Namespace) -> str:
-    from . import quick
+    from .build import quick
 
     today = args.on or _today()
     wanted = {"content": str(args.content), "units": str(args.units), "out": str(args.out), "today": today.isoformat(),
@@ -240,7 +237,7 @@ def _today() -> date:
 def _up_to_date(args: argparse.Namespace, stamp: str) -> int | None:
     """Print the last build's messages and return 0 when nothing it read changed (`stamp`, see
     _stamp); None otherwise."""
-    from . import quick
+    from .build import quick
 
     lines = quick.replay(args.cache_dir, args.out, stamp)
     if lines is None:
@@ -291,7 +288,7 @@ def _status(options: pipeline.Options, unit: str | None, fail_on_overdue: bool) 
         print(f"Lỗi cách dùng: không có đơn vị '{unit}'. Các mã đơn vị: {', '.join(portal.units)}", file=sys.stderr)
         return 2
     print(status_table(result, unit))
-    from .compliance import Standing
+    from .rules.compliance import Standing
 
     overdue = [c for c in status_checks(result, unit) if c.standing is Standing.OVERDUE]
     return 1 if fail_on_overdue and overdue else 0
@@ -328,14 +325,14 @@ def status_table(result: pipeline.Result, unit: str | None) -> str:
     lines.append("")
     if any(c.assumed for c in checks):
         lines.append("* hạn tính theo ngày giả định vì văn bản chưa ghi ngày giao, ngày phê duyệt hay ngày gửi báo cáo.")
-    from .compliance import Standing
+    from .rules.compliance import Standing
 
     lines.append("Tổng: " + ", ".join(f"{counts.get(s, 0)} {s.label.lower()}" for s in Standing) + ".")
     return "\n".join(line.rstrip() for line in lines)
 
 
 def _import(args: argparse.Namespace) -> int:
-    from .importer import ImportFailure, import_document, summary
+    from .authoring.importer import ImportFailure, import_document, summary
 
     try:
         result = import_document(args.file, args.unit, args.content, args.units, kind=args.kind,
@@ -349,7 +346,7 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _new(args: argparse.Namespace) -> int:
-    from .scaffold import NewDocumentError, create_document
+    from .authoring.scaffold import NewDocumentError, create_document
 
     try:
         path = create_document(args.kind, args.unit, args.title, args.content, args.units)

@@ -214,7 +214,8 @@ FEED_TIMER = textwrap.dedent("""
     from datetime import date
     from pathlib import Path
     sys.path.insert(0, %r)
-    from congkhai import feeds, pipeline
+    from congkhai.build import pipeline
+    from congkhai.site import feeds
     corpus = Path(sys.argv[1])
     options = pipeline.Options(content=corpus / "content", units=corpus / "units", today=date(2026, 11, 22))
     result = pipeline.validate(options)

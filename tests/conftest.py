@@ -15,7 +15,8 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from congkhai import cli, pipeline  # noqa: E402
+from congkhai import cli
+from congkhai.build import pipeline  # noqa: E402
 
 CONFIG = REPO / "mkdocs.yml"
 SEEDS = REPO.parent / "shared" / "seeds"

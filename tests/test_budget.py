@@ -6,12 +6,11 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
-
-from congkhai.budget import format_amount, parse_amount
-from congkhai.fields import FieldError
-
 from conftest import Site
 from test_encodings import to_cp1258, to_tcvn3
+
+from congkhai.kinds.tai_chinh import format_amount, parse_amount
+from congkhai.model.fields import FieldError
 
 HEAD = "title: Công khai dự toán năm 2025\nnumber: 12/QĐ-THCS\ndate: 2025-01-20\nreport: du-toan\nfiscal_year: 2025\n"
 TABLE = HEAD + """period: 2025

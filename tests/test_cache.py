@@ -10,10 +10,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-
 from conftest import MINIMAL_PDF, REPO, Site, tree_digest
 
-from congkhai import fingerprint, pipeline
+from congkhai.build import fingerprint, pipeline
 
 ON = date(2026, 11, 22)
 EVERY_PART = {"_assets", "_portal", "so-gd", "phong-gd", "ubnd-xa", "thcs-a", "th-b"}

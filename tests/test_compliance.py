@@ -162,9 +162,10 @@ def test_status_and_the_site_agree_on_every_status_of_the_sample_at_two_dates(tm
     import re
     from contextlib import chdir
 
-    from congkhai import cli
-    from congkhai.compliance import Standing
     from conftest import REPO
+
+    from congkhai import cli
+    from congkhai.rules.compliance import Standing
 
     by_symbol = {s.symbol: s.key for s in Standing}
     for on in ("2026-03-01", "2026-11-22"):

@@ -12,14 +12,15 @@ from pathlib import Path
 
 import feedparser
 import pytest
+from conftest import CONFIG, REPO, SAMPLE_ON, Site
 from lxml import html as lhtml
 
-from conftest import CONFIG, REPO, SAMPLE_ON, Site
-
-from congkhai import cli, pipeline, urls
-from congkhai.compliance import DUE_SOON_DAYS, Standing
-from congkhai.obligations import CERTAINTY
-from congkhai.text import format_date
+from congkhai import cli
+from congkhai.build import pipeline
+from congkhai.model.text import format_date
+from congkhai.rules.compliance import DUE_SOON_DAYS, Standing
+from congkhai.rules.obligations import CERTAINTY
+from congkhai.site import urls
 
 TODAY = date.fromisoformat(SAMPLE_ON)
 BY_KEY = {s.key: s for s in Standing}

@@ -14,7 +14,6 @@ from contextlib import chdir
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, SAMPLE_ON, free_port, require
 
 from congkhai import cli
@@ -159,7 +158,7 @@ CSP_PAGES = [
 
 
 def test_every_answer_carries_the_security_headers(nginx: str, sample_site: Path) -> None:
-    from congkhai.audit import CONTENT_SECURITY_POLICY
+    from congkhai.site.audit import CONTENT_SECURITY_POLICY
 
     for path in ("", "thcs-hoa-sen/", "rss.xml", "data/documents.json", "pagefind/pagefind.js",
                  one(sample_site, "pagefind/wasm.*.pagefind"), one(sample_site, "assets/javascripts/bundle.*.min.js"),

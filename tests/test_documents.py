@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from congkhai.documents import DocKind, Status
-
 from conftest import MINIMAL_PDF, Site
+
+from congkhai.model.documents import DocKind, Status
 
 GOOD = "title: Kế hoạch năm 2024\nnumber: 05/KH-THCS\ndate: 2024-01-15\n"
 

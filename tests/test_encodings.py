@@ -5,10 +5,10 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
-
 from conftest import Site
-from congkhai import encodings
-from congkhai.encodings import InputEncodingError, Legacy, decode
+
+from congkhai.model import encodings
+from congkhai.model.encodings import InputEncodingError, Legacy, decode
 
 PLAN = "Kế hoạch cải cách hành chính năm 2026 của Trường Trung học cơ sở Sao Mai"
 FRONT = f"---\ntitle: {PLAN}\ndate: 2026-02-03\nnumber: 08/KH-THCSSM\n---\n"

@@ -7,9 +7,8 @@ import unicodedata
 from pathlib import Path
 
 import feedparser
-from lxml import etree
-
 from conftest import MINIMAL_PDF, Site
+from lxml import etree
 
 SITE_URL = "https://congkhai.honglam.example.vn/"
 

@@ -10,10 +10,9 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-
-from congkhai.files import FileRefError, content_matches, resolve_file
-
 from conftest import MINIMAL_PDF
+
+from congkhai.model.files import FileRefError, content_matches, resolve_file
 
 
 @pytest.fixture

@@ -7,12 +7,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, SEEDS, Site
+
 from congkhai import cli
-from congkhai.documents import DocKind, read_document
-from congkhai.problems import Problems
-from congkhai.units import load_units
+from congkhai.model.documents import DocKind, read_document
+from congkhai.model.problems import Problems
+from congkhai.model.units import load_units
 
 FIXTURES = REPO / "tests" / "fixtures" / "import"
 needs_seeds = pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds không có ở máy này")

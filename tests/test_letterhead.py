@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-
 from conftest import REPO, SEEDS
-from congkhai import letterhead
+
+from congkhai.authoring import letterhead
 
 FIXTURES = REPO / "tests" / "fixtures" / "import"
 SEED_000 = SEEDS / "000_c0a69f2d58fd669f.txt"

@@ -5,11 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from congkhai import limits
-from congkhai.limits import DEFAULT, LimitConfigError, read_limits
-
 from conftest import REPO, Site
+
+from congkhai.model import limits
+from congkhai.model.limits import DEFAULT, LimitConfigError, read_limits
 
 
 def test_defaults_are_those_the_authoring_guide_documents() -> None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from congkhai import links
-from congkhai.links import BrokenLink, check_site, target
-
 from conftest import Site
+
+from congkhai.build import links
+from congkhai.build.links import BrokenLink, check_site, target
 
 SITE_URL = "https://congkhai.honglam.example.vn/"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import sys
 
-from congkhai import markup
-from congkhai.markup import TRIAL_RENDER_FROM, body_problems, nesting
+from congkhai.model import markup
+from congkhai.model.markup import TRIAL_RENDER_FROM, body_problems, nesting
 
 NESTED = "Mở đầu.\n\n" + "".join("    " * i + f"- Cấp {i + 1}\n" for i in range(25))
 

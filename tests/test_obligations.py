@@ -5,13 +5,20 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from congkhai.fields import Reader
-from congkhai.obligations import (
-    Deadline, DeadlineKind, YearDay, add_working_days, due_date, is_working_day, load_national, read_obligation,
+from congkhai.model.fields import Reader
+from congkhai.model.periods import parse_period
+from congkhai.model.problems import Problems
+from congkhai.model.sources import parse_yaml
+from congkhai.rules.obligations import (
+    Deadline,
+    DeadlineKind,
+    YearDay,
+    add_working_days,
+    due_date,
+    is_working_day,
+    load_national,
+    read_obligation,
 )
-from congkhai.periods import parse_period
-from congkhai.problems import Problems
-from congkhai.sources import parse_yaml
 
 RULES = {rule.id: rule for rule in load_national()}
 

@@ -12,10 +12,9 @@ import time
 from pathlib import Path
 
 import pytest
-
-from congkhai import output
-
 from conftest import CONFIG, REPO, tree_digest
+
+from congkhai.build import output
 
 FIXTURE = REPO / "tests" / "fixtures" / "mini"
 DAYS = ("2026-11-22", "2026-11-23")  # two "todays": two different sites from the same input

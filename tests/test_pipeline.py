@@ -87,10 +87,13 @@ import yaml  # noqa: E402
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from congkhai import budget, pipeline, posts, procedures  # noqa: E402
-from congkhai.documents import CORE_FIELDS, DOC_KINDS  # noqa: E402
-from congkhai.obligations import OBLIGATION_FIELDS  # noqa: E402
-from congkhai.units import UNIT_FIELDS  # noqa: E402
+from congkhai.build import pipeline
+from congkhai.kinds import tai_chinh as budget
+from congkhai.kinds import thu_tuc as procedures  # noqa: E402
+from congkhai.kinds import tin_tuc as posts
+from congkhai.model.documents import CORE_FIELDS, DOC_KINDS  # noqa: E402
+from congkhai.model.units import UNIT_FIELDS  # noqa: E402
+from congkhai.rules.obligations import OBLIGATION_FIELDS  # noqa: E402
 
 FUZZ_EXAMPLES = int(os.environ.get("CONGKHAI_FUZZ_EXAMPLES", "80"))  # about 15 s on a 2-core machine
 CODES = ["so-gd", "phong-gd", "thcs-a", "mn-b", "SAI MA", "tim-kiem", "\udcc4\udc90", ""]

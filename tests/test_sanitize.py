@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from congkhai.sanitize import clean, removed_parts
-
 from conftest import REPO, Site
+
+from congkhai.model.sanitize import clean, removed_parts
 
 REPO_OVERRIDES = REPO / "site_src" / "overrides"
 
@@ -175,8 +175,8 @@ def test_search_results_show_hostile_titles_as_text(browser, site: Site) -> None
 
 # --- Attribute lists, the table of contents and the skip link: one policy for every attribute ------
 
-from congkhai.audit import live_code  # noqa: E402
-from congkhai.sanitize import attribute_policy  # noqa: E402
+from congkhai.model.sanitize import attribute_policy  # noqa: E402
+from congkhai.site.audit import live_code  # noqa: E402
 
 ATTRIBUTE_LISTS = """\
 ## Tiêu đề {: id='x" onmouseover="alert(1)' }

@@ -5,10 +5,11 @@ from __future__ import annotations
 from contextlib import chdir
 
 import pytest
-
 from conftest import Site
-from congkhai import cli, scaffold
-from congkhai.documents import DOC_KINDS, DocKind
+
+from congkhai import cli
+from congkhai.authoring import scaffold
+from congkhai.model.documents import DOC_KINDS, DocKind
 
 
 def test_every_field_the_loader_accepts_is_explained() -> None:

@@ -8,7 +8,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-
 from conftest import Site, serve
 
 
@@ -156,8 +155,9 @@ def test_query_variants_read_initial_d_as_đ(browser, sample) -> None:
 
 
 def test_each_unit_whose_scope_is_not_everything_gets_its_own_bundle() -> None:
-    from congkhai import pipeline, search
-    from congkhai.problems import Problems
+    from congkhai.build import pipeline
+    from congkhai.model.problems import Problems
+    from congkhai.site import search
 
     mini = Path(__file__).parent / "fixtures" / "mini"
     portal = pipeline.load_portal(mini / "content", mini / "units", date(2026, 11, 22), Problems())
@@ -174,9 +174,11 @@ def test_each_unit_whose_scope_is_not_everything_gets_its_own_bundle() -> None:
 
 
 def sample_plan():
-    from congkhai import pipeline, search
-    from congkhai.problems import Problems
     from conftest import REPO, SAMPLE_ON
+
+    from congkhai.build import pipeline
+    from congkhai.model.problems import Problems
+    from congkhai.site import search
 
     portal = pipeline.load_portal(REPO / "content", REPO / "units", date.fromisoformat(SAMPLE_ON), Problems())
     return search.plan_search(portal)  # body text read from the Markdown
@@ -196,7 +198,7 @@ def test_lean_records_keep_what_identifies_a_document_and_drop_its_body() -> Non
 
 
 def test_bundles_over_the_full_text_budget_index_lean_records(monkeypatch) -> None:
-    from congkhai import search
+    from congkhai.site import search
 
     plan = sample_plan()
     school = sum(plan.records[i].size for i in plan.bundles["thcs-hoa-sen"])
@@ -219,8 +221,10 @@ def test_a_lean_portal_index_still_finds_body_words_in_a_school_and_says_so(brow
     import unicodedata
     from contextlib import chdir
 
-    from congkhai import cli, search
     from conftest import REPO, SAMPLE_ON
+
+    from congkhai import cli
+    from congkhai.site import search
 
     plan = sample_plan()
     monkeypatch.setattr(search, "FULL_TEXT_CHARS", sum(plan.records[i].size for i in plan.bundles["thcs-hoa-sen"]))
@@ -254,8 +258,10 @@ def test_a_portal_bundle_in_parts_finds_the_same_documents_in_exact_date_order(b
     results as the single bundle, newest first across every part, filters still applied."""
     from contextlib import chdir
 
-    from congkhai import cli, search
     from conftest import REPO, SAMPLE_ON
+
+    from congkhai import cli
+    from congkhai.site import search
 
     monkeypatch.setattr(search, "SHARD_SIZE", 40)
     out = tmp_path / "site"

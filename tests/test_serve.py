@@ -11,9 +11,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, Site
-from congkhai import pipeline, serve
+
+from congkhai.authoring import serve
+from congkhai.build import pipeline
 
 FRONT = """
     title: Kế hoạch cải cách hành chính năm 2026

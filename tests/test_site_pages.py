@@ -15,12 +15,11 @@ import feedparser
 import lxml.html
 import pytest
 import yaml
+from conftest import MINIMAL_PDF, REPO, SAMPLE_ON, Site
 from lxml import etree
 
-from congkhai.documents import DocKind
-from congkhai.pages import LATEST_ON_HOME, LATEST_PER_KIND
-
-from conftest import MINIMAL_PDF, REPO, SAMPLE_ON, Site
+from congkhai.model.documents import DocKind
+from congkhai.site.pages import LATEST_ON_HOME, LATEST_PER_KIND
 
 TODAY = date.fromisoformat(SAMPLE_ON)
 CONFIG_SITE_URL = re.search(r"^site_url:\s*(\S+)", (REPO / "mkdocs.yml").read_text(encoding="utf-8"), re.M).group(1)

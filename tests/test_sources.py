@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from congkhai import limits
-from congkhai.problems import Problems
-from congkhai.sources import YamlInputError, parse_yaml, read_text
+from congkhai.model import limits
+from congkhai.model.problems import Problems
+from congkhai.model.sources import YamlInputError, parse_yaml, read_text
 
 
 def refusal(text: str) -> tuple[int | None, str]:

@@ -13,12 +13,11 @@ from pathlib import Path
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 import pytest
-
 from conftest import REPO, SAMPLE_ON, free_port, serve
 
 from congkhai import cli
-from congkhai.problems import Problems
-from congkhai.units import load_units
+from congkhai.model.problems import Problems
+from congkhai.model.units import load_units
 
 UNIT = "thcs-hoa-sen"
 PREFIX = "/cong-khai/"

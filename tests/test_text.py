@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from congkhai.register import json_text
-from congkhai.text import csv_text, inert
+from congkhai.model.text import csv_text, inert
+from congkhai.site.register import json_text
 
 
 def test_inert_defuses_what_would_open_a_tag_and_keeps_the_rest() -> None:

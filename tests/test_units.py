@@ -6,10 +6,10 @@ from contextlib import chdir
 from datetime import date
 from pathlib import Path
 
-from congkhai.problems import Problems
-from congkhai.units import UnitKind, load_units
-
 from conftest import Site
+
+from congkhai.model.problems import Problems
+from congkhai.model.units import UnitKind, load_units
 
 
 def messages(site: Site) -> list[str]:

@@ -1,0 +1,324 @@
+"""`python build.py serve`: a live preview while writing.
+
+The site is built (without the search index, which takes longest) into a private folder that is
+removed on exit, never into site/. Changes to content/, units/, site_src/ or mkdocs.yml trigger a
+rebuild (watchdog, falling back to polling). A failed build keeps the last good pages on screen and
+lists the problems in the terminal and in a box on every page; each page polls a small status
+address and reloads itself when a build finishes.
+"""
+
+from __future__ import annotations
+
+import html
+import http.server
+import json
+import shutil
+import signal
+import socketserver
+import sys
+import tempfile
+import threading
+import time
+import traceback
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Callable
+
+from ..build import pipeline
+from ..model.problems import Severity
+
+STATUS_PATH = "/__congkhai/trang-thai.json"
+QUIET_SECONDS = 0.3
+_IGNORED_SUFFIXES = (".swp", ".swx", ".tmp", "~", ".part", ".crdownload")
+
+
+@dataclass
+class State:
+    """What the browser is told: how many builds finished, and the problems of the last one."""
+
+    version: int = 0
+    building: bool = True
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    built_once: bool = False
+
+
+def watched_paths(options: pipeline.Options) -> list[Path]:
+    """Return what a change to triggers a rebuild: content, units, site_src beside the config, the config."""
+    return [options.content, options.units, options.config.parent / "site_src", options.config]
+
+
+def is_ignored(path: str) -> bool:
+    """Return True for editors' temporary files, whose changes must not trigger a rebuild."""
+    name = Path(path).name
+    return name.startswith((".#", ".~")) or name.endswith(_IGNORED_SUFFIXES) or name == "4913"
+
+
+class Preview:
+    """A preview server: builds, watches and serves until stopped."""
+
+    def __init__(self, options: pipeline.Options, host: str = "127.0.0.1", port: int = 8000,
+                 log: Callable[[str], None] = lambda line: print(line, flush=True)) -> None:
+        from ..site import engine as render
+
+        render.watch_templates()  # an edited theme template shows at the next rebuild
+        self._server = _Server((host, port), _handler(self))
+        self._private = Path(tempfile.mkdtemp(prefix="congkhai-xem-truoc-"))
+        # The cache makes every rebuild after the first one quick (only what changed is built again).
+        self.options = replace(options, out=self._private / "site", search=False,
+                               cache_dir=options.cache_dir or Path(".congkhai-cache"), progress=False)
+        self.log = log
+        self.state = State()
+        self._lock = threading.Lock()
+        self._changed = threading.Event()
+        self._stopping = threading.Event()
+        self._last_change = 0.0
+        self._observer = None
+        self._threads: list[threading.Thread] = []
+
+    @property
+    def url(self) -> str:
+        """Return the address of the preview."""
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}/"
+
+    @property
+    def out(self) -> Path:
+        """Return the private folder the preview is built into."""
+        return self.options.out
+
+    def start(self) -> str:
+        """Start serving, watching and building in background threads; return the address."""
+        self._observer = _start_observer(self, watched_paths(self.options))
+        for target in (self._server.serve_forever, self._builder):
+            thread = threading.Thread(target=target, daemon=True)
+            thread.start()
+            self._threads.append(thread)
+        self._changed.set()
+        return self.url
+
+    def stop(self) -> None:
+        """Stop every thread and remove the private folder."""
+        self._stopping.set()
+        self._changed.set()
+        if self._observer is not None:
+            self._observer.stop()
+            self._observer.join(timeout=5)
+        self._server.shutdown()
+        self._server.server_close()
+        for thread in self._threads:
+            thread.join(timeout=60)
+        shutil.rmtree(self._private, ignore_errors=True)
+
+    def changed(self, path: str) -> None:
+        """Note that `path` changed; a rebuild follows once changes stop for a moment."""
+        if is_ignored(path):
+            return
+        self._last_change = time.monotonic()
+        self._changed.set()
+
+    def snapshot(self) -> State:
+        """Return a copy of the state (safe to read from any thread)."""
+        with self._lock:
+            return State(self.state.version, self.state.building, list(self.state.errors),
+                         list(self.state.warnings), self.state.built_once)
+
+    def _builder(self) -> None:
+        while not self._stopping.is_set():
+            self._changed.wait()
+            if self._stopping.is_set():
+                return
+            while time.monotonic() - self._last_change < QUIET_SECONDS:
+                time.sleep(QUIET_SECONDS / 3)
+            self._changed.clear()
+            self.build()
+
+    def build(self) -> None:
+        """Build once and publish the result to the browser and the terminal."""
+        with self._lock:
+            self.state.building = True
+        started = time.monotonic()
+        errors: list[str] = []
+        warnings: list[str] = []
+        try:
+            result = pipeline.build(self.options)
+        except Exception as exc:  # a crash in the generator must not end the preview: show it
+            self.log(traceback.format_exc().rstrip())
+            errors = [f"Lỗi: công cụ gặp sự cố khi dựng trang ({type(exc).__name__}: {exc}). Hãy báo người quản trị."]
+        else:
+            for problem in result.problems.sorted():
+                is_error = problem.severity is Severity.ERROR or self.options.strict
+                (errors if is_error else warnings).append(problem.render())
+            if result.failure:
+                errors.append(f"Lỗi: {result.failure}")
+        seconds = time.monotonic() - started
+        stamp = time.strftime("%H:%M:%S")
+        for line in errors + warnings:
+            self.log(line)
+        if errors:
+            self.log(f"[{stamp}] Có {len(errors)} lỗi và {len(warnings)} cảnh báo; trang xem trước vẫn là bản dựng "
+                     "gần nhất và hiện danh sách lỗi. Sửa tệp rồi lưu lại để dựng lại.")
+        else:
+            self.log(f"[{stamp}] Đã dựng lại trong {seconds:.1f} giây"
+                     + (f"; {len(warnings)} cảnh báo." if warnings else ".") + f" Xem tại {self.url}")
+        with self._lock:
+            self.state.version += 1
+            self.state.building = False
+            self.state.errors = errors
+            self.state.warnings = warnings
+            self.state.built_once = self.state.built_once or not errors
+
+
+class _Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+
+def _start_observer(preview: Preview, paths: list[Path]):
+    """Return a started watchdog observer for `paths` (polling when the system's watcher fails)."""
+    from watchdog.events import FileSystemEventHandler
+    from watchdog.observers import Observer
+    from watchdog.observers.polling import PollingObserver
+
+    class Handler(FileSystemEventHandler):
+        def __init__(self, only: Path | None) -> None:
+            self.only = only
+
+        def on_any_event(self, event) -> None:  # type: ignore[override]
+            if event.event_type in ("opened", "closed_no_write"):
+                return
+            for raw in (event.src_path, getattr(event, "dest_path", "")):
+                if raw and (self.only is None or Path(raw).name == self.only.name):
+                    preview.changed(str(raw))
+
+    def schedule(observer) -> None:
+        for path in paths:
+            if path.is_dir():
+                observer.schedule(Handler(None), str(path), recursive=True)
+            elif path.parent.is_dir():
+                observer.schedule(Handler(path), str(path.parent), recursive=False)
+
+    observer = Observer()
+    try:
+        schedule(observer)
+        observer.start()
+    except OSError as exc:  # e.g. the inotify limit is reached
+        preview.log(f"Không theo dõi được thay đổi bằng hệ điều hành ({exc}); chuyển sang kiểm tra định kỳ.")
+        observer = PollingObserver(timeout=1)
+        schedule(observer)
+        observer.start()
+    return observer
+
+
+# The reload script is a file the preview serves (not inline code), so that pages keep the portal's
+# Content-Security-Policy, which allows only the site's own script files.
+SCRIPT_PATH = "/__congkhai/xem-truoc.js"
+_SCRIPT = """(function(){var me=document.currentScript,v=+me.getAttribute('data-version'),url=me.getAttribute('data-status');
+function poll(){fetch(url,{cache:'no-store'}).then(function(r){return r.json()})
+.then(function(s){if(s.version!==v&&!s.building){location.reload();return}setTimeout(poll,700)})
+.catch(function(){setTimeout(poll,2000)})}setTimeout(poll,700)})();
+"""
+
+
+_BOX_STYLE = ("position:fixed;left:0;right:0;bottom:0;max-height:60vh;overflow:auto;z-index:100000;margin:0;"
+              "padding:1rem 1.5rem;background:#fff4f4;color:#3b0a0a;border-top:4px solid #c62828;"
+              "font:15px/1.5 system-ui,sans-serif;box-shadow:0 -4px 16px rgba(0,0,0,.2)")
+
+
+def problems_box(state: State) -> str:
+    """Return the box listing the last build's errors (empty when it succeeded)."""
+    if not state.errors:
+        return ""
+    items = "".join(f"<li>{html.escape(line)}</li>" for line in state.errors)
+    shown = ("Trang đang hiện là bản dựng thành công gần nhất." if state.built_once
+             else "Chưa dựng được trang nào.")
+    return (f'<div id="congkhai-loi" role="alert" style="{_BOX_STYLE}"><strong>Nội dung có {len(state.errors)} lỗi, '
+            f"chưa dựng lại được trang.</strong> {shown} Sửa các tệp dưới đây rồi lưu lại; trang tự cập nhật."
+            f'<ul style="margin:.5rem 0 0;padding-left:1.25rem">{items}</ul></div>')
+
+
+def inject(page: str, state: State) -> str:
+    """Return an HTML page with the problems box and the reload script added before </body>."""
+    extra = problems_box(state) + (f'<script src="{SCRIPT_PATH}" data-version="{state.version}" '
+                                   f'data-status="{STATUS_PATH}"></script>')
+    index = page.lower().rfind("</body>")
+    return page[:index] + extra + page[index:] if index >= 0 else page + extra
+
+
+def _placeholder(state: State) -> str:
+    message = "Đang dựng trang xem trước…" if not state.errors else "Chưa dựng được trang xem trước."
+    return ("<!doctype html><html lang=\"vi\"><head><meta charset=\"utf-8\"><title>Xem trước cổng công khai</title>"
+            f"</head><body><h1>{message}</h1></body></html>")
+
+
+def _handler(preview: Preview) -> type[http.server.SimpleHTTPRequestHandler]:
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def __init__(self, *args, **kwargs) -> None:
+            super().__init__(*args, directory=str(preview.out), **kwargs)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+        def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+            state = preview.snapshot()
+            route = self.path.split("?", 1)[0]
+            if route == STATUS_PATH:
+                body = json.dumps({"version": state.version, "building": state.building, "errors": state.errors,
+                                   "warnings": state.warnings}, ensure_ascii=False).encode("utf-8")
+                return self._send(200, "application/json; charset=utf-8", body)
+            if route == SCRIPT_PATH:
+                return self._send(200, "application/javascript; charset=utf-8", _SCRIPT.encode("utf-8"))
+            path = Path(self.translate_path(route))
+            if path.is_dir():
+                path = path / "index.html"
+            if path.suffix == ".html" or not preview.out.exists():
+                if path.is_file():
+                    page = path.read_text(encoding="utf-8")
+                    return self._send(200, "text/html; charset=utf-8", inject(page, state).encode("utf-8"))
+                if not state.built_once:
+                    return self._send(200, "text/html; charset=utf-8",
+                                      inject(_placeholder(state), state).encode("utf-8"))
+                missing = preview.out / "404.html"
+                page = missing.read_text(encoding="utf-8") if missing.is_file() else _placeholder(state)
+                return self._send(404, "text/html; charset=utf-8", inject(page, state).encode("utf-8"))
+            return super().do_GET()
+
+        def end_headers(self) -> None:
+            self.send_header("Cache-Control", "no-store")
+            super().end_headers()
+
+        def _send(self, status: int, kind: str, body: bytes) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    return Handler
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def serve_until_interrupted(options: pipeline.Options, host: str, port: int) -> int:
+    """Run the preview until Ctrl+C; return the exit status."""
+    try:
+        preview = Preview(options, host, port)
+    except OSError as exc:
+        print(f"Lỗi: không mở được cổng {port} trên {host} ({exc.strerror}). Sửa: chọn cổng khác, ví dụ --port {port + 1}.",
+              file=sys.stderr)
+        return 2
+    url = preview.start()
+    # Stopping by SIGTERM (a service manager, `kill`) also removes the private folder.
+    signal.signal(signal.SIGTERM, _interrupt)
+    print(f"Xem trước tại {url} — trang tự cập nhật khi bạn lưu tệp trong {options.content}/, {options.units}/, "
+          "site_src/ hay mkdocs.yml. Bấm Ctrl+C để dừng.", flush=True)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        print("Đã dừng xem trước.")
+    finally:
+        preview.stop()
+    return 0

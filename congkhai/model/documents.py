@@ -1,0 +1,462 @@
+"""Documents (what units publish): `content/<unit>/<kind>/<slug>.md` with YAML front matter."""
+
+from __future__ import annotations
+
+import enum
+import re
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from ..kinds import tai_chinh as budget
+from ..kinds import thu_tuc as procedures
+from ..kinds import tin_tuc as posts
+from . import fields as f
+from .files import FileRefError, LocalFile, resolve_file
+from .limits import DEFAULT, MAX_DOCUMENT_BYTES, Limits
+from .markup import body_problems
+from .periods import Period, parse_period
+from .problems import Problems, describe
+from .sources import YAML_FIX, YamlInputError, parse_yaml, read_text, split_front_matter
+from .text import format_date, slugify
+from .units import Person, Units
+
+GUID_NAMESPACE = uuid.UUID("6f1d3a52-7c0e-5b8e-9a57-2f4c8d1e0b93")
+
+
+class DocKind(enum.Enum):
+    """The kinds of posting, with their folder name and Vietnamese names."""
+
+    KE_HOACH = ("ke-hoach", "Kế hoạch", "kế hoạch")
+    THU_TUC = ("thu-tuc", "Thủ tục hành chính", "thủ tục hành chính")
+    TAI_CHINH = ("tai-chinh", "Công khai tài chính", "công khai tài chính")
+    TIN_TUC = ("tin-tuc", "Tin cải cách hành chính", "tin cải cách hành chính")
+    THONG_BAO = ("thong-bao", "Thông báo", "thông báo")
+
+    def __init__(self, folder: str, label: str, lower: str) -> None:
+        self.folder = folder
+        self.label = label
+        self.lower = lower
+
+
+DOC_KINDS = {k.folder: k for k in DocKind}
+
+
+class Status(enum.Enum):
+    """Where a document is in its life."""
+
+    PUBLISHED = "published"
+    DRAFT = "draft"
+    WITHDRAWN = "withdrawn"
+    SUPERSEDED = "superseded"
+
+
+STATUSES = {s.value: s for s in Status}
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file published with a document."""
+
+    title: str
+    file: LocalFile
+
+
+@dataclass(frozen=True)
+class Change:
+    """A dated note of what changed in a published document."""
+
+    date: date
+    note: str
+
+
+@dataclass(frozen=True)
+class Withdrawal:
+    """When and why a document was withdrawn."""
+
+    date: date
+    reason: str
+
+
+@dataclass(frozen=True)
+class Document:
+    """One validated document."""
+
+    unit: str
+    kind: DocKind
+    slug: str
+    source: Path
+    title: str
+    body: str
+    body_line: int
+    date: date | None = None
+    published: date | None = None
+    number: str | None = None
+    signer: Person | None = None
+    basis: tuple[str, ...] = ()
+    recipients: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    description: str | None = None
+    obligation: str | None = None
+    period: Period | None = None
+    attachments: tuple[Attachment, ...] = ()
+    status: Status = Status.PUBLISHED
+    withdrawn: Withdrawal | None = None
+    superseded_by: str | None = None
+    changes: tuple[Change, ...] = ()
+    aliases: tuple[str, ...] = ()
+    doc_id: str | None = None
+    details: Any = None
+    lines: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
+
+    def line(self, name: str) -> int | None:
+        """Return the line of front-matter field `name` in the source file."""
+        return self.lines.get(name)
+
+    @property
+    def key(self) -> str:
+        """Return "unit/kind/slug", the document's address inside the portal."""
+        return f"{self.unit}/{self.kind.folder}/{self.slug}"
+
+    @property
+    def identity(self) -> str:
+        """Return what the document is, independent of its title and file name: an explicit `id`,
+        else its first address (the oldest alias, kept when the file was renamed)."""
+        if self.doc_id:
+            return f"id:{self.doc_id}"
+        first = self.aliases[0] if self.aliases else self.slug
+        return f"{self.unit}/{self.kind.folder}/{first}"
+
+    @property
+    def guid(self) -> str:
+        """Return the feed guid: a UUID derived from the identity, stable across edits and renames."""
+        return f"urn:uuid:{uuid.uuid5(GUID_NAMESPACE, self.identity)}"
+
+    @property
+    def posted(self) -> date | None:
+        """Return the posting date (`published`, else `date`)."""
+        return self.published or self.date
+
+    @property
+    def is_public(self) -> bool:
+        """Return True for every document that gets a page (all but drafts)."""
+        return self.status is not Status.DRAFT
+
+    @property
+    def is_current(self) -> bool:
+        """Return True for documents shown in default listings (not drafts, not withdrawn)."""
+        return self.status in (Status.PUBLISHED, Status.SUPERSEDED)
+
+
+CORE_FIELDS = (
+    "title", "date", "published", "number", "signer", "basis", "recipients", "tags", "description",
+    "obligation", "period", "attachments", "status", "withdrawn", "superseded_by", "changes",
+    "aliases", "id",
+)
+
+# Each kind's own fields and the reader that validates them (see the kind modules).
+KindReader = Callable[[f.Reader, f.ReadContext], Any]
+KIND_SPECS: dict[DocKind, tuple[tuple[str, ...], KindReader | None]] = {
+    DocKind.KE_HOACH: ((), None),
+    DocKind.THU_TUC: (procedures.FIELDS, procedures.read),
+    DocKind.TAI_CHINH: (budget.FIELDS, budget.read),
+    DocKind.TIN_TUC: (posts.NEWS_FIELDS, posts.read_news),
+    DocKind.THONG_BAO: (posts.NOTICE_FIELDS, posts.read_notice),
+}
+
+NUMBER_RE = re.compile(
+    r"^(?P<n>\d*)(?:/(?P<year>\d{4}))?/(?P<symbol>[A-ZĐ][A-Za-zĐđ0-9&]*(?:-[A-Za-zĐđ0-9&.]+)+)$"
+)
+
+
+def load_documents(content: Path, units: Units, problems: Problems, today: date,
+                   limits: Limits = DEFAULT) -> list[Document]:
+    """Return every document under `content`, recording every problem (drafts included, so that
+    their mistakes are reported too)."""
+    documents: list[Document] = []
+    for unit_dir in unit_folders(content, units, problems):
+        documents += load_unit_documents(unit_dir, units, problems, today)
+    return documents
+
+
+def unit_folders(content: Path, units: Units, problems: Problems) -> list[Path]:
+    """Return the folders of known units under `content`, in order; anything else there is a problem."""
+    if not content.is_dir():
+        problems.error(content, None, None, "không tìm thấy thư mục nội dung. Sửa: tạo thư mục content/<mã đơn vị>/<loại>/.")
+        return []
+    found = []
+    for unit_dir in sorted(p for p in content.iterdir() if not p.name.startswith(".")):
+        if not unit_dir.is_dir():
+            if unit_dir.suffix == ".md":
+                problems.error(unit_dir, None, None, "văn bản đặt sai chỗ. Sửa: chuyển vào content/<mã đơn vị>/<loại>/.")
+            continue
+        if unit_dir.name not in units:
+            problems.error(
+                unit_dir, None, None,
+                describe("thư mục của một đơn vị không có trong units/", unit_dir.name,
+                         f"Sửa: tạo units/{unit_dir.name}.yml hoặc đổi tên thư mục theo mã đơn vị."),
+            )
+            continue
+        found.append(unit_dir)
+    return found
+
+
+def load_unit_documents(unit_dir: Path, units: Units, problems: Problems, today: date,
+                        limits: Limits = DEFAULT) -> list[Document]:
+    """Return the documents of one unit's folder (each kind folder in turn), recording every problem.
+
+    What it returns depends only on the files under `unit_dir` and on that unit's own record.
+    """
+    documents: list[Document] = []
+    claims: dict[str, Document] = {}
+    for kind_dir in sorted(p for p in unit_dir.iterdir() if not p.name.startswith(".")):
+        if not kind_dir.is_dir():
+            if kind_dir.suffix == ".md":
+                problems.error(kind_dir, None, None,
+                               "văn bản đặt sai chỗ. Sửa: chuyển vào thư mục loại văn bản, ví dụ "
+                               f"content/{unit_dir.name}/ke-hoach/.")
+            continue
+        kind = DOC_KINDS.get(kind_dir.name)
+        if kind is None:
+            kinds = ", ".join(DOC_KINDS)
+            problems.error(kind_dir, None, None,
+                           describe("loại văn bản không hợp lệ", kind_dir.name, f"Sửa: dùng một trong: {kinds}."))
+            continue
+        for path in sorted(kind_dir.rglob("*.md")):
+            if path.parent != kind_dir:
+                problems.error(path, None, None,
+                               f"văn bản đặt sai chỗ (trong thư mục con). Sửa: chuyển lên {_posix(kind_dir)}/.")
+                continue
+            if not _stays_in(path, unit_dir.parent, unit_dir):
+                problems.error(path, None, None,
+                               "tệp văn bản là liên kết tượng trưng dẫn ra ngoài thư mục của đơn vị. "
+                               f"Sửa: chép tệp thật vào {_posix(kind_dir)}/.")
+                continue
+            doc = read_document(path, units, kind, unit_dir, problems, today, limits)
+            if doc is None:
+                continue
+            _claim(doc, doc.slug, claims, problems)
+            for alias in doc.aliases:
+                _claim(doc, alias, claims, problems)
+            documents.append(doc)
+    return documents
+
+
+def _stays_in(path: Path, content: Path, unit_dir: Path) -> bool:
+    """Return True when `path`, followed through every symlink, is inside the unit's own folder (a unit
+    folder that is itself a link out of content/ counts as outside)."""
+    own = content.resolve() / unit_dir.name
+    real = path.resolve()
+    return own in real.parents
+
+
+def _claim(doc: Document, slug: str, claims: dict[str, Document], problems: Problems) -> None:
+    address = f"{doc.unit}/{doc.kind.folder}/{slug}"
+    other = claims.get(address)
+    if other is not None and other is not doc:
+        problems.error(
+            doc.source, None, None,
+            f"hai văn bản cùng một địa chỉ /{address}/ (tệp này và {_posix(other.source)}). "
+            "Sửa: đổi tên một trong hai tệp (tên tệp quyết định địa chỉ trang).",
+        )
+        return
+    claims[address] = doc
+
+
+def _posix(path: Path) -> str:
+    from .problems import display_path
+
+    return display_path(path)
+
+
+def read_document(
+    path: Path, units: Units, kind: DocKind, unit_dir: Path, problems: Problems, today: date,
+    limits: Limits = DEFAULT,
+) -> Document | None:
+    """Return the document in `path`, or None when it cannot be read (problems recorded)."""
+    text = read_text(path, problems, MAX_DOCUMENT_BYTES,
+                     "Sửa: đăng nội dung dài thành tệp PDF đính kèm, hoặc chia thành nhiều văn bản.")
+    if text is None:
+        return None
+    try:
+        parts = split_front_matter(text)
+    except ValueError:
+        problems.error(path, 1, None, "tệp thiếu phần đầu (front matter). Sửa: dòng đầu tiên là '---', tiếp theo "
+                                      "các trường như 'title: …', rồi một dòng '---' trước nội dung.")
+        return None
+    if parts is None:
+        problems.error(path, 1, None, "phần đầu mở bằng '---' nhưng không có dòng '---' đóng lại. Sửa: thêm một "
+                                      "dòng '---' sau trường cuối cùng.")
+        return None
+    front, body, body_line = parts
+    for line, message in body_problems(body, body_line):
+        problems.error(path, line, None, message)
+    try:
+        data = parse_yaml(front, offset=1)
+    except YamlInputError as exc:
+        problems.error(path, exc.line, None, f"phần đầu YAML không đọc được: {exc.message}. {YAML_FIX}")
+        return None
+    if data.data is None:
+        data = type(data)({}, data.lines, data.offset)
+    if not isinstance(data.data, dict):
+        problems.error(path, 2, None, "phần đầu phải là các dòng 'tên: giá trị'. " + YAML_FIX)
+        return None
+    r = f.Reader(path, data, problems)
+    unit = units[unit_dir.name]
+    kind_fields, kind_reader = KIND_SPECS[kind]
+    r.unknown_keys(CORE_FIELDS + kind_fields, f" cho loại '{kind.folder}'")
+
+    title = r.get("title", f.required_text, required=True)
+    status = r.get("status", f.choice(STATUSES, "trạng thái")) or Status.PUBLISHED
+    is_draft = status is Status.DRAFT
+    issued = r.get("date", f.date_value, required=not is_draft)
+    published = r.get("published", f.date_value)
+    if issued and published and published < issued:
+        problems.warning(
+            path, r.line("published"), "published",
+            describe(f"ngày đăng trước ngày ban hành ({format_date(issued)})", published.isoformat(),
+                     "Sửa: ngày đăng ('published') phải bằng hoặc sau ngày ban hành ('date')."),
+        )
+    if issued and unit.active_until and issued > unit.active_until:
+        problems.error(
+            path, r.line("date"), "date",
+            describe(f"văn bản ban hành sau ngày đơn vị {unit.code} giải thể ({format_date(unit.active_until)})",
+                     issued.isoformat(),
+                     "Sửa: kiểm tra lại ngày, hoặc đăng văn bản dưới đơn vị kế thừa"
+                     + (f" ({unit.successor})." if unit.successor else ".")),
+        )
+    number = _read_number(r, status)
+    signer = _read_signer(r)
+    attachments = _read_attachments(r, path.parent, unit_dir, limits)
+    withdrawn = _read_withdrawal(r, status)
+    superseded_by = r.get("superseded_by", f.text)
+    if status is Status.SUPERSEDED and not superseded_by:
+        problems.error(path, r.line("status"), "superseded_by",
+                       "văn bản 'superseded' phải ghi văn bản thay thế. Sửa: thêm 'superseded_by: <đơn vị>/<loại>/<tên tệp>'.")
+    changes = []
+    for cr in r.items("changes"):
+        cr.unknown_keys(("date", "note"))
+        cdate = cr.get("date", f.date_value, required=True)
+        note = cr.get("note", f.required_text, required=True)
+        if cdate and note:
+            changes.append(Change(cdate, note))
+    aliases = []
+    for alias in r.get("aliases", f.text_list) or ():
+        if slugify(alias) != alias:
+            problems.error(path, r.line("aliases"), "aliases",
+                           describe("địa chỉ cũ phải là tên tệp cũ không đuôi .md (chữ thường, không dấu, dấu '-')",
+                                    alias, f"Sửa thành '{slugify(alias)}'."))
+            continue
+        aliases.append(alias)
+    context = f.ReadContext(path, unit_dir, unit.code, is_draft, issued, limits)
+    details = kind_reader(r, context) if kind_reader else None
+    if title is None:
+        return None
+    slug = slugify(path.stem) or "van-ban"
+    return Document(
+        unit=unit.code, kind=kind, slug=slug, source=path, title=title, body=body, body_line=body_line,
+        date=issued, published=published, number=number, signer=signer,
+        basis=r.get("basis", f.text_list) or (), recipients=r.get("recipients", f.text_list) or (),
+        tags=r.get("tags", f.text_list) or (), description=r.get("description", f.text),
+        obligation=r.get("obligation", f.text), period=_period_text(r),
+        attachments=attachments, status=status, withdrawn=withdrawn, superseded_by=superseded_by,
+        changes=tuple(sorted(changes, key=lambda c: c.date, reverse=True)), aliases=tuple(aliases),
+        doc_id=r.get("id", f.text), details=details,
+        lines={k[0]: v + data.offset for k, v in data.lines.items() if len(k) == 1},
+    )
+
+
+def period_value(value: Any) -> Period | None:
+    """Return the reporting period written in `period`."""
+    raw = f.text(value)
+    if raw is None:
+        return None
+    period = parse_period(raw)
+    if period is None:
+        raise f.FieldError("kỳ không đúng dạng", raw,
+                           "Sửa: dùng 2024 (năm), 2024-Q1 (quý), 2024-H1 (6 tháng), 2024-9M (9 tháng) "
+                           "hoặc 2024-2025 (năm học).")
+    return period
+
+
+def _period_text(r: f.Reader) -> Period | None:
+    return r.get("period", period_value)
+
+
+def _read_number(r: f.Reader, status: Status) -> str | None:
+    number = r.get("number", f.text)
+    if number is None:
+        return None
+    number = number.removeprefix("Số:").removeprefix("Số").strip()
+    match = NUMBER_RE.match(number)
+    if match is None:
+        r.problems.warning(
+            r.path, r.line("number"), "number",
+            describe("số, ký hiệu không đúng dạng số/ký hiệu (Nghị định 30/2020/NĐ-CP)", number,
+                     "Sửa: ghi dạng '108/KH-PGDĐT' (số/loại văn bản-cơ quan ban hành) hoặc "
+                     "'1234/UBND-VP' cho công văn."),
+        )
+        return number
+    if not match.group("n"):
+        if status is not Status.DRAFT:
+            r.problems.warning(
+                r.path, r.line("number"), "number",
+                describe("văn bản đã đăng nhưng chưa có số", number,
+                         "Sửa: ghi số của văn bản đã ký, hoặc đặt 'status: draft' nếu văn bản chưa ban hành."),
+            )
+        return number
+    if int(match.group("n")) < 10 and len(match.group("n")) < 2:
+        r.problems.warning(
+            r.path, r.line("number"), "number",
+            describe("số dưới 10 phải có số 0 ở đầu (Nghị định 30/2020/NĐ-CP)", number,
+                     f"Sửa thành '0{number}'."),
+        )
+    return number
+
+
+def _read_signer(r: f.Reader) -> Person | None:
+    if not r.present("signer"):
+        return None
+    sr = r.child("signer")
+    sr.unknown_keys(("name", "title", "authority"))
+    person = Person(sr.get("name", f.text), sr.get("title", f.text), sr.get("authority", f.text))
+    return person if (person.name or person.title) else None
+
+
+def _read_attachments(r: f.Reader, doc_dir: Path, unit_dir: Path, limits: Limits) -> tuple[Attachment, ...]:
+    found = []
+    for ar in r.items("attachments"):
+        ar.unknown_keys(("file", "title"))
+        written = ar.get("file", f.required_text, required=True)
+        if written is None:
+            continue
+        try:
+            local = resolve_file(written, doc_dir, unit_dir, max_bytes=limits.max_file_bytes)
+        except FileRefError as exc:
+            r.problems.error(r.path, ar.line("file"), ar.label("file"), describe(exc.what, written, exc.fix))
+            continue
+        found.append(Attachment(ar.get("title", f.text) or local.name, local))
+    return tuple(found)
+
+
+def _read_withdrawal(r: f.Reader, status: Status) -> Withdrawal | None:
+    if not r.present("withdrawn"):
+        if status is Status.WITHDRAWN:
+            r.problems.error(r.path, r.line("status"), "withdrawn",
+                             "văn bản bị thu hồi phải ghi ngày và lý do. Sửa: thêm 'withdrawn:' với "
+                             "'date: YYYY-MM-DD' và 'reason: …'.")
+        return None
+    wr = r.child("withdrawn")
+    wr.unknown_keys(("date", "reason"))
+    wdate = wr.get("date", f.date_value, required=True)
+    reason = wr.get("reason", f.required_text, required=True)
+    if status is not Status.WITHDRAWN:
+        r.problems.error(r.path, r.line("withdrawn"), "withdrawn",
+                         "có thông tin thu hồi nhưng trạng thái không phải 'withdrawn'. Sửa: thêm "
+                         "'status: withdrawn' hoặc xóa mục 'withdrawn'.")
+    if wdate and reason:
+        return Withdrawal(wdate, reason)
+    return None

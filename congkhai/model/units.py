@@ -1,0 +1,586 @@
+"""Units (who publishes): loading `units/<code>.yml`, validating the hierarchy, and asking who
+supervised whom on a given day."""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from . import fields as f
+from .limits import MAX_UNIT_FILE_BYTES
+from .problems import Problems, describe
+from .sources import YAML_FIX, YamlInputError, parse_yaml, read_text
+from .text import format_date, slugify
+
+CODE_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+DISTRICT_LEVEL_END = date(2025, 6, 30)
+
+# Top-level URL segments the portal itself uses; a unit code may not take them.
+RESERVED_CODES = frozenset(
+    {"assets", "data", "search", "nghia-vu", "linh-vuc", "huong-dan", "tim-kiem", "pagefind",
+     "don-vi", "rss", "feeds", "404", "sitemap", "static", "javascripts", "stylesheets", "cchc"}
+)
+
+
+class UnitKind(enum.Enum):
+    """The kinds of unit, with their Vietnamese names."""
+
+    SO = ("so", "Sở Giáo dục và Đào tạo")
+    PHONG = ("phong", "Phòng Giáo dục và Đào tạo cấp huyện")
+    XA = ("xa", "Ủy ban nhân dân cấp xã")
+    MN = ("mn", "Trường mầm non")
+    TH = ("th", "Trường tiểu học")
+    THCS = ("thcs", "Trường trung học cơ sở")
+    THPT = ("thpt", "Trường trung học phổ thông")
+    GDTX = ("gdtx", "Trung tâm giáo dục thường xuyên")
+
+    def __init__(self, code: str, label: str) -> None:
+        self.code = code
+        self.label = label
+
+    @property
+    def is_school(self) -> bool:
+        """Return True for schools and centres (the kinds that teach)."""
+        return self in SCHOOL_KINDS
+
+    @property
+    def short(self) -> str:
+        """Return the abbreviation used in names: MN, TH, THCS, THPT, GDTX."""
+        return self.code.upper()
+
+
+SCHOOL_KINDS = frozenset({UnitKind.MN, UnitKind.TH, UnitKind.THCS, UnitKind.THPT, UnitKind.GDTX})
+KINDS_BY_CODE = {k.code: k for k in UnitKind}
+
+
+@dataclass(frozen=True)
+class ParentPeriod:
+    """The unit supervising another from `start` to `end` (inclusive; None = open)."""
+
+    unit: str
+    start: date | None = None
+    end: date | None = None
+    line: int | None = None
+
+    def covers(self, day: date) -> bool:
+        """Return True when `day` falls in the period."""
+        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
+
+
+@dataclass(frozen=True)
+class FormerName:
+    """A name the unit used until a date."""
+
+    name: str
+    until: date
+
+
+@dataclass(frozen=True)
+class Person:
+    """A named person with a title (the head of a unit, the signer of a document)."""
+
+    name: str | None
+    title: str | None
+    authority: str | None = None
+
+
+@dataclass(frozen=True)
+class IndicatorValue:
+    """One year's target and result of an indicator."""
+
+    year: int
+    target: Decimal | None
+    result: Decimal | None
+
+    @property
+    def met(self) -> bool | None:
+        """Return True when the result reached the target (None when either is missing)."""
+        if self.target is None or self.result is None:
+            return None
+        return self.result >= self.target
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """A reform indicator a unit publishes with its targets and results (SIPAS %, files on time…)."""
+
+    name: str
+    unit: str | None
+    values: tuple[IndicatorValue, ...]
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One publishing unit, as validated from its YAML file."""
+
+    code: str
+    name: str
+    kind: UnitKind
+    source: Path
+    levels: tuple[UnitKind, ...] = ()
+    short_name: str | None = None
+    parents: tuple[ParentPeriod, ...] = ()
+    address: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    website: str | None = None
+    head: Person | None = None
+    active_from: date | None = None
+    active_until: date | None = None
+    successor: str | None = None
+    former_names: tuple[FormerName, ...] = ()
+    description: str | None = None
+    indicators: tuple[Indicator, ...] = ()
+    extra: Mapping[str, Any] = field(default_factory=dict)
+    yaml: Any = field(default=None, compare=False, repr=False)
+
+    @property
+    def display_name(self) -> str:
+        """Return the short name when given, else the full name."""
+        return self.short_name or self.name
+
+    @property
+    def kind_label(self) -> str:
+        """Return "Trường tiểu học và trung học cơ sở" for a multi-level school, else the kind's name."""
+        if len(self.levels) > 1:
+            names = [lvl.label.removeprefix("Trường ").removeprefix("Trung tâm ") for lvl in self.levels]
+            return "Trường " + " và ".join(names)
+        return self.kind.label
+
+    def active_on(self, day: date) -> bool:
+        """Return True when the unit existed on `day`."""
+        return (self.active_from is None or self.active_from <= day) and (
+            self.active_until is None or day <= self.active_until
+        )
+
+    def parent_on(self, day: date) -> str | None:
+        """Return the code of the unit supervising this one on `day`, or None."""
+        for period in self.parents:
+            if period.covers(day):
+                return period.unit
+        return None
+
+    def name_on(self, day: date) -> str:
+        """Return the name the unit bore on `day` (former names apply up to their `until`)."""
+        for former in sorted(self.former_names, key=lambda n: n.until):
+            if day <= former.until:
+                return former.name
+        return self.name
+
+
+class Units(Mapping[str, Unit]):
+    """Every unit by code, with questions about the hierarchy on a given day."""
+
+    def __init__(self, units: Mapping[str, Unit]) -> None:
+        self._units = dict(sorted(units.items()))
+        self._ever_children: dict[str, list[Unit]] = {}
+        for unit in self._units.values():
+            for parent in dict.fromkeys(period.unit for period in unit.parents):
+                self._ever_children.setdefault(parent, []).append(unit)
+        boundaries = {p_day for u in self._units.values() for p in u.parents for p_day in (p.start, p.end)}
+        self._boundaries = sorted(d for d in boundaries if d is not None)
+        self._ancestors: dict[tuple[str, date], list[str]] = {}
+
+    def __getitem__(self, code: str) -> Unit:
+        return self._units[code]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._units)
+
+    def __len__(self) -> int:
+        return len(self._units)
+
+    def children_on(self, code: str, day: date) -> list[Unit]:
+        """Return the units directly under `code` on `day`, active that day, ordered by kind then name."""
+        found = [u for u in self._ever_children.get(code, ()) if u.active_on(day) and u.parent_on(day) == code]
+        return sorted(found, key=unit_order)
+
+    def ancestors_on(self, code: str, day: date) -> list[str]:
+        """Return the supervising chain of `code` on `day`, nearest first."""
+        held = self._ancestors.get((code, day))
+        if held is None:
+            held = self._ancestors[(code, day)] = self._chain(code, day)
+        return list(held)
+
+    def _chain(self, code: str, day: date) -> list[str]:
+        chain: list[str] = []
+        current = self._units[code].parent_on(day)
+        while current is not None and current in self._units and current not in chain and current != code:
+            chain.append(current)
+            current = self._units[current].parent_on(day)
+        return chain
+
+    def is_within(self, code: str, ancestor: str, day: date) -> bool:
+        """Return True when `code` is `ancestor` or sits under it on `day`."""
+        return code == ancestor or ancestor in self.ancestors_on(code, day)
+
+    def ever_under(self, ancestor: str) -> list[Unit]:
+        """Return every unit that was under `ancestor` at some time (not including it), ordered."""
+        found = []
+        for unit in self.ever_below(ancestor):
+            if unit.code != ancestor and any(
+                self.is_within(unit.code, ancestor, day) for day in _sample_days(unit, self)
+            ):
+                found.append(unit)
+        return sorted(found, key=unit_order)
+
+    def ever_below(self, ancestor: str) -> list[Unit]:
+        """Return every unit with a supervising chain that ever reaches `ancestor` (a superset of those
+        really under it on some day), in code order."""
+        found: dict[str, Unit] = {}
+        queue = [ancestor]
+        while queue:
+            for child in self._ever_children.get(queue.pop(), ()):
+                if child.code not in found and child.code != ancestor:
+                    found[child.code] = child
+                    queue.append(child.code)
+        return [found[c] for c in sorted(found)]
+
+    def former_children(self, code: str, day: date) -> list[Unit]:
+        """Return the units that were directly under `code` at some time but are not on `day`."""
+        found = [
+            u for u in self._ever_children.get(code, ())
+            if not (u.active_on(day) and u.parent_on(day) == code)
+        ]
+        return sorted(found, key=unit_order)
+
+    def roots_on(self, day: date) -> list[Unit]:
+        """Return the active units with no active supervisor on `day`."""
+        roots = [
+            u for u in self._units.values()
+            if u.active_on(day) and (u.parent_on(day) is None or u.parent_on(day) not in self._units)
+        ]
+        return sorted(roots, key=unit_order)
+
+    def dissolved_by(self, day: date) -> list[Unit]:
+        """Return the units no longer active on `day` (kept as history)."""
+        return sorted(
+            (u for u in self._units.values() if u.active_until is not None and u.active_until < day),
+            key=unit_order,
+        )
+
+
+_KIND_ORDER = {k: i for i, k in enumerate(UnitKind)}
+
+
+def unit_order(unit: Unit) -> tuple[int, str]:
+    """Return the sort key of units in lists: kind (Sở first, schools by level), then code."""
+    return (_KIND_ORDER[unit.kind], unit.code)
+
+
+def _sample_days(unit: Unit, units: Units) -> list[date]:
+    """Return the days on which `unit`'s supervising chain may differ (every period boundary)."""
+    days = {unit.active_from or date(1900, 1, 1), *units._boundaries}
+    return sorted(d for d in days if unit.active_on(d))
+
+
+UNIT_FIELDS = (
+    "code", "name", "short_name", "kind", "levels", "parent", "address", "phone", "email", "website",
+    "head", "active_from", "active_until", "successor", "former_names", "description", "obligations",
+    "indicators", "budget_role", "settles_procedures",
+)
+
+
+def load_units(folder: Path, problems: Problems) -> Units:
+    """Return every unit in `folder` (`*.yml`), recording every problem; invalid units are left out
+    only when they cannot be read at all."""
+    raw: dict[str, list[Unit]] = {}
+    if not folder.is_dir():
+        problems.error(folder, None, None, "không tìm thấy thư mục đơn vị. Sửa: tạo thư mục units/ với một tệp <mã>.yml cho mỗi đơn vị.")
+        return Units({})
+    paths = sorted(p for p in folder.iterdir() if p.suffix in (".yml", ".yaml") and p.is_file())
+    for path in sorted(folder.iterdir()):
+        if path.is_file() and path not in paths and not path.name.startswith("."):
+            problems.warning(path, None, None, "tệp không phải .yml trong thư mục đơn vị bị bỏ qua. Sửa: đổi đuôi tệp thành .yml hoặc chuyển tệp đi nơi khác.")
+    for path in paths:
+        unit = _read_unit(path, problems)
+        if unit is not None:
+            raw.setdefault(unit.code, []).append(unit)
+    units: dict[str, Unit] = {}
+    for code, found in raw.items():
+        if len(found) > 1:
+            for unit in found[1:]:
+                problems.error(
+                    unit.source, None, "code",
+                    describe("mã đơn vị trùng với tệp " + _rel(found[0].source), code,
+                             "Sửa: mỗi đơn vị một mã riêng."),
+                )
+        units[code] = found[0]
+    result = Units(units)
+    _check_links(result, problems)
+    _check_cycles(result, problems)
+    return result
+
+
+def _rel(path: Path) -> str:
+    from .problems import display_path
+
+    return display_path(path)
+
+
+def _read_unit(path: Path, problems: Problems) -> Unit | None:
+    text = read_text(path, problems, MAX_UNIT_FILE_BYTES, "Sửa: tệp đơn vị chỉ ghi thông tin của đơn vị; văn bản dài đặt trong content/.")
+    if text is None:
+        return None
+    try:
+        data = parse_yaml(text)
+    except YamlInputError as exc:
+        problems.error(path, exc.line, None, f"{exc.message}. {YAML_FIX}")
+        return None
+    if not isinstance(data.data, dict):
+        problems.error(path, None, None, "tệp đơn vị phải là một nhóm trường dạng 'tên: giá trị' (code, name, kind…).")
+        return None
+    r = f.Reader(path, data, problems)
+    r.unknown_keys(UNIT_FIELDS, " trong tệp đơn vị")
+    code = r.get("code", f.required_text, required=True)
+    name = r.get("name", f.required_text, required=True)
+    kind = r.get("kind", f.choice(KINDS_BY_CODE, "loại đơn vị"), required=True)
+    if code is not None and not CODE_RE.match(code):
+        problems.error(
+            path, r.line("code"), "code",
+            describe("mã đơn vị chỉ gồm chữ thường không dấu, chữ số và dấu '-'", code,
+                     f"Sửa: dùng '{slugify(code)}' và đặt tên tệp là {slugify(code)}.yml."),
+        )
+        code = None
+    elif code is not None and code in RESERVED_CODES:
+        problems.error(path, r.line("code"), "code",
+                       describe("mã này trùng với một mục chung của cổng", code, "Sửa: chọn mã khác."))
+        code = None
+    if code is not None and path.stem != code:
+        problems.error(
+            path, r.line("code"), "code",
+            describe(f"tên tệp '{path.name}' không khớp với mã đơn vị", code,
+                     f"Sửa: đổi tên tệp thành {code}.yml hoặc sửa mã thành '{path.stem}'."),
+        )
+    levels = _read_levels(r, kind)
+    parents = _read_parents(r)
+    if kind is UnitKind.SO and parents:
+        problems.error(path, r.line("parent"), "parent", "Sở Giáo dục và Đào tạo là cấp cao nhất của cổng, không có đơn vị cấp trên. Sửa: xóa trường 'parent'.")
+    head = None
+    if r.present("head"):
+        hr = r.child("head")
+        hr.unknown_keys(("name", "title"))
+        head = Person(hr.get("name", f.text), hr.get("title", f.text))
+    former = []
+    for fr in r.items("former_names"):
+        fr.unknown_keys(("name", "until"))
+        fname = fr.get("name", f.required_text, required=True)
+        until = fr.get("until", f.date_value, required=True)
+        if fname and until:
+            former.append(FormerName(fname, until))
+    active_from = r.get("active_from", f.date_value)
+    active_until = r.get("active_until", f.date_value)
+    if active_from and active_until and active_from > active_until:
+        problems.error(path, r.line("active_until"), "active_until",
+                       describe(f"ngày kết thúc hoạt động trước ngày bắt đầu ({format_date(active_from)})",
+                                active_until.isoformat()))
+    if kind is UnitKind.PHONG and (active_until is None or active_until > DISTRICT_LEVEL_END):
+        problems.warning(
+            path, r.line("active_until") or r.line("kind"), "active_until",
+            "Phòng Giáo dục và Đào tạo cấp huyện kết thúc hoạt động từ ngày 01/07/2025 "
+            "(sắp xếp chính quyền hai cấp). Sửa: ghi 'active_until: 2025-06-30' và 'successor'.",
+        )
+    successor = r.get("successor", f.text)
+    if successor and active_until is None:
+        problems.error(path, r.line("successor"), "successor",
+                       "chỉ đơn vị đã giải thể mới có đơn vị kế thừa. Sửa: thêm 'active_until' hoặc xóa 'successor'.")
+    email = r.get("email", f.text)
+    if email and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
+        problems.error(path, r.line("email"), "email", describe("địa chỉ thư điện tử không hợp lệ", email))
+        email = None
+    website = r.get("website", f.text)
+    if website and not re.match(r"https?://", website):
+        problems.error(path, r.line("website"), "website",
+                       describe("địa chỉ trang web phải bắt đầu bằng https:// hoặc http://", website))
+        website = None
+    if code is None or name is None or kind is None:
+        return None
+    extra = {key: r.raw(key) for key in ("obligations",) if r.present(key)}
+    role = r.get("budget_role", f.choice({k: k for k in ("su-dung", "cap-tren", "khong")}, "vai trò ngân sách"))
+    if role:
+        extra["budget_role"] = role
+    settles = r.get("settles_procedures", f.boolean)
+    if settles is not None:
+        extra["settles_procedures"] = settles
+    return Unit(
+        code=code, name=name, kind=kind, source=path, levels=levels,
+        short_name=r.get("short_name", f.text), parents=parents,
+        address=r.get("address", f.text), phone=r.get("phone", f.text), email=email, website=website,
+        head=head, active_from=active_from, active_until=active_until, successor=successor,
+        former_names=tuple(sorted(former, key=lambda n: n.until)),
+        description=r.get("description", f.text), indicators=_read_indicators(r), extra=extra, yaml=data,
+    )
+
+
+def _year(value: Any) -> int | None:
+    raw = f.text(value)
+    if raw is None:
+        return None
+    if not re.fullmatch(r"\d{4}", raw):
+        raise f.FieldError("cần năm gồm 4 chữ số", raw)
+    return int(raw)
+
+
+def _read_indicators(r: f.Reader) -> tuple[Indicator, ...]:
+    found = []
+    for ir in r.items("indicators"):
+        ir.unknown_keys(("name", "unit", "values"), " trong chỉ số")
+        name = ir.get("name", f.required_text, required=True)
+        values = []
+        seen: set[int] = set()
+        for vr in ir.items("values"):
+            vr.unknown_keys(("year", "target", "result"), " trong chỉ số")
+            year = vr.get("year", _year, required=True)
+            if year in seen:
+                r.problems.error(r.path, vr.line("year"), vr.label("year"),
+                                 describe("năm bị lặp lại trong chỉ số", year, "Sửa: mỗi năm một dòng."))
+                continue
+            if year is not None:
+                seen.add(year)
+                values.append(IndicatorValue(year, vr.get("target", f.decimal_value), vr.get("result", f.decimal_value)))
+        if name:
+            found.append(Indicator(name, ir.get("unit", f.text), tuple(sorted(values, key=lambda v: v.year))))
+    return tuple(found)
+
+
+def _read_levels(r: f.Reader, kind: UnitKind | None) -> tuple[UnitKind, ...]:
+    levels = r.get("levels", f.text_list)
+    if not levels:
+        return (kind,) if kind else ()
+    result = []
+    for level in levels:
+        found = KINDS_BY_CODE.get(level)
+        if found is None or not found.is_school:
+            r.problems.error(
+                r.path, r.line("levels"), "levels",
+                describe("cấp học không hợp lệ", level, "Sửa: dùng mn, th, thcs, thpt hoặc gdtx."),
+            )
+            continue
+        result.append(found)
+    if kind is not None and not kind.is_school:
+        r.problems.error(r.path, r.line("levels"), "levels",
+                         "chỉ trường học mới có cấp học. Sửa: xóa trường 'levels'.")
+        return (kind,)
+    if kind is not None and result and kind not in result:
+        r.problems.error(
+            r.path, r.line("levels"), "levels",
+            describe(f"danh sách cấp học phải gồm cả cấp '{kind.code}' của trường", ", ".join(levels)),
+        )
+    return tuple(sorted(set(result), key=lambda k: _KIND_ORDER[k]))
+
+
+def _read_parents(r: f.Reader) -> tuple[ParentPeriod, ...]:
+    raw = r.raw("parent")
+    if raw is None:
+        return ()
+    if isinstance(raw, str):
+        code = f.text(raw)
+        return (ParentPeriod(code, line=r.line("parent")),) if code else ()
+    periods = []
+    for pr in r.items("parent"):
+        pr.unknown_keys(("unit", "from", "until"))
+        code = pr.get("unit", f.required_text, required=True)
+        start = pr.get("from", f.date_value)
+        end = pr.get("until", f.date_value)
+        if start and end and start > end:
+            r.problems.error(r.path, pr.line("until"), pr.label("until"),
+                             describe(f"ngày kết thúc trước ngày bắt đầu ({format_date(start)})", end.isoformat()))
+            continue
+        if code:
+            periods.append(ParentPeriod(code, start, end, pr.line()))
+    periods.sort(key=lambda p: (p.start or date.min))
+    for before, after in zip(periods, periods[1:]):
+        label = "parent"
+        if before.end is None or (after.start is not None and after.start <= before.end):
+            r.problems.error(
+                r.path, after.line, label,
+                f"hai giai đoạn trực thuộc chồng lên nhau ({before.unit} và {after.unit}). "
+                "Sửa: giai đoạn trước phải có 'until' sớm hơn 'from' của giai đoạn sau.",
+            )
+        elif after.start is None:
+            r.problems.error(r.path, after.line, label,
+                             f"giai đoạn trực thuộc {after.unit} thiếu 'from'. Sửa: ghi ngày bắt đầu.")
+        elif after.start != before.end + timedelta(days=1):
+            r.problems.error(
+                r.path, after.line, label,
+                f"có khoảng trống giữa hai giai đoạn trực thuộc: {before.unit} đến {format_date(before.end)}, "
+                f"{after.unit} từ {format_date(after.start)}. Sửa: 'from' của giai đoạn sau phải là "
+                f"{(before.end + timedelta(days=1)).isoformat()}.",
+            )
+    return tuple(periods)
+
+
+def _check_links(units: Units, problems: Problems) -> None:
+    for unit in units.values():
+        for period in unit.parents:
+            parent = units.get(period.unit)
+            if parent is None:
+                problems.error(
+                    unit.source, period.line, "parent",
+                    describe("không có đơn vị cấp trên mang mã này", period.unit,
+                             "Sửa: dùng mã của một tệp trong thư mục units/."),
+                )
+                continue
+            if parent.code == unit.code:
+                continue  # reported as a cycle
+            start = period.start or unit.active_from
+            end = period.end or unit.active_until
+            if parent.active_until is not None and (end is None or end > parent.active_until):
+                problems.error(
+                    unit.source, period.line, "parent",
+                    f"đơn vị cấp trên {parent.code} chỉ hoạt động đến {format_date(parent.active_until)}. "
+                    f"Sửa: ghi 'until: {parent.active_until.isoformat()}' cho giai đoạn này và thêm "
+                    "giai đoạn trực thuộc đơn vị mới.",
+                )
+            if parent.active_from is not None and (start is None or start < parent.active_from):
+                problems.error(
+                    unit.source, period.line, "parent",
+                    f"đơn vị cấp trên {parent.code} chỉ hoạt động từ {format_date(parent.active_from)}. "
+                    f"Sửa: ghi 'from: {parent.active_from.isoformat()}' cho giai đoạn này.",
+                )
+        if unit.successor is not None and unit.successor not in units:
+            problems.error(
+                unit.source, None, "successor",
+                describe("không có đơn vị kế thừa mang mã này", unit.successor,
+                         "Sửa: dùng mã của một tệp trong thư mục units/."),
+            )
+
+
+_ORIGIN = date(1900, 1, 1)
+
+
+def _check_cycles(units: Units, problems: Problems) -> None:
+    days = {_ORIGIN}
+    for unit in units.values():
+        for period in unit.parents:
+            days.update(d for d in (period.start, period.end) if d is not None)
+    reported: set[frozenset[str]] = set()
+    for day in sorted(days):
+        for unit in units.values():
+            seen = [unit.code]
+            current = unit.parent_on(day)
+            while current is not None and current in units:
+                if current in seen:
+                    cycle = seen[seen.index(current):]
+                    key = frozenset(cycle)
+                    if key not in reported:
+                        reported.add(key)
+                        first = units[min(cycle)]
+                        start = cycle.index(first.code)
+                        ordered = cycle[start:] + cycle[:start] + [first.code]
+                        period = next(p for p in first.parents if p.covers(day))
+                        when = "" if day == _ORIGIN else f" (ngày {format_date(day)})"
+                        problems.error(
+                            first.source, period.line, "parent",
+                            "vòng lặp cấp trên: " + " → ".join(ordered)
+                            + f"{when}. Sửa: một đơn vị không thể trực thuộc chính nó hay đơn vị cấp dưới của nó.",
+                        )
+                    break
+                seen.append(current)
+                current = units[current].parent_on(day)

@@ -1,0 +1,411 @@
+"""The MkDocs edge: the only module that imports MkDocs. It turns a SitePlan into HTML with
+Material for MkDocs; every page is handed over as a generated file (nothing is written into
+content/ or units/), and each section's pages get that section's own navigation."""
+
+from __future__ import annotations
+
+import html
+import logging
+import os
+import tempfile
+from collections.abc import Callable, Collection, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any, Iterator
+from zoneinfo import ZoneInfo
+
+import jinja2
+import markupsafe
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import ConfigurationError, MkDocsException
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import AnchorLink, TableOfContents
+
+from ..model.markup import SafeAttributes, html_blocks
+from . import urls
+from .audit import CONTENT_SECURITY_POLICY, live_code
+from .pages import PlannedPage, Section, SitePlan
+
+VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+HtmlCleaner = Callable[[str, str], tuple[str, list[str]]]
+
+
+class RenderError(Exception):
+    """MkDocs could not build the site; the message says why."""
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """What the rest of the generator needs from mkdocs.yml."""
+
+    path: Path
+    site_name: str
+    site_url: str | None
+    extra: dict[str, Any]
+    theme_dir: Path | None = None  # the theme overrides (custom_dir), part of every page's cache key
+
+
+def read_config(config_file: Path, site_url: str | None = None) -> SiteConfig:
+    """Return the settings of `config_file`; raises RenderError when it is not a valid MkDocs config.
+    Read once per process for the same file contents."""
+    try:
+        stamp = config_file.read_bytes()
+    except OSError:
+        stamp = b""
+    key = (str(config_file.resolve()), site_url, stamp)
+    if key not in _READ:
+        _READ.clear()
+        _READ[key] = _read_config(config_file, site_url)
+    return _READ[key]
+
+
+_READ: dict[tuple[str, str | None, bytes], SiteConfig] = {}
+
+
+def _read_config(config_file: Path, site_url: str | None = None) -> SiteConfig:
+    with _quiet_mkdocs() as records, tempfile.TemporaryDirectory() as empty:
+        (Path(empty) / "docs").mkdir()
+        try:
+            config = _load(config_file, Path(empty) / "docs", Path(empty) / "site", site_url)
+        except (ConfigurationError, MkDocsException, OSError) as exc:
+            details = "; ".join(r.getMessage() for r in records) or str(exc)
+            raise RenderError(f"{config_file}: cấu hình MkDocs không hợp lệ: {details}") from None
+    extra = dict(config.extra or {})
+    custom = config.theme.custom_dir
+    return SiteConfig(config_file, config.site_name, config.site_url or None, extra, Path(custom) if custom else None)
+
+
+def _load(config_file: Path, docs_dir: Path, site_dir: Path, site_url: str | None) -> MkDocsConfig:
+    overrides: dict[str, Any] = {"docs_dir": str(docs_dir), "site_dir": str(site_dir)}
+    if site_url:
+        overrides["site_url"] = site_url
+    return load_config(str(config_file), **overrides)
+
+
+@dataclass
+class PageReport:
+    """What rendering one page found: MkDocs' warnings, unsafe HTML removed, its text blocks."""
+
+    warnings: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    blocks: list[str] | None = None
+    live: list[str] = field(default_factory=list)  # what in the finished page could run (audit.py): must stay empty
+
+
+@dataclass
+class RenderReport:
+    """Per-page reports of one render, and the warnings no page can be blamed for."""
+
+    pages: dict[str, PageReport] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+_CONFIGS: dict[tuple[str, str | None, tuple[tuple[str, int], ...]], MkDocsConfig] = {}
+
+
+def _theme_stamp(config_file: Path) -> tuple[tuple[str, int], ...]:
+    """Return the name and modification time of every file of the theme overrides (custom_dir), so that
+    a process building twice (tests, the preview) never renders with templates compiled before an edit."""
+    try:
+        custom = read_config(config_file).theme_dir
+    except RenderError:
+        return ()
+    if custom is None or not custom.is_dir():
+        return ()
+    return tuple(sorted((str(p), p.stat().st_mtime_ns) for p in custom.rglob("*") if p.is_file()))
+_SITE_NAMES: dict[int, str] = {}  # each loaded configuration's own site name (a unit's site changes it)
+
+
+def _config_for(config_file: Path, site_url: str | None) -> MkDocsConfig:
+    """Return the loaded configuration, once per process (loading and theme setup are the fixed cost
+    of every MkDocs build; parts of the site are built one by one in the same process)."""
+    key = (str(config_file.resolve()), site_url, _theme_stamp(config_file))
+    config = _CONFIGS.get(key)
+    if config is None:
+        _CONFIGS.clear()
+        empty = Path(tempfile.mkdtemp(prefix="congkhai-docs-"))
+        (empty / "docs").mkdir()
+        config = _load(config_file, empty / "docs", empty / "site", site_url)
+        config.theme.static_templates.discard("sitemap.xml")  # the pipeline writes its own sitemaps
+        env = _shared_env(config.theme.get_env())
+        config.theme.get_env = lambda: env  # type: ignore[method-assign]
+        policy = SafeAttributes()  # the portal's attribute policy, whatever mkdocs.yml lists
+        config["markdown_extensions"] = [*config["markdown_extensions"], policy]
+        config.plugins["congkhai"] = _PlanPlugin(policy)  # one instance: MkDocs cannot unregister a plugin
+        _SITE_NAMES[id(config)] = config.site_name
+        _CONFIGS[key] = config
+    return config
+
+
+class _ListingCache(jinja2.FileSystemLoader):
+    """The theme's loader, listing its folders once instead of at every build."""
+
+    def __init__(self, loader: jinja2.FileSystemLoader) -> None:
+        super().__init__(loader.searchpath, loader.encoding, loader.followlinks)
+        self._listing: list[str] | None = None
+        self.assets = True  # MkDocs lists templates only to find the theme's static files
+
+    def list_templates(self) -> list[str]:
+        if not self.assets:
+            return []
+        if self._listing is None:
+            self._listing = super().list_templates()
+        return list(self._listing)
+
+
+_BYTECODE: list[jinja2.BytecodeCache] = []
+
+
+def use_bytecode_cache(folder: Path) -> None:
+    """Keep the theme's compiled templates in `folder`, so a new process does not compile them again."""
+    folder.mkdir(parents=True, exist_ok=True)
+    _BYTECODE[:] = [jinja2.FileSystemBytecodeCache(str(folder))]
+    for config in _CONFIGS.values():
+        config.theme.get_env().bytecode_cache = _BYTECODE[0]
+
+
+_LIVE: list[bool] = []
+
+
+def watch_templates() -> None:
+    """In a long-lived process (the preview): check the theme's templates for edits at every build
+    instead of keeping the ones compiled first."""
+    _LIVE[:] = [True]
+    for config in _CONFIGS.values():
+        config.theme.get_env().auto_reload = True
+
+
+def _shared_env(env: jinja2.Environment) -> jinja2.Environment:
+    """Return the theme's environment, kept for the process so templates compile once."""
+    if isinstance(env.loader, jinja2.FileSystemLoader):
+        env.loader = _ListingCache(env.loader)
+    if _BYTECODE:
+        env.bytecode_cache = _BYTECODE[0]
+    if _LIVE:
+        env.auto_reload = True
+    return env
+
+
+def render(
+    plan: SitePlan,
+    config_file: Path,
+    out_dir: Path,
+    today: date,
+    *,
+    site_url: str | None = None,
+    sections: Sequence[str] | None = None,
+    only: Collection[str] | None = None,
+    theme_assets: bool = True,
+    not_found_page: bool = True,
+    clean_html: HtmlCleaner | None = None,
+    search_page: str | None = None,
+    blocks: bool = False,
+    banner: dict[str, str] | None = None,
+) -> RenderReport:
+    """Build the planned `sections` (all when None) into `out_dir`; return what each page reported.
+
+    Every page of the chosen sections takes part in their navigation, but only those in `only`
+    (all when None) are written. The sections' files (attachments, tables) are not copied: they are
+    present for link checking only, and the caller places them. Raises RenderError when MkDocs fails.
+    """
+    chosen = [s for s in plan.sections if sections is None or s.key in sections]
+    epoch = int(datetime.combine(today, time(0, 0), VN_TZ).timestamp())
+    report = RenderReport()
+    with _quiet_mkdocs() as records, _env("SOURCE_DATE_EPOCH", str(epoch)):
+        try:
+            config = _config_for(config_file, site_url)
+            config["site_dir"] = str(out_dir)
+            own = dict(config.extra.get("congkhai") or {})
+            own["search_page"] = search_page
+            own["standalone"] = banner
+            own["csp"] = CONTENT_SECURITY_POLICY
+            config.extra["congkhai"] = own
+            name = banner["site_name"] if banner else _SITE_NAMES[id(config)]
+            # The theme prints the site name unescaped in places; a unit's name (its own site) is author text.
+            config["site_name"] = markupsafe.Markup(html.escape(name, quote=True))
+            templates = config.theme.static_templates
+            if not_found_page:
+                templates.add("404.html")
+            else:
+                templates.discard("404.html")
+            loader = config.theme.get_env().loader
+            if isinstance(loader, _ListingCache):
+                loader.assets = theme_assets
+            plugin = config.plugins["congkhai"]
+            assert isinstance(plugin, _PlanPlugin)
+            plugin.prepare(chosen, theme_assets, clean_html, only, report, records, blocks)
+            mkdocs_build(config)
+        except (ConfigurationError, MkDocsException) as exc:
+            details = "; ".join(r.getMessage() for r in records if r.levelno >= logging.ERROR) or str(exc)
+            raise RenderError(f"MkDocs không dựng được trang: {details}") from None
+    report.warnings += [f"MkDocs: {r.getMessage()}" for r in records if r.levelno >= logging.WARNING]
+    return report
+
+
+class _PlanPlugin(BasePlugin):
+    """Feeds the planned pages to MkDocs and gives every page its section's navigation."""
+
+    def __init__(self, policy: SafeAttributes) -> None:
+        super().__init__()
+        self.policy = policy
+
+    def prepare(self, sections: Sequence[Section], theme_assets: bool, clean_html: HtmlCleaner | None,
+                only: Collection[str] | None, report: RenderReport, records: list[logging.LogRecord],
+                blocks: bool) -> None:
+        """Set what the next build renders."""
+        self.sections = sections
+        self.theme_assets = theme_assets
+        self.clean_html = clean_html
+        self.only = None if only is None else set(only)
+        self.report = report
+        self.records = records
+        self.want_blocks = blocks
+        self.planned: dict[str, PlannedPage] = {}
+        self.section_of: dict[str, str] = {}
+        for section in sections:
+            for page in section.pages:
+                self.planned[page.url] = page
+                self.section_of[page.url] = section.key
+        self.navs: dict[str, Navigation] = {}
+        self.pages: dict[str, Page] = {}
+        self._lit: Page | None = None
+        self._mark = 0
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        kept = Files([f for f in files if self.theme_assets and not f.is_documentation_page()])
+        for section in self.sections:
+            for page in section.pages:
+                file = File.generated(config, urls.source_uri(page.url), content=page.markdown)
+                if self.only is not None and page.url not in self.only:
+                    file.inclusion = InclusionLevel.EXCLUDED  # in the navigation, not written
+                kept.append(file)
+            for item in section.files:
+                stand_in = File.generated(config, item.url, content=b"")
+                stand_in.inclusion = InclusionLevel.EXCLUDED  # links to it resolve; the caller copies it
+                kept.append(stand_in)
+        return kept
+
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        for file in files.documentation_pages(inclusion=lambda _: True):
+            page = file.page if file.page is not None else Page(None, file, config)
+            page.parent = None
+            page.previous_page = None
+            page.next_page = None
+            self.pages[page.url] = page
+        home = self.pages.get(urls.HOME) or _Home()
+        for section in self.sections:
+            items = [self.pages[entry.url] for entry in section.nav if entry.url in self.pages]
+            for entry, item in zip(section.nav, items):
+                item.title = html.escape(entry.title)
+            section_nav = Navigation(items, items)
+            section_nav.homepage = home  # type: ignore[assignment]
+            self.navs[section.key] = section_nav
+        return self.navs.get(self.sections[0].key if self.sections else "", Navigation([], []))
+
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        planned = self.planned[page.url]
+        self._mark = len(self.records)
+        self.policy.notes.clear()
+        page.meta = {
+            "title": html.escape(planned.title),
+            "congkhai_title": markupsafe.Markup(html.escape(planned.full_title) + " – " + config.site_name)
+            if planned.url else config.site_name,
+            "congkhai_feeds": [
+                {"title": html.escape(f.title), "url": f.url} for f in planned.feeds
+            ],
+            "hide": list(planned.hide),
+        }
+        if planned.description:
+            page.meta["description"] = html.escape(planned.description)
+        if planned.search_scope:
+            code, name, bundle = planned.search_scope
+            page.meta["congkhai_search"] = {"scope": code, "name": html.escape(name), "bundle": bundle}
+        return markdown
+
+    def on_page_content(self, content: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        planned = self.planned[page.url]
+        found = self.report.pages.setdefault(page.url, PageReport())
+        found.warnings += [f"MkDocs: {r.getMessage()}" for r in self.records[self._mark:]
+                           if r.levelno >= logging.WARNING]
+        del self.records[self._mark:]  # blamed on this page, not on the whole render
+        if planned.authored and self.clean_html is not None:
+            content, removed = self.clean_html(content, str(planned.source))
+            found.removed = [*removed, *(note for note in self.policy.notes if note not in removed)]
+        if planned.authored and self.want_blocks:
+            found.blocks = html_blocks(content)
+        if planned.toc_before or planned.toc_after:
+            before = [AnchorLink(title, anchor, 2) for title, anchor in planned.toc_before]
+            after = [AnchorLink(title, anchor, 2) for title, anchor in planned.toc_after]
+            page.toc = TableOfContents(before + list(page.toc) + after)
+        return planned.before_html + content + planned.after_html
+
+    def on_page_context(self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation) -> dict[str, Any]:
+        context["nav"] = self.navs.get(self.section_of.get(page.url, ""), nav)
+        planned = self.planned.get(page.url)
+        if planned is not None and planned.nav_parent in self.pages:
+            self._lit = self.pages[planned.nav_parent]
+            self._lit.active = True
+        return context
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        if self._lit is not None:
+            self._lit.active = False
+            self._lit = None
+        self.report.pages.setdefault(page.url, PageReport()).live = live_code(output)
+        return output
+
+    def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
+        if template_name.endswith(".html"):
+            self.report.pages.setdefault(template_name, PageReport()).live = live_code(output_content)
+        return output_content
+
+
+class _Home:
+    """The portal's home page as the navigation of a part without it sees it (only its address)."""
+
+    url = urls.HOME
+    title = "Trang chủ"
+    is_homepage = True
+
+
+@contextmanager
+def _quiet_mkdocs() -> Iterator[list[logging.LogRecord]]:
+    """Collect MkDocs' log records instead of printing them."""
+    records: list[logging.LogRecord] = []
+
+    class _Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record)
+
+    logger = logging.getLogger("mkdocs")
+    handler = _Collect(logging.WARNING)
+    saved = (logger.handlers[:], logger.propagate, logger.level)
+    logger.handlers = [handler]
+    logger.propagate = False
+    logger.setLevel(logging.WARNING)
+    try:
+        yield records
+    finally:
+        logger.handlers, logger.propagate, _ = saved
+        logger.setLevel(saved[2])
+
+
+@contextmanager
+def _env(name: str, value: str) -> Iterator[None]:
+    old = os.environ.get(name)
+    os.environ[name] = value
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = old
