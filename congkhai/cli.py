@@ -17,7 +17,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .build import output, parallel
+from .config import Settings, SettingsError, default_cache_dir, today_in_vietnam
+from .config import load as load_settings
 from .model.problems import Severity
+from .model.text import format_date
 
 if TYPE_CHECKING:
     from .build import pipeline
@@ -30,7 +33,8 @@ def _pipeline() -> Any:
     from .build import pipeline
 
     return pipeline
-from .model.text import format_date
+
+
 
 
 class _Parser(argparse.ArgumentParser):
@@ -78,8 +82,8 @@ def make_parser() -> argparse.ArgumentParser:
     b.add_argument("--no-search", action="store_true", help="không tạo chỉ mục tìm kiếm (xem trước nhanh hơn)")
     b.add_argument("--jobs", type=_positive, default=None, metavar="N",
                    help="số tiến trình dựng song song (mặc định: số lõi CPU)")
-    b.add_argument("--cache-dir", type=Path, default=Path(".congkhai-cache"), metavar="DIR",
-                   help="thư mục bộ nhớ đệm, xóa lúc nào cũng được (mặc định: .congkhai-cache)")
+    b.add_argument("--cache-dir", type=Path, default=None, metavar="DIR",
+                   help="thư mục bộ nhớ đệm, xóa lúc nào cũng được (mặc định: .congkhai-cache cạnh mkdocs.yml)")
     b.add_argument("--no-cache", action="store_true", help="không dùng bộ nhớ đệm (dựng lại toàn bộ)")
     b.add_argument("--timings", action="store_true", help="in thời gian của từng bước và số phần dựng lại")
     b.add_argument("--unit", default=None, metavar="CODE",
@@ -149,6 +153,8 @@ def main(argv: list[str] | None = None) -> int:
         args.out = Path(f"site-{args.unit}")
     if args.command == "build" and args.out is None:
         args.out = Path("site")
+    if args.command == "build" and args.cache_dir is None:
+        args.cache_dir = default_cache_dir(args.config)
     stamp = None
     if args.command == "build" and not args.no_cache and not args.timings:
         # Taken before the build reads anything: an input edited while it runs makes the next one build.
@@ -156,42 +162,39 @@ def main(argv: list[str] | None = None) -> int:
         replayed = _up_to_date(args, stamp)
         if replayed is not None:
             return replayed
-    options = _pipeline().Options(
-        content=args.content, units=args.units, config=args.config,
-        today=args.on or _pipeline().today_in_vietnam(), strict=args.strict,
-        out=getattr(args, "out", Path("site")), site_url=getattr(args, "site_url", None),
-        search=not getattr(args, "no_search", False),
-        jobs=getattr(args, "jobs", None) or parallel.default_jobs(),
-        cache_dir=None if getattr(args, "no_cache", False) else getattr(args, "cache_dir", None),
-        progress=True,
-        unit=getattr(args, "unit", None), with_subordinates=getattr(args, "with_subordinates", False),
-    )
+    try:
+        settings = _settings(args)
+    except SettingsError as exc:
+        for problem in exc.problems:
+            print(problem.render())
+        print(f"Có {len(exc.problems)} lỗi và 0 cảnh báo. Chưa dựng trang; trang đã dựng trước đó được giữ nguyên.")
+        return 1
     if args.command == "check":
-        result = _pipeline().validate(options)
-        return _report(result, options, done=f"Kiểm tra xong {_counts(result)}.")
+        result = _pipeline().validate(settings)
+        return _report(result, settings, done=f"Kiểm tra xong {_counts(result)}.")
     if args.command == "status":
-        return _status(options, args.unit, args.fail_on_overdue)
+        return _status(settings, args.unit, args.fail_on_overdue)
     if args.command == "serve":
         from .authoring.serve import serve_until_interrupted
 
-        return serve_until_interrupted(options, args.host, args.port)
+        return serve_until_interrupted(settings, args.host, args.port)
     try:
         with output.stop_on_signals(), _few_collections():
-            result = _pipeline().build(options, log=lambda line: print(line, flush=True))
+            result = _pipeline().build(settings, log=lambda line: print(line, flush=True))
     except output.Interrupted as stop:
         if stop.published:
-            print(f"Đã dừng theo yêu cầu ({stop}) ngay sau khi trang mới được đặt vào {options.out}/.", flush=True)
+            print(f"Đã dừng theo yêu cầu ({stop}) ngay sau khi trang mới được đặt vào {settings.out}/.", flush=True)
         else:
             print(f"Đã dừng theo yêu cầu ({stop}). Chưa dựng xong trang; trang đã dựng trước đó được giữ nguyên.",
                   flush=True)
         return 128 + stop.signum
     printed: list[str] = []
-    code = _report(result, options, done=None, emit=lambda line: (printed.append(line), print(line)))
-    if code == 0 and stamp is not None and options.cache_dir is not None:
+    code = _report(result, settings, done=None, emit=lambda line: (printed.append(line), print(line)))
+    if code == 0 and stamp is not None and settings.cache_dir is not None:
         from .build import quick
 
-        quick.remember(options.cache_dir, options.out, stamp, result.files, printed[:-1] + [
-            f"Đã dựng {result.pages} trang ({_counts(result)}) vào {options.out}/: không có gì thay đổi kể từ "
+        quick.remember(settings.cache_dir, settings.out, stamp, result.files, printed[:-1] + [
+            f"Đã dựng {result.pages} trang ({_counts(result)}) vào {settings.out}/: không có gì thay đổi kể từ "
             "lần dựng trước, trang đã dựng vẫn đúng."])
     if getattr(args, "timings", False) and result.timings:
         labels = {"validate": "đọc và kiểm tra", "parts": "dựng các phần", "index": "sổ đăng ký, sơ đồ trang",
@@ -220,18 +223,11 @@ def _few_collections() -> Iterator[None]:
 def _stamp(args: argparse.Namespace) -> str:
     from .build import quick
 
-    today = args.on or _today()
+    today = args.on or today_in_vietnam()
     wanted = {"content": str(args.content), "units": str(args.units), "out": str(args.out), "today": today.isoformat(),
               "strict": args.strict, "site_url": args.site_url, "search": not args.no_search,
               "cache": str(args.cache_dir), "unit": args.unit, "subordinates": args.with_subordinates}
     return quick.input_stamp(wanted, args.config, args.content, args.units)
-
-
-def _today() -> date:
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
-
-    return datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date()
 
 
 def _up_to_date(args: argparse.Namespace, stamp: str) -> int | None:
@@ -254,7 +250,20 @@ def _counts(result: pipeline.Result) -> str:
     return f"{len(portal.units)} đơn vị, {len(portal.documents)} văn bản đăng công khai, {len(portal.drafts)} bản nháp"
 
 
-def _report(result: pipeline.Result, options: pipeline.Options, done: str | None,
+def _settings(args: argparse.Namespace) -> Settings:
+    """Return the settings of this command: mkdocs.yml read once, with the command line's options."""
+    options: dict[str, Any] = {"content": args.content, "units": args.units, "today": args.on or today_in_vietnam(),
+                               "strict": args.strict, "progress": True}
+    if args.command == "build":
+        options.update(out=args.out, search=not args.no_search, jobs=args.jobs or parallel.default_jobs(),
+                       cache_dir=None if args.no_cache else args.cache_dir, unit=args.unit,
+                       with_subordinates=args.with_subordinates)
+    if args.command == "serve":
+        options.update(jobs=parallel.default_jobs(), cache_dir=default_cache_dir(args.config))
+    return load_settings(args.config, site_url=getattr(args, "site_url", None), **options)
+
+
+def _report(result: pipeline.Result, options: Settings, done: str | None,
             emit: Callable[[str], Any] = print) -> int:
     problems = result.problems.sorted()
     for problem in problems:
@@ -279,7 +288,7 @@ def _report(result: pipeline.Result, options: pipeline.Options, done: str | None
     return 0
 
 
-def _status(options: pipeline.Options, unit: str | None, fail_on_overdue: bool) -> int:
+def _status(options: Settings, unit: str | None, fail_on_overdue: bool) -> int:
     result = _pipeline().validate(options)
     if not result.ok(options.strict) or result.portal is None or result.compliance is None:
         return _report(result, options, done=None)
@@ -336,7 +345,7 @@ def _import(args: argparse.Namespace) -> int:
 
     try:
         result = import_document(args.file, args.unit, args.content, args.units, kind=args.kind,
-                                 force=args.force, slug=args.slug, today=_pipeline().today_in_vietnam())
+                                 force=args.force, slug=args.slug, today=today_in_vietnam())
     except ImportFailure as exc:
         print(f"Lỗi: {exc.message}", file=sys.stderr)
         return exc.status

@@ -214,18 +214,22 @@ FEED_TIMER = textwrap.dedent("""
     from datetime import date
     from pathlib import Path
     sys.path.insert(0, %r)
+    from congkhai import config
     from congkhai.build import pipeline
     from congkhai.site import feeds
     corpus = Path(sys.argv[1])
-    options = pipeline.Options(content=corpus / "content", units=corpus / "units", today=date(2026, 11, 22))
-    result = pipeline.validate(options)
+    settings = config.load(Path(%r) / "mkdocs.yml", content=corpus / "content", units=corpus / "units",
+                           today=date(2026, 11, 22))
+    result = pipeline.validate(settings)
     started = time.monotonic()
     sources = feeds.plan_feeds(result.portal, "Cổng", result.rules, result.compliance)
-    with tempfile.TemporaryDirectory() as out:
-        count = feeds.write_feeds(sources, Path(out), "https://congkhai.example.vn/", date(2026, 11, 22), 50)
+    count = 0
+    for source in sources:
+        feeds.render_feed(source, "https://congkhai.example.vn/", date(2026, 11, 22), 50)
+        count += 1
     print(f"RSS cho {len(result.portal.units)} đơn vị: {count} kênh trong {time.monotonic() - started:.1f} s "
           "(một tiến trình, chưa chia cho các tiến trình dựng)")
-""") % str(REPO)
+""") % (str(REPO), str(REPO))
 
 
 def material_site(corpus: Path, root: Path) -> Path:

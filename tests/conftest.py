@@ -16,6 +16,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from congkhai import cli
+from congkhai import config
 from congkhai.build import pipeline  # noqa: E402
 
 CONFIG = REPO / "mkdocs.yml"
@@ -105,9 +106,11 @@ class Site:
         return path
 
     def validate(self, on: str = "2026-11-22") -> pipeline.Result:
-        """Load and check the portal in-process (paths in messages are relative to the root)."""
+        """Load and check the portal in-process (paths in messages are relative to the root), with the
+        portal settings' defaults (the project's mkdocs.yml without its `extra` section)."""
+        settings = config.load(self.config(drop=("extra",)), today=date.fromisoformat(on))
         with chdir(self.root):
-            return pipeline.validate(pipeline.Options(today=date.fromisoformat(on)))
+            return pipeline.validate(settings)
 
     def messages(self, on: str = "2026-11-22") -> list[str]:
         """Return every problem message, sorted as printed."""
@@ -131,6 +134,8 @@ class Site:
     def run(self, *args: str, on: str = "2026-11-22", config: Path = CONFIG) -> int:
         """Run the command line in the site's folder (paths in messages are relative to it)."""
         command, *rest = args or ("build",)
+        if config == CONFIG:  # a copy beside the site, so that its default cache is the site's own
+            config = self.config()
         argv = [command, "--content", "content", "--units", "units", "--config", str(config), "--on", on]
         if command == "build":
             argv += ["--out", "site"]

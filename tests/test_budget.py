@@ -9,7 +9,8 @@ import pytest
 from conftest import Site
 from test_encodings import to_cp1258, to_tcvn3
 
-from congkhai.kinds.tai_chinh import format_amount, parse_amount
+from congkhai.kinds.tai_chinh import parse_amount
+from congkhai.model.text import format_amount
 from congkhai.model.fields import FieldError
 
 HEAD = "title: Công khai dự toán năm 2025\nnumber: 12/QĐ-THCS\ndate: 2025-01-20\nreport: du-toan\nfiscal_year: 2025\n"

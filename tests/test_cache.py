@@ -3,7 +3,6 @@ build equals a clean one byte for byte, and a damaged or foreign cache is ignore
 
 from __future__ import annotations
 
-import json
 import shutil
 from contextlib import chdir
 from datetime import date
@@ -13,6 +12,7 @@ import pytest
 from conftest import MINIMAL_PDF, REPO, Site, tree_digest
 
 from congkhai.build import fingerprint, pipeline
+from congkhai.config import load as load_settings
 
 ON = date(2026, 11, 22)
 EVERY_PART = {"_assets", "_portal", "so-gd", "phong-gd", "ubnd-xa", "thcs-a", "th-b"}
@@ -50,9 +50,9 @@ def build(site: Site, config: Path, out: str = "site", cache: bool = True, jobs:
     text = config.read_text(encoding="utf-8").replace(f"custom_dir: {REPO / 'site_src' / 'overrides'}",
                                                       "custom_dir: site_src/overrides")
     config.write_text(text, encoding="utf-8")
-    options = pipeline.Options(content=Path("content"), units=Path("units"), out=Path(out), config=config,
-                               today=on, cache_dir=Path(".congkhai-cache") if cache else None, jobs=jobs)
     with chdir(site.root):
+        options = load_settings(config, out=Path(out), today=on,
+                                cache_dir=Path(".congkhai-cache") if cache else None, jobs=jobs)
         result = pipeline.build(options)
     assert result.ok(False), [p.render() for p in result.problems.sorted()] + [result.failure]
     return result

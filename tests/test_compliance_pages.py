@@ -15,7 +15,7 @@ import pytest
 from conftest import CONFIG, REPO, SAMPLE_ON, Site
 from lxml import html as lhtml
 
-from congkhai import cli
+from congkhai import cli, config
 from congkhai.build import pipeline
 from congkhai.model.text import format_date
 from congkhai.rules.compliance import DUE_SOON_DAYS, Standing
@@ -90,7 +90,7 @@ def current_check(checks: list, today: date):
 def sample() -> pipeline.Result:
     """The sample portal's units, rules and compliance on SAMPLE_ON (the date sample_site is built at)."""
     with chdir(REPO):
-        result = pipeline.validate(pipeline.Options(today=TODAY, cache_dir=None))
+        result = pipeline.validate(config.load(CONFIG, today=TODAY))
     assert result.ok(False) and result.compliance is not None
     return result
 
@@ -98,7 +98,7 @@ def sample() -> pipeline.Result:
 def validate_like_build(site: Site, on: str) -> pipeline.Result:
     """Validate a throwaway portal with the project's mkdocs.yml, as `Site.run` builds it."""
     with chdir(site.root):
-        result = pipeline.validate(pipeline.Options(today=date.fromisoformat(on), config=CONFIG, cache_dir=None))
+        result = pipeline.validate(config.load(CONFIG, today=date.fromisoformat(on)))
     assert result.problems.sorted() == []
     return result
 

@@ -6,7 +6,8 @@ from datetime import date
 
 from conftest import MINIMAL_PDF, Site
 
-from congkhai.model.documents import DocKind, Status
+from congkhai.kinds import ke_hoach
+from congkhai.model.documents import Status
 
 GOOD = "title: Kế hoạch năm 2024\nnumber: 05/KH-THCS\ndate: 2024-01-15\n"
 
@@ -129,7 +130,7 @@ def test_a_complete_document_is_read_in_full(site: Site) -> None:
     assert result.problems.sorted() == []
     (doc,) = result.portal.documents
     assert doc.key == "thcs-a/ke-hoach/ke-hoach-cchc-2024"
-    assert doc.kind is DocKind.KE_HOACH and doc.status is Status.PUBLISHED
+    assert doc.kind is ke_hoach.KIND and doc.status is Status.PUBLISHED
     assert (doc.date, doc.posted) == (date(2024, 1, 15), date(2024, 1, 17))
     assert (doc.signer.authority, doc.signer.title, doc.signer.name) == ("KT. HIỆU TRƯỞNG", "PHÓ HIỆU TRƯỞNG", "Lê Văn Bình")
     assert doc.recipients == ("Phòng GD&ĐT (để b/c)", "Lưu: VT.")

@@ -10,7 +10,8 @@ import pytest
 from conftest import REPO, SEEDS, Site
 
 from congkhai import cli
-from congkhai.model.documents import DocKind, read_document
+from congkhai.kinds import REGISTRY
+from congkhai.model.documents import read_document
 from congkhai.model.problems import Problems
 from congkhai.model.units import load_units
 
@@ -28,7 +29,7 @@ def load(site: Site, relative: str):
     units = load_units(site.units, problems)
     path = site.root / relative
     unit, kind = path.parent.parent.name, path.parent.name
-    doc = read_document(path, units, DocKind(next(k.value for k in DocKind if k.folder == kind)),
+    doc = read_document(path, units, REGISTRY[kind],
                         site.content / unit, problems, date(2026, 11, 22))
     return doc, problems
 

@@ -1,14 +1,13 @@
-"""The limits: one module, defaults documented, the file size cap read from mkdocs.yml."""
+"""The limits: one module, defaults documented, the file size cap read from mkdocs.yml (by config.load)."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import pytest
 from conftest import REPO, Site
 
+from congkhai import config
 from congkhai.model import limits
-from congkhai.model.limits import DEFAULT, LimitConfigError, read_limits
+from congkhai.model.limits import DEFAULT
 
 
 def test_defaults_are_those_the_authoring_guide_documents() -> None:
@@ -20,21 +19,18 @@ def test_defaults_are_those_the_authoring_guide_documents() -> None:
 
 
 def test_the_file_cap_comes_from_mkdocs_yml(site: Site) -> None:
-    assert read_limits(site.root / "khong-co.yml") == DEFAULT
-    config = site.config(drop=("extra",), add="extra:\n  congkhai:\n    max_file_mb: 5\n")
-    assert read_limits(config).max_file_bytes == 5 * 1024 * 1024
-    assert read_limits(REPO / "mkdocs.yml") == DEFAULT
+    assert config.load(site.config(drop=("extra",))).limits == DEFAULT
+    cap = site.config(drop=("extra",), add="extra:\n  congkhai:\n    max_file_mb: 5\n")
+    assert config.load(cap).limits.max_file_bytes == 5 * 1024 * 1024
+    assert config.load(REPO / "mkdocs.yml").limits == DEFAULT
 
 
 @pytest.mark.parametrize("value", ["0", "2049", "true", "lớn", "1.5"])
 def test_a_cap_that_cannot_be_used_is_refused(site: Site, value: str) -> None:
-    config = site.config(drop=("extra",), add=f"extra:\n  congkhai:\n    max_file_mb: {value}\n")
-    with pytest.raises(LimitConfigError) as error:
-        read_limits(config)
-    assert str(error.value).startswith("giới hạn cỡ tệp phải là số nguyên từ 1 đến 2048 (MB), nhận được '")
-
-
-def test_a_broken_configuration_is_left_to_the_build_to_report(tmp_path: Path) -> None:
-    broken = tmp_path / "mkdocs.yml"
-    broken.write_text("site_name: [\n", encoding="utf-8")
-    assert read_limits(broken) == DEFAULT
+    path = site.config(drop=("extra",), add=f"extra:\n  congkhai:\n    max_file_mb: {value}\n")
+    settings = config.load(path)
+    assert settings.limits == DEFAULT  # the default stands in, and the build reports the value
+    (problem,) = settings.problems
+    assert problem.field == "extra.congkhai.max_file_mb" and problem.line is not None
+    assert problem.message.startswith("cỡ tối đa của một tệp đính kèm (MB): ")
+    assert f"nhận được '{value}'" in problem.message and "từ 1 đến 2048" in problem.message

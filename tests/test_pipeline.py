@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 
-from conftest import MINIMAL_PDF, Site, tree_digest
+from conftest import CONFIG, MINIMAL_PDF, Site, tree_digest
 from test_documents import ERRORS, write_mistakes
 
 
@@ -32,7 +32,8 @@ def test_failed_build_leaves_the_previous_site_byte_identical(site: Site, capsys
     assert tree_digest(site.out) == before
     # Nothing left behind by the failed build; `.site.prev` is the spare copy the first build keeps to
     # start the next staging folder from (hard links to the same files).
-    assert sorted(p.name for p in site.root.iterdir()) == [".congkhai-cache", ".site.prev", "content", "site", "units"]
+    assert sorted(p.name for p in site.root.iterdir()) == [".congkhai-cache", ".site.prev", "content", "mkdocs.yml", "site",
+                                                             "units"]
     assert tree_digest(site.root / ".site.prev") == before
 
 
@@ -88,16 +89,15 @@ from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from congkhai.build import pipeline
-from congkhai.kinds import tai_chinh as budget
-from congkhai.kinds import thu_tuc as procedures  # noqa: E402
-from congkhai.kinds import tin_tuc as posts
-from congkhai.model.documents import CORE_FIELDS, DOC_KINDS  # noqa: E402
+from congkhai import config  # noqa: E402
+from congkhai.kinds import KINDS, REGISTRY  # noqa: E402
+from congkhai.model.documents import CORE_FIELDS  # noqa: E402
 from congkhai.model.units import UNIT_FIELDS  # noqa: E402
 from congkhai.rules.obligations import OBLIGATION_FIELDS  # noqa: E402
 
 FUZZ_EXAMPLES = int(os.environ.get("CONGKHAI_FUZZ_EXAMPLES", "80"))  # about 15 s on a 2-core machine
 CODES = ["so-gd", "phong-gd", "thcs-a", "mn-b", "SAI MA", "tim-kiem", "\udcc4\udc90", ""]
-KEYS = sorted({*CORE_FIELDS, *budget.FIELDS, *procedures.FIELDS, *posts.NEWS_FIELDS, *posts.NOTICE_FIELDS,
+KEYS = sorted({*CORE_FIELDS, *(name for kind in KINDS for name in kind.field_names()),
                *UNIT_FIELDS, *OBLIGATION_FIELDS, "name", "file", "alt", "note", "unit", "from", "until", "lines",
                "amount", "amounts", "target", "result", "year", "values", "reason", "table", "table_file"})
 TRICKY = ["2024-03-15", "2024-02-30", "15/3/2024", "2025", "2024-Q5", "2024-2025", "du-toan", "thuc-hien-quy",
@@ -159,7 +159,7 @@ def portals(draw) -> dict[str, bytes]:
         files[f"units/{name}.{draw(st.sampled_from(['yml', 'yml', 'yaml', 'txt']))}"] = text.encode("utf-8", "surrogatepass")
     for _ in range(draw(st.integers(1, 5))):
         unit = draw(st.sampled_from(["thcs-a", "thcs-a", "thcs-a", "so-gd", *CODES]))
-        kind = draw(st.one_of(st.sampled_from(sorted(DOC_KINDS)), st.sampled_from(["khac", "Ke-Hoach"])))
+        kind = draw(st.one_of(st.sampled_from(sorted(REGISTRY)), st.sampled_from(["khac", "Ke-Hoach"])))
         folder = f"content/{unit}/{kind}" if unit else "content"
         closing = draw(st.sampled_from(["---\n", "---\n", "---\n", "...\n", ""]))
         text = f"---\n{_front(draw)}{closing}{draw(markdown)}"
@@ -181,7 +181,7 @@ def fuzz_messages(files: dict[str, bytes]) -> list[str]:
             except (OSError, UnicodeEncodeError):  # a name no file system holds (too long, a lone surrogate)
                 continue
         with chdir(root):
-            result = pipeline.validate(pipeline.Options(today=date(2026, 11, 22)))
+            result = pipeline.validate(config.load(CONFIG, today=date(2026, 11, 22)))
         return [p.render() for p in result.problems.sorted()]
 
 

@@ -156,11 +156,13 @@ def test_query_variants_read_initial_d_as_đ(browser, sample) -> None:
 
 def test_each_unit_whose_scope_is_not_everything_gets_its_own_bundle() -> None:
     from congkhai.build import pipeline
+    from congkhai.kinds import REGISTRY
+    from congkhai.model.limits import DEFAULT
     from congkhai.model.problems import Problems
     from congkhai.site import search
 
     mini = Path(__file__).parent / "fixtures" / "mini"
-    portal = pipeline.load_portal(mini / "content", mini / "units", date(2026, 11, 22), Problems())
+    portal = pipeline.load_portal(mini / "content", mini / "units", date(2026, 11, 22), Problems(), DEFAULT, REGISTRY)
     plan = search.plan_search(portal, {})
     urls = {code: sorted(plan.records[i].url for i in members) for code, members in plan.bundles.items()}
     # so-x holds all three documents, so its scoped search is the portal bundle itself
@@ -177,10 +179,13 @@ def sample_plan():
     from conftest import REPO, SAMPLE_ON
 
     from congkhai.build import pipeline
+    from congkhai.kinds import REGISTRY
+    from congkhai.model.limits import DEFAULT
     from congkhai.model.problems import Problems
     from congkhai.site import search
 
-    portal = pipeline.load_portal(REPO / "content", REPO / "units", date.fromisoformat(SAMPLE_ON), Problems())
+    portal = pipeline.load_portal(REPO / "content", REPO / "units", date.fromisoformat(SAMPLE_ON), Problems(), DEFAULT,
+                                  REGISTRY)
     return search.plan_search(portal)  # body text read from the Markdown
 
 
@@ -261,6 +266,7 @@ def test_a_portal_bundle_in_parts_finds_the_same_documents_in_exact_date_order(b
     from conftest import REPO, SAMPLE_ON
 
     from congkhai import cli
+    from congkhai.build import search_index
     from congkhai.site import search
 
     monkeypatch.setattr(search, "SHARD_SIZE", 40)
@@ -312,7 +318,7 @@ def test_a_portal_bundle_in_parts_finds_the_same_documents_in_exact_date_order(b
     # Ordered by the dates file, the parts carry no Pagefind sort orders (a fifth of their metadata,
     # loaded by the first query); the single bundle and the unit bundles keep theirs.
     def sorts(bundle: Path) -> list:
-        return search._read_chunk(next(bundle.glob("*.pf_meta")))[4]
+        return search_index._read_chunk(next(bundle.glob("*.pf_meta")))[4]
 
     assert [sorts(out / "pagefind" / p) for p in ["", *guide["phan"]]] == [[]] * (1 + len(guide["phan"]))
     assert [name for name, _ in sorts(sample_site / "pagefind")] == ["date"]

@@ -14,7 +14,8 @@ import pytest
 from conftest import REPO, Site
 
 from congkhai.authoring import serve
-from congkhai.build import pipeline
+from congkhai import config
+from congkhai.config import load as load_settings
 
 FRONT = """
     title: Kế hoạch cải cách hành chính năm 2026
@@ -45,8 +46,7 @@ def wait_for_version(preview: serve.Preview, version: int, seconds: float = 120)
 def preview(site: Site):
     site.standard_units()
     site.doc("thcs-a", "ke-hoach", "ke-hoach-cchc-2026", FRONT, "Nội dung kế hoạch lần đầu.\n")
-    options = pipeline.Options(content=site.content, units=site.units, config=site.config(),
-                               today=date(2026, 11, 22))
+    options = config.load(site.config(), content=site.content, units=site.units, today=date(2026, 11, 22))
     lines: list[str] = []
     instance = serve.Preview(options, port=0, log=lines.append)
     instance.lines = lines  # type: ignore[attr-defined]
@@ -57,7 +57,7 @@ def preview(site: Site):
 
 
 def test_watches_content_units_site_src_and_the_config(tmp_path: Path) -> None:
-    options = pipeline.Options(content=tmp_path / "c", units=tmp_path / "u", config=tmp_path / "mkdocs.yml")
+    options = config.Settings(content=tmp_path / "c", units=tmp_path / "u", config_file=tmp_path / "mkdocs.yml")
     assert serve.watched_paths(options) == [tmp_path / "c", tmp_path / "u", tmp_path / "site_src", tmp_path / "mkdocs.yml"]
     assert serve.is_ignored("content/a/.#ke-hoach.md") and serve.is_ignored("x.md.swp") and not serve.is_ignored("x.md")
 
@@ -142,8 +142,8 @@ def themed_preview(site: Site):
     text = config.read_text(encoding="utf-8").replace(str(REPO / "site_src" / "overrides"), str(overrides))
     assert f"custom_dir: {overrides}" in text
     config.write_text(text, encoding="utf-8")
-    options = pipeline.Options(content=site.content, units=site.units, config=config, today=date(2026, 11, 22),
-                               cache_dir=site.root / "cache")
+    options = load_settings(config, content=site.content, units=site.units, today=date(2026, 11, 22),
+                            cache_dir=site.root / "cache")
     assert site.root / "site_src" in serve.watched_paths(options)
     instance = serve.Preview(options, port=0, log=lambda line: None)
     instance.start()

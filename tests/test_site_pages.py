@@ -18,14 +18,14 @@ import yaml
 from conftest import MINIMAL_PDF, REPO, SAMPLE_ON, Site
 from lxml import etree
 
-from congkhai.model.documents import DocKind
+from congkhai.kinds import KINDS, thu_tuc
 from congkhai.site.pages import LATEST_ON_HOME, LATEST_PER_KIND
 
 TODAY = date.fromisoformat(SAMPLE_ON)
 CONFIG_SITE_URL = re.search(r"^site_url:\s*(\S+)", (REPO / "mkdocs.yml").read_text(encoding="utf-8"), re.M).group(1)
 OTHER_SITE_URL = "https://khac.example.org/cong-khai/"
 ATOM = "{http://www.w3.org/2005/Atom}"
-LABEL_TO_KIND = {k.label: k.folder for k in DocKind}
+LABEL_TO_KIND = {k.label: k.folder for k in KINDS}
 ATTACHMENT_LABELS = {
     "application/pdf": "PDF",
     "application/msword": "Word",
@@ -334,7 +334,7 @@ def test_unit_pages_show_the_latest_postings_of_each_kind(sample_site: Path) -> 
             assert words(more) == f"Xem tất cả {len(current)} văn bản"
             assert resolve(page, more.xpath("./a/@href")[0]) == f"{code}/{kind}/"
             checked += 1
-        assert seen == [k.folder for k in DocKind]
+        assert seen == [k.folder for k in KINDS]
     assert checked >= 30
 
 
@@ -345,14 +345,14 @@ def test_listings_are_newest_first_grouped_by_year(sample_site: Path) -> None:
     records = register(sample_site)
     grouped = 0
     for code in units_yaml():
-        for kind in DocKind:
+        for kind in KINDS:
             page = f"{code}/{kind.folder}/index.html"
             body = article(sample_site, page)
             current = sorted((r for r in records if r["key"].startswith(f"{code}/{kind.folder}/")
                               and r["status"] in CURRENT), key=issued_first)
             assert words(body.xpath(".//p[contains(@class, 'ck-lead')]")[0]).endswith(
                 f"· {len(current)} văn bản, mới nhất trước.")
-            if kind is DocKind.THU_TUC:  # procedures: a table by field, not by year
+            if kind is thu_tuc.KIND:  # procedures: a table by field, not by year
                 shown = [resolve(page, h).rstrip("/") for h in body.xpath(".//table//a/@href")]
                 assert sorted(shown) == sorted(r["key"] for r in current)
                 continue
@@ -551,7 +551,7 @@ def test_every_rss_feed_of_the_sample_parses_with_feedparser(sample_site: Path) 
     assert len(feeds) > 20
     names = {p.relative_to(sample_site).as_posix() for p in feeds}
     units = units_yaml()
-    assert {"rss.xml", *(f"{u}/rss.xml" for u in units), *(f"{u}/{k.folder}/rss.xml" for u in units for k in DocKind)} <= names
+    assert {"rss.xml", *(f"{u}/rss.xml" for u in units), *(f"{u}/{k.folder}/rss.xml" for u in units for k in KINDS)} <= names
 
 
 # 7. Feed discovery ------------------------------------------------------------------------------------
@@ -569,7 +569,7 @@ def alternates(root: Path, page: str) -> list[str]:
 
 def test_every_page_links_the_portal_feed_and_its_units_feeds(sample_site: Path) -> None:
     units = set(units_yaml())
-    kinds = {k.folder for k in DocKind}
+    kinds = {k.folder for k in KINDS}
     pages = sorted(p.relative_to(sample_site).as_posix() for p in sample_site.rglob("*.html"))
     checked = 0
     for page in pages:
@@ -602,7 +602,7 @@ def test_the_unit_pages_rss_block_lists_feeds_that_exist(sample_site: Path) -> N
     page = "thcs-hoa-sen/index.html"
     body = article(sample_site, page)
     links = [resolve(page, h) for h in body.xpath(".//div[contains(@class, 'ck-feeds')]//a/@href")]
-    assert links == ["thcs-hoa-sen/rss.xml", *(f"thcs-hoa-sen/{k.folder}/rss.xml" for k in DocKind),
+    assert links == ["thcs-hoa-sen/rss.xml", *(f"thcs-hoa-sen/{k.folder}/rss.xml" for k in KINDS),
                      "thcs-hoa-sen/feeds.opml", "rss.xml"]
     for link in links:
         assert (sample_site / link).is_file(), link

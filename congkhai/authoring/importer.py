@@ -8,15 +8,16 @@ attachment, then load the written file with the portal's own reader: a document 
 
 from __future__ import annotations
 
-import re
 import shutil
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from ..model.documents import DOC_KINDS, DocKind, read_document
+from ..kinds import REGISTRY, tai_chinh
+from ..model.documents import read_document
 from ..model.encodings import InputEncodingError, decode, guess_text
 from ..model.files import content_matches
+from ..model.kind import Kind
 from ..model.problems import Problems, Severity, display_path
 from ..model.text import fold, format_date, slugify
 from ..model.units import Units, load_units
@@ -24,18 +25,6 @@ from . import letterhead, scaffold, word
 
 SUPPORTED = (".docx", ".txt", ".md")
 _MAX_SLUG = 60
-_REPORTS = (
-    (r"thuc hien du toan.*\bquy\b|\bquy (i|ii|iii|iv)\b", "thuc-hien-quy"),
-    (r"thuc hien du toan.*6 thang|\b6 thang\b", "thuc-hien-6-thang"),
-    (r"thuc hien du toan.*9 thang|\b9 thang\b", "thuc-hien-9-thang"),
-    (r"thuc hien du toan", "thuc-hien-nam"),
-    (r"quyet toan", "quyet-toan"),
-    (r"du toan", "du-toan"),
-    (r"tai tro|dong gop tu nguyen", "tai-tro"),
-    (r"thu,? chi", "thu-chi-nam-hoc"),
-)
-
-
 class ImportFailure(Exception):
     """The import cannot go on: the message (Vietnamese) and the exit status (1 content, 2 usage)."""
 
@@ -50,7 +39,7 @@ class Imported:
     """What an import wrote and found."""
 
     path: Path
-    kind: DocKind
+    kind: Kind
     letter: letterhead.Letter
     values: dict[str, object]
     attachment: Path | None = None
@@ -73,17 +62,17 @@ def import_document(source: Path, unit: str, content: Path, units_dir: Path, kin
         fix = ("mở tệp bằng Word, chọn Lưu thành (Save As) kiểu 'Word Document (*.docx)'"
                if suffix in (".doc", ".rtf", ".odt") else "lưu văn bản thành tệp .docx, .txt hoặc .md")
         raise ImportFailure(f"không nhập được tệp '{suffix or source.name}': chỉ nhận .docx, .txt và .md. Sửa: {fix}.", 2)
-    if kind is not None and kind not in DOC_KINDS:
-        raise ImportFailure(f"loại văn bản không hợp lệ '{kind}'. Sửa: dùng một trong: {', '.join(DOC_KINDS)}.", 2)
+    if kind is not None and kind not in REGISTRY:
+        raise ImportFailure(f"loại văn bản không hợp lệ '{kind}'. Sửa: dùng một trong: {', '.join(REGISTRY)}.", 2)
     units = _units(units_dir, unit)
     text, notes = read_source(source)
     letter = letterhead.parse(text, markdown=suffix != ".txt")
-    doc_kind = DOC_KINDS[kind] if kind else infer_kind(letter)
+    doc_kind = REGISTRY[kind] if kind else infer_kind(letter)
     if doc_kind is None:
         raise ImportFailure(
             "không nhận ra loại văn bản (không thấy dòng tên loại như KẾ HOẠCH, THÔNG BÁO, QUYẾT ĐỊNH, hay ký hiệu "
-            "trong số). Sửa: chạy lại với --kind và một trong: " + ", ".join(DOC_KINDS) + ".", 2)
-    if kind and letter.type and letter.type.kind != kind and infer_kind(letter) is not DOC_KINDS[kind]:
+            "trong số). Sửa: chạy lại với --kind và một trong: " + ", ".join(REGISTRY) + ".", 2)
+    if kind and letter.type and letter.type.kind != kind and infer_kind(letter) is not REGISTRY[kind]:
         notes.append(f"văn bản là {letter.type.name.lower()} nhưng được xếp vào thư mục '{kind}' theo --kind.")
     title = letter.title
     if title is None:
@@ -144,14 +133,14 @@ def read_source(source: Path) -> tuple[str, list[str]]:
     return decoded.text, notes
 
 
-def infer_kind(letter: letterhead.Letter) -> DocKind | None:
+def infer_kind(letter: letterhead.Letter) -> Kind | None:
     """Return the portal kind of a document from its type (a decision or report about a budget is a
     budget disclosure)."""
     if letter.type is None:
         return None
     if letter.type.kind != "ke-hoach" and letter.summary and letterhead.FINANCE_WORDS.search(fold(letter.summary).lower()):
-        return DocKind.TAI_CHINH
-    return DOC_KINDS[letter.type.kind]
+        return tai_chinh.KIND
+    return REGISTRY[letter.type.kind]
 
 
 def make_slug(title: str, issued: date | None) -> str:
@@ -165,7 +154,7 @@ def make_slug(title: str, issued: date | None) -> str:
     return slug or "van-ban"
 
 
-def front_values(letter: letterhead.Letter, kind: DocKind, title: str, attachment: Path | None) -> dict[str, object]:
+def front_values(letter: letterhead.Letter, kind: Kind, title: str, attachment: Path | None) -> dict[str, object]:
     """Return the front-matter fields found in `letter`, ready for scaffold.front_matter."""
     values: dict[str, object] = {"title": title}
     if letter.number:
@@ -181,18 +170,7 @@ def front_values(letter: letterhead.Letter, kind: DocKind, title: str, attachmen
     values["recipients"] = list(letter.recipients)
     if attachment is not None:
         values["attachments"] = [{"file": attachment.name, "title": "Tệp Word gốc"}]
-    if kind is DocKind.TAI_CHINH:
-        folded = fold(title).lower()
-        for pattern, report in _REPORTS:
-            if re.search(pattern, folded):
-                values["report"] = report
-                break
-        school_year = re.search(r"\b(20\d{2})\s*[-–]\s*(20\d{2})\b", title)
-        year = re.search(r"\bnam (20\d{2})\b", folded)
-        if school_year and values.get("report") in ("thu-chi-nam-hoc", "tai-tro"):
-            values["fiscal_year"] = f"{school_year.group(1)}-{school_year.group(2)}"
-        elif year:
-            values["fiscal_year"] = year.group(1)
+    values.update(kind.from_title(title))
     return values
 
 

@@ -20,11 +20,13 @@ import tempfile
 import threading
 import time
 import traceback
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Callable
 
 from ..build import pipeline
+from ..config import Settings, SettingsError, default_cache_dir
+from ..config import load as load_settings
 from ..model.problems import Severity
 
 STATUS_PATH = "/__congkhai/trang-thai.json"
@@ -43,9 +45,9 @@ class State:
     built_once: bool = False
 
 
-def watched_paths(options: pipeline.Options) -> list[Path]:
+def watched_paths(options: Settings) -> list[Path]:
     """Return what a change to triggers a rebuild: content, units, site_src beside the config, the config."""
-    return [options.content, options.units, options.config.parent / "site_src", options.config]
+    return [options.content, options.units, options.config_file.parent / "site_src", options.config_file]
 
 
 def is_ignored(path: str) -> bool:
@@ -57,7 +59,7 @@ def is_ignored(path: str) -> bool:
 class Preview:
     """A preview server: builds, watches and serves until stopped."""
 
-    def __init__(self, options: pipeline.Options, host: str = "127.0.0.1", port: int = 8000,
+    def __init__(self, options: Settings, host: str = "127.0.0.1", port: int = 8000,
                  log: Callable[[str], None] = lambda line: print(line, flush=True)) -> None:
         from ..site import engine as render
 
@@ -66,7 +68,7 @@ class Preview:
         self._private = Path(tempfile.mkdtemp(prefix="congkhai-xem-truoc-"))
         # The cache makes every rebuild after the first one quick (only what changed is built again).
         self.options = replace(options, out=self._private / "site", search=False,
-                               cache_dir=options.cache_dir or Path(".congkhai-cache"), progress=False)
+                               cache_dir=options.cache_dir or default_cache_dir(options.config_file), progress=False)
         self.log = log
         self.state = State()
         self._lock = threading.Lock()
@@ -133,6 +135,14 @@ class Preview:
             self._changed.clear()
             self.build()
 
+    def _reread(self) -> Settings:
+        """Return the settings with mkdocs.yml read again (the preview is a new start at every save)."""
+        fresh = load_settings(self.options.config_file, site_url=None)
+        keep = {f.name: getattr(self.options, f.name) for f in fields(Settings)
+                if f.name not in ("site_name", "site_url", "theme_dir", "portal", "config_digest", "portal_site_url",
+                                  "portal_site_name")}
+        return replace(fresh, **keep)
+
     def build(self) -> None:
         """Build once and publish the result to the browser and the terminal."""
         with self._lock:
@@ -141,7 +151,9 @@ class Preview:
         errors: list[str] = []
         warnings: list[str] = []
         try:
-            result = pipeline.build(self.options)
+            result = pipeline.build(self._reread())
+        except SettingsError as exc:  # mkdocs.yml was saved with a mistake: show it like a content error
+            errors = [problem.render() for problem in exc.problems]
         except Exception as exc:  # a crash in the generator must not end the preview: show it
             self.log(traceback.format_exc().rstrip())
             errors = [f"Lỗi: công cụ gặp sự cố khi dựng trang ({type(exc).__name__}: {exc}). Hãy báo người quản trị."]
@@ -301,7 +313,7 @@ def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def serve_until_interrupted(options: pipeline.Options, host: str, port: int) -> int:
+def serve_until_interrupted(options: Settings, host: str, port: int) -> int:
     """Run the preview until Ctrl+C; return the exit status."""
     try:
         preview = Preview(options, host, port)

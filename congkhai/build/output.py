@@ -107,10 +107,11 @@ def staging_dir(out: Path) -> Path:
     parent = out.resolve().parent
     parent.mkdir(parents=True, exist_ok=True)
     clean_stale(out)
-    path = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-{os.getpid()}-", dir=parent))
-    path.chmod(folder_mode())  # mkdtemp makes it private (0700); the published site must be readable by the web server
-    (path / MARKER).write_text("Thư mục này do congkhai (build.py) tạo ra; mỗi lần dựng sẽ thay thế toàn bộ.\n",
-                               encoding="utf-8")
+    with signals_held():  # made whole before a stop can reach the caller, who removes it on a stop
+        path = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-{os.getpid()}-", dir=parent))
+        path.chmod(folder_mode())  # mkdtemp makes it private (0700); the web server must read the site
+        (path / MARKER).write_text("Thư mục này do congkhai (build.py) tạo ra; mỗi lần dựng sẽ thay thế toàn bộ.\n",
+                                   encoding="utf-8")
     return path
 
 
@@ -148,16 +149,20 @@ def stage(out: Path, wanted: dict[str, tuple[str, int]]) -> Path:
     It starts from the previous site kept by `publish` when there is one, so only the files that
     changed since are linked or removed; otherwise from an empty folder.
     """
-    staged = staging_dir(out)
-    kept = previous_dir(out)
-    if (kept / MARKER).is_file():
-        shutil.rmtree(staged)
-        os.rename(kept, staged)
-    elif kept.exists():
-        shutil.rmtree(kept, ignore_errors=True)
     from .cache import link_tree
 
-    link_tree(wanted, staged, keep={MARKER})
+    staged = staging_dir(out)
+    try:
+        kept = previous_dir(out)
+        if (kept / MARKER).is_file():
+            shutil.rmtree(staged)
+            os.rename(kept, staged)
+        elif kept.exists():
+            shutil.rmtree(kept, ignore_errors=True)
+        link_tree(wanted, staged, keep={MARKER})
+    except BaseException:  # stopped (Ctrl+C, SIGTERM) or failed half-way: leave no staging folder behind
+        discard(staged)
+        raise
     return staged
 
 

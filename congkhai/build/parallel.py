@@ -32,11 +32,6 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def shared(name: str) -> Any:
-    """Return what the main process shared under `name` before the workers started."""
-    return _SHARED[name]
-
-
 def _worker_started() -> None:
     """In each worker: leave Ctrl+C to the main process (it stops the workers), and die with it."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)

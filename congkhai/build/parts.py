@@ -25,6 +25,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from ..config import Settings
 from ..model.portal import Portal
 from ..model.problems import display_path
 from ..model.sanitize import sanitize
@@ -68,18 +69,27 @@ class BuildContext:
     planner: Planner
     rules: Rules
     compliance: Compliance
-    config_file: Path
-    today: date
-    site_url: str | None
+    settings: Settings
     site_name: str
     search_page: str | None
     search_plan: SearchPlan | None
-    feed_limit: int
     cache: Cache
     render_key: str
     part_keys: dict[str, str] = field(default_factory=dict)
     banner: dict[str, str] | None = None  # a unit's own site: the way back to the shared portal
     _feed_context: feeds.FeedContext | None = None
+
+    @property
+    def today(self) -> date:
+        return self.settings.today
+
+    @property
+    def site_url(self) -> str | None:
+        return self.settings.site_url
+
+    @property
+    def feed_limit(self) -> int:
+        return self.settings.feed_limit
 
     def feed_context(self) -> feeds.FeedContext:
         if self._feed_context is None:
@@ -149,7 +159,7 @@ def _build(ctx: BuildContext, name: str, key: str, sections: list[Section], extr
                     pages[page.url]["source"] = display_path(page.source)
     if wanted or theme_assets or not_found_page:
         report = render(
-            SitePlan(tuple(sections)), ctx.config_file, site, ctx.today, site_url=ctx.site_url, only=wanted,
+            SitePlan(tuple(sections)), ctx.settings, site, only=wanted,
             theme_assets=theme_assets, not_found_page=not_found_page, clean_html=sanitize,
             search_page=ctx.search_page, blocks=ctx.search_plan is not None, banner=ctx.banner,
         )
@@ -197,8 +207,7 @@ def unit_extras(ctx: BuildContext, unit: Unit, section: Section) -> dict[str, by
     files: dict[str, bytes] = {}
     page_urls = [p.url for p in section.pages]
     if ctx.site_url:
-        sources = [*feeds.unit_feeds(ctx.feed_context(), [unit]), *feeds.kind_feeds(ctx.feed_context(), [unit]),
-                   *feeds.overdue_feeds(ctx.feed_context(), [unit])]
+        sources = feeds.feeds_of(ctx.feed_context(), unit)
         for source in sources:
             files[source.url] = feeds.render_feed(source, ctx.site_url, ctx.today, ctx.feed_limit)
         files[urls.unit_opml(unit.code)] = feeds.unit_opml(ctx.portal, unit, ctx.site_url)
@@ -219,7 +228,7 @@ def portal_extras(ctx: BuildContext, section: Section) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
     if not ctx.site_url:
         return files
-    sources = [*feeds.portal_feeds(ctx.feed_context()), *feeds.obligation_feeds(ctx.feed_context())]
+    sources = feeds.feeds_of(ctx.feed_context())
     for source in sources:
         files[source.url] = feeds.render_feed(source, ctx.site_url, ctx.today, ctx.feed_limit)
     files[urls.PORTAL_OPML] = feeds.portal_opml(ctx.portal, ctx.site_name, ctx.site_url, ctx.rules)

@@ -18,8 +18,8 @@ from typing import Any
 
 from .cache import FORMAT, tree_inodes
 from .fingerprint import code_fingerprint, digest
+from .output import MARKER as _MARKER
 
-_MARKER = ".congkhai-site"
 _CUSTOM_DIR = re.compile(r"^\s*custom_dir:\s*['\"]?([^'\"#\n]+?)['\"]?\s*(?:#.*)?$", re.MULTILINE)
 
 

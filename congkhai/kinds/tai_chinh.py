@@ -7,6 +7,7 @@ import csv
 import io
 import re
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -14,12 +15,14 @@ from typing import Any
 import filetype
 
 from ..model import fields as f
+from ..model.documents import Document
 from ..model.encodings import InputEncodingError, Legacy, decode
 from ..model.files import FileRefError, resolve_file
+from ..model.kind import Badge, FieldSpec, Kind, KindFile
 from ..model.limits import MAX_TABLE_ROWS
 from ..model.periods import EXAMPLES, Period, PeriodKind, parse_period
 from ..model.problems import describe
-from ..model.text import csv_text, format_int
+from ..model.text import csv_text, fold, format_amount, money_in_words
 
 MAX_ROWS = MAX_TABLE_ROWS
 
@@ -120,27 +123,11 @@ class BudgetReport:
     submitted_date: Any = None
 
 
-FIELDS = ("report", "fiscal_year", "money_unit", "assigned_date", "approved_date", "submitted_date", "columns",
-          "table", "table_file", "nil")
 
 
 def parse_amount(value: object) -> Decimal | None:
     """Return an amount of money (see fields.decimal_value for the accepted forms)."""
     return f.decimal_value(value)
-
-
-def format_amount(amount: Decimal | None) -> str:
-    """Return an amount as Vietnamese readers write it: 1.234.567 or 1.234,5; "–" when empty."""
-    if amount is None:
-        return "–"
-    whole = int(amount)
-    fraction = abs(amount - whole)
-    text = format_int(whole)
-    if whole == 0 and amount < 0:
-        text = "-0"
-    if fraction:
-        text += "," + format(fraction.normalize(), "f").split(".")[1]
-    return text
 
 
 def read(r: f.Reader, ctx: f.ReadContext) -> BudgetReport:
@@ -537,3 +524,120 @@ def chart_lines(table: Table, limit: int = 8) -> list[tuple[str, Decimal]]:
         if amount is not None:
             found.append((_label(line), amount))
     return found
+
+
+def chart_bars(items: list[tuple[str, Decimal]]) -> list[tuple[str, Decimal, str]]:
+    """Return (label, value, width in %) for a static bar chart; negative values draw no bar."""
+    top = max((v for _, v in items), default=Decimal(0))
+    if top <= 0:
+        return []
+    return [(label, value, f"{max(value, Decimal(0)) * 100 / top:.1f}") for label, value in items]
+
+
+CSV_NAME = "bang-so-lieu.csv"
+
+
+def files(doc: Document) -> list[KindFile]:
+    """Return the table as a CSV file for download, next to the page."""
+    b = doc.details
+    if isinstance(b, BudgetReport) and b.table:
+        return [KindFile(CSV_NAME, content=table_csv(b.table, b.money_unit))]
+    return []
+
+
+def context(doc: Document) -> dict[str, Any]:
+    """Return what the page template needs: the CSV's name, the totals in words and the bars."""
+    b = doc.details
+    if not (isinstance(b, BudgetReport) and b.table):
+        return {}
+    unit = b.money_unit or MONEY_UNITS["dong"]
+    return {"csv_name": CSV_NAME, "totals": grand_totals(b.table), "bars": chart_bars(chart_lines(b.table)),
+            "words": lambda amount: money_in_words(in_dong(amount, unit))}
+
+
+def meta(doc: Document) -> list[str]:
+    """Return the report type and period shown after the date in listings."""
+    b = doc.details
+    if not (isinstance(b, BudgetReport) and b.report):
+        return []
+    return [f"{b.report.noun} {doc.period.label}" if doc.period else b.report.label]
+
+
+def badges(doc: Document, today: date) -> list[Badge]:
+    b = doc.details
+    return [Badge("Không phát sinh")] if isinstance(b, BudgetReport) and b.report and b.nil else []
+
+
+# Report types read from a title (folded to ASCII, lower case), in this order: the first match wins.
+_REPORTS_IN_TITLES = (
+    (r"thuc hien du toan.*\bquy\b|\bquy (i|ii|iii|iv)\b", "thuc-hien-quy"),
+    (r"thuc hien du toan.*6 thang|\b6 thang\b", "thuc-hien-6-thang"),
+    (r"thuc hien du toan.*9 thang|\b9 thang\b", "thuc-hien-9-thang"),
+    (r"thuc hien du toan", "thuc-hien-nam"),
+    (r"quyet toan", "quyet-toan"),
+    (r"du toan", "du-toan"),
+    (r"tai tro|dong gop tu nguyen", "tai-tro"),
+    (r"thu,? chi", "thu-chi-nam-hoc"),
+)
+
+
+
+def from_title(title: str) -> dict[str, object]:
+    """Return the report type and budget year a title names (for `import`)."""
+    values: dict[str, object] = {}
+    folded = fold(title).lower()
+    for pattern, report in _REPORTS_IN_TITLES:
+        if re.search(pattern, folded):
+            values["report"] = report
+            break
+    school_year = re.search(r"\b(20\d{2})\s*[-–]\s*(20\d{2})\b", title)
+    year = re.search(r"\bnam (20\d{2})\b", folded)
+    if school_year and values.get("report") in ("thu-chi-nam-hoc", "tai-tro"):
+        values["fiscal_year"] = f"{school_year.group(1)}-{school_year.group(2)}"
+    elif year:
+        values["fiscal_year"] = year.group(1)
+    return values
+
+
+_PUBLISHED = "published"
+_DATE = (r"^\d{4}-\d{2}-\d{2}$", "ngày dạng năm-tháng-ngày")
+FIELDS = (
+    FieldSpec("report", "Loại báo cáo", "Loại báo cáo: du-toan, thuc-hien-quy, thuc-hien-6-thang, thuc-hien-9-thang, "
+              "thuc-hien-nam, quyet-toan, thu-chi-nam-hoc, tai-tro (bắt buộc khi đăng).", "du-toan", widget="select",
+              required=_PUBLISHED, choices=tuple((r.key, r.label) for r in REPORT_TYPES.values())),
+    FieldSpec("fiscal_year", "Năm ngân sách / năm học", "Năm ngân sách (2026) hoặc năm học (2025-2026) (bắt buộc "
+              "khi đăng).", "2026", required=_PUBLISHED, pattern=(r"^\d{4}(-\d{4})?$", "2026 hoặc 2025-2026")),
+    FieldSpec("money_unit", "Đơn vị tính", "Đơn vị tính của bảng: dong, nghin-dong, trieu-dong (bắt buộc khi có "
+              "bảng).", "dong", widget="select", choices=tuple((m.key, m.label) for m in MONEY_UNITS.values())),
+    FieldSpec("assigned_date", "Ngày được giao dự toán", "Ngày được giao dự toán.", "2026-01-08", widget="date",
+              pattern=_DATE),
+    FieldSpec("approved_date", "Ngày phê duyệt quyết toán", "Ngày quyết toán được phê duyệt.", "2026-06-20",
+              widget="date", pattern=_DATE),
+    FieldSpec("submitted_date", "Ngày gửi báo cáo cấp trên", "Ngày gửi báo cáo lên cấp trên.", "2026-01-20",
+              widget="date", pattern=_DATE),
+    FieldSpec("columns", "Tên các cột số tiền", "Tên các cột số tiền khi bảng có nhiều cột.",
+              "[Dự toán năm 2026, Thực hiện 3 tháng]", widget="list"),
+    FieldSpec("table", "Bảng số liệu", "Bảng số liệu: mỗi dòng code, name, amount (hoặc amounts), dòng con trong "
+              "lines; dòng tổng phải bằng tổng các dòng con.",
+              "\n- code: I\n  name: Dự toán chi ngân sách nhà nước\n  amount: 1200000", widget="objects",
+              fields=(FieldSpec("code", "Mã", "", "I"), FieldSpec("name", "Nội dung", "", "", required=True),
+                      FieldSpec("amount", "Số tiền", "", "1200000", widget="number"))),
+    FieldSpec("table_file", "Tệp bảng số liệu", "Hoặc: bảng trong tệp CSV/XLSX cạnh tệp .md (cột code, name, "
+              "parent, rồi các cột số tiền).", "du-toan-2026.csv", widget="file"),
+    FieldSpec("nil", "Không phát sinh", "true khi kỳ này không phát sinh số liệu.", "true", widget="boolean"),
+)
+
+KIND = Kind(
+    folder="tai-chinh",
+    label="Công khai tài chính",
+    lower="công khai tài chính",
+    about="dự toán, tình hình thực hiện dự toán, quyết toán, thu chi năm học, tài trợ",
+    fields=FIELDS,
+    read=read,
+    body="Căn cứ …, [tên đơn vị] công khai … như sau:\n",
+    files=files,
+    context=context,
+    meta=meta,
+    badges=badges,
+    from_title=from_title,
+)

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import groupby
 
 from ..model import fields as f
+from ..model.documents import Document
+from ..model.kind import FieldSpec, Kind
 from ..model.problems import describe
 
 CODE_RE = re.compile(r"^\d\.\d{6}$")
@@ -67,8 +71,40 @@ COMPONENTS = (
     ("fees", "Phí, lệ phí", False),
     ("legal_basis", "Căn cứ pháp lý", True),
 )
-FIELDS = ("code", "field", "online_level", "online_url") + tuple(name for name, _, _ in COMPONENTS)
 _LISTS = {"steps", "channels", "documents", "forms", "requirements", "legal_basis"}
+_PUBLISHED = "published"  # required unless the document is a draft
+FIELDS = (
+    FieldSpec("code", "Mã thủ tục", "Mã thủ tục trên Cơ sở dữ liệu quốc gia (một chữ số, dấu chấm, sáu chữ số).",
+              "'1.004476'", pattern=(r"^\d\.\d{6}$", "một chữ số, dấu chấm và sáu chữ số, ví dụ 1.004443")),
+    FieldSpec("field", "Lĩnh vực", "Lĩnh vực của thủ tục.", "Giáo dục trung học"),
+    FieldSpec("online_level", "Mức trực tuyến", "Mức trực tuyến: toan-trinh, mot-phan hoặc khong.", "toan-trinh",
+              widget="select", choices=tuple((level.key, level.label) for level in ONLINE_LEVELS.values())),
+    FieldSpec("online_url", "Địa chỉ nộp trực tuyến", "Địa chỉ nộp hồ sơ trực tuyến, bắt đầu bằng https://.",
+              "https://dichvucong.gov.vn/p/home/dvc-chi-tiet-thu-tuc.html?ma=1.004476",
+              pattern=(r"^https?://", "địa chỉ bắt đầu bằng https://")),
+    FieldSpec("steps", "Trình tự thực hiện", "Trình tự thực hiện, mỗi bước một dòng (bắt buộc khi đăng).",
+              "\n- Nộp hồ sơ tại văn phòng nhà trường.\n- Nhà trường kiểm tra và trả kết quả.", widget="list",
+              required=_PUBLISHED),
+    FieldSpec("channels", "Cách thức thực hiện", "Cách thức thực hiện (bắt buộc khi đăng).",
+              "\n- Trực tiếp\n- Trực tuyến", widget="list", required=_PUBLISHED),
+    FieldSpec("documents", "Thành phần hồ sơ", "Thành phần hồ sơ (bắt buộc khi đăng).", "\n- Đơn đề nghị",
+              widget="list", required=_PUBLISHED),
+    FieldSpec("sets", "Số lượng hồ sơ", "Số lượng hồ sơ (số bộ), từ 1 trở lên (bắt buộc khi đăng).", "1",
+              widget="number", required=_PUBLISHED),
+    FieldSpec("time_limit", "Thời hạn giải quyết", "Thời hạn giải quyết (bắt buộc khi đăng).",
+              "03 ngày làm việc kể từ ngày nhận đủ hồ sơ", required=_PUBLISHED),
+    FieldSpec("applicants", "Đối tượng thực hiện", "Đối tượng thực hiện (bắt buộc khi đăng).",
+              "Học sinh (thông qua cha mẹ học sinh)", required=_PUBLISHED),
+    FieldSpec("authority", "Cơ quan giải quyết", "Cơ quan giải quyết (bắt buộc khi đăng).", "Hiệu trưởng nhà trường",
+              required=_PUBLISHED),
+    FieldSpec("forms", "Mẫu đơn, tờ khai", "Mẫu đơn, tờ khai.", "\n- Đơn đề nghị (mẫu kèm theo)", widget="list"),
+    FieldSpec("result", "Kết quả thực hiện", "Kết quả thực hiện.", "Văn bản chấp thuận"),
+    FieldSpec("requirements", "Yêu cầu, điều kiện", "Yêu cầu, điều kiện.", "\n- Không", widget="list"),
+    FieldSpec("fees", "Phí, lệ phí", "Phí, lệ phí (không ghi thì cổng hiện 'Không').", "Không"),
+    FieldSpec("legal_basis", "Căn cứ pháp lý", "Căn cứ pháp lý (bắt buộc khi đăng).",
+              "\n- Thông tư số 50/2021/TT-BGDĐT ngày 31/12/2021 của Bộ trưởng Bộ Giáo dục và Đào tạo", widget="list",
+              required=_PUBLISHED),
+)
 
 
 def _online_level(value: object) -> OnlineLevel | None:
@@ -145,3 +181,37 @@ def sections(procedure: Procedure) -> list[tuple[str, str, str | tuple[str, ...]
         if value:
             found.append((slugify(label), label, value, name == "steps"))
     return found
+
+
+def context(doc: Document) -> dict[str, object]:
+    """Return what the procedure's page template needs: its components, in the decree's order."""
+    return {"procedure_sections": sections(doc.details)} if isinstance(doc.details, Procedure) else {}
+
+
+def groups(docs: Sequence[Document]) -> list[tuple[str, list[Document]]]:
+    """Return a unit's procedures grouped by field (lĩnh vực), fields and titles in order."""
+    field_of = lambda d: d.details.field if isinstance(d.details, Procedure) else None  # noqa: E731
+    ordered = sorted(docs, key=lambda d: (field_of(d) or "~", d.title))
+    return [(name, list(items)) for name, items in groupby(ordered, key=lambda d: field_of(d) or "Lĩnh vực khác")]
+
+
+def search_text(doc: Document) -> list[str]:
+    """Return the procedure's code and field, which people search by."""
+    p = doc.details if isinstance(doc.details, Procedure) else None
+    if p is None:
+        return []
+    return [f"Mã {p.code}" if p.code else "", f"Lĩnh vực {p.field}" if p.field else ""]
+
+
+KIND = Kind(
+    folder="thu-tuc",
+    label="Thủ tục hành chính",
+    lower="thủ tục hành chính",
+    about="thủ tục hành chính đơn vị giải quyết, đủ các bộ phận theo Nghị định 63/2010/NĐ-CP",
+    fields=FIELDS,
+    read=read,
+    body="Ghi chú thêm về thủ tục (nếu có). Các bộ phận của thủ tục ghi ở phần đầu.\n",
+    context=context,
+    groups=groups,
+    search_text=search_text,
+)

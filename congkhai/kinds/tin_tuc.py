@@ -1,12 +1,13 @@
-"""Reform news (tin cải cách hành chính) and notices (thông báo): their own fields."""
+"""Reform news (tin cải cách hành chính): the reform areas it belongs to, and a picture with its description."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 from ..model import fields as f
+from ..model.documents import Document
 from ..model.files import IMAGE_EXTENSIONS, FileRefError, LocalFile, resolve_file
+from ..model.kind import FieldSpec, Kind, KindFile
 from ..model.problems import describe
 
 
@@ -46,22 +47,18 @@ class News:
     image: Image | None
 
 
-@dataclass(frozen=True)
-class Notice:
-    """A notice's data."""
-
-    valid_until: date | None
-
-    def expired(self, today: date) -> bool:
-        """Return True once the notice's validity has passed."""
-        return self.valid_until is not None and self.valid_until < today
-
-
-NEWS_FIELDS = ("areas", "image")
-NOTICE_FIELDS = ("valid_until",)
+FIELDS = (
+    FieldSpec("areas", "Lĩnh vực cải cách hành chính", "Lĩnh vực cải cách hành chính: the-che, thu-tuc-hanh-chinh, "
+              "to-chuc-bo-may, che-do-cong-vu, tai-chinh-cong, chinh-quyen-so.", "\n- chinh-quyen-so",
+              widget="select", choices=tuple((a.key, a.label) for a in AREAS.values())),
+    FieldSpec("image", "Ảnh minh họa", "Ảnh minh họa cạnh tệp .md (jpg, png, webp) và lời mô tả ảnh (bắt buộc khi "
+              "có ảnh).", "\n  file: anh-minh-hoa.jpg\n  alt: Mô tả nội dung ảnh cho người không xem được ảnh",
+              widget="object", fields=(FieldSpec("file", "Tệp ảnh", "", "anh.jpg", widget="file", required=True),
+                                       FieldSpec("alt", "Mô tả ảnh", "", "", widget="text", required=True))),
+)
 
 
-def read_news(r: f.Reader, ctx: f.ReadContext) -> News:
+def read(r: f.Reader, ctx: f.ReadContext) -> News:
     """Return the news fields: areas from the controlled list, and an optional image with alt text."""
     areas = []
     for key in r.get("areas", f.text_list) or ():
@@ -93,10 +90,19 @@ def read_news(r: f.Reader, ctx: f.ReadContext) -> News:
     return News(tuple(dict.fromkeys(areas)), image)
 
 
-def read_notice(r: f.Reader, ctx: f.ReadContext) -> Notice:
-    """Return the notice fields."""
-    valid_until = r.get("valid_until", f.date_value)
-    if valid_until and ctx.date and valid_until < ctx.date:
-        r.problems.error(r.path, r.line("valid_until"), "valid_until",
-                         describe("thông báo hết hiệu lực trước ngày ban hành", valid_until.isoformat()))
-    return Notice(valid_until)
+def files(doc: Document) -> list[KindFile]:
+    """Return the news item's picture, published next to its page."""
+    image = doc.details.image if isinstance(doc.details, News) else None
+    return [KindFile(image.file.name, image.file.path)] if image else []
+
+
+KIND = Kind(
+    folder="tin-tuc",
+    label="Tin cải cách hành chính",
+    lower="tin cải cách hành chính",
+    about="tin về kết quả cải cách hành chính, theo sáu lĩnh vực của Chương trình tổng thể",
+    fields=FIELDS,
+    read=read,
+    body="Nội dung tin.\n",
+    files=files,
+)

@@ -5,17 +5,15 @@ from __future__ import annotations
 import enum
 import re
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ..kinds import tai_chinh as budget
-from ..kinds import thu_tuc as procedures
-from ..kinds import tin_tuc as posts
 from . import fields as f
 from .files import FileRefError, LocalFile, resolve_file
+from .kind import FieldSpec, Kind
 from .limits import DEFAULT, MAX_DOCUMENT_BYTES, Limits
 from .markup import body_problems
 from .periods import Period, parse_period
@@ -25,24 +23,6 @@ from .text import format_date, slugify
 from .units import Person, Units
 
 GUID_NAMESPACE = uuid.UUID("6f1d3a52-7c0e-5b8e-9a57-2f4c8d1e0b93")
-
-
-class DocKind(enum.Enum):
-    """The kinds of posting, with their folder name and Vietnamese names."""
-
-    KE_HOACH = ("ke-hoach", "Kế hoạch", "kế hoạch")
-    THU_TUC = ("thu-tuc", "Thủ tục hành chính", "thủ tục hành chính")
-    TAI_CHINH = ("tai-chinh", "Công khai tài chính", "công khai tài chính")
-    TIN_TUC = ("tin-tuc", "Tin cải cách hành chính", "tin cải cách hành chính")
-    THONG_BAO = ("thong-bao", "Thông báo", "thông báo")
-
-    def __init__(self, folder: str, label: str, lower: str) -> None:
-        self.folder = folder
-        self.label = label
-        self.lower = lower
-
-
-DOC_KINDS = {k.folder: k for k in DocKind}
 
 
 class Status(enum.Enum):
@@ -86,7 +66,7 @@ class Document:
     """One validated document."""
 
     unit: str
-    kind: DocKind
+    kind: Kind
     slug: str
     source: Path
     title: str
@@ -151,35 +131,66 @@ class Document:
         return self.status in (Status.PUBLISHED, Status.SUPERSEDED)
 
 
-CORE_FIELDS = (
-    "title", "date", "published", "number", "signer", "basis", "recipients", "tags", "description",
-    "obligation", "period", "attachments", "status", "withdrawn", "superseded_by", "changes",
-    "aliases", "id",
-)
+STATUS_CHOICES = (("draft", "Bản nháp (chưa hiện trên cổng)"), ("published", "Đã đăng"),
+                  ("withdrawn", "Đã thu hồi"), ("superseded", "Đã được thay thế"))
+_DATE = (r"^\d{4}-\d{2}-\d{2}$", "ngày dạng năm-tháng-ngày, ví dụ 2026-02-03")
 
-# Each kind's own fields and the reader that validates them (see the kind modules).
-KindReader = Callable[[f.Reader, f.ReadContext], Any]
-KIND_SPECS: dict[DocKind, tuple[tuple[str, ...], KindReader | None]] = {
-    DocKind.KE_HOACH: ((), None),
-    DocKind.THU_TUC: (procedures.FIELDS, procedures.read),
-    DocKind.TAI_CHINH: (budget.FIELDS, budget.read),
-    DocKind.TIN_TUC: (posts.NEWS_FIELDS, posts.read_news),
-    DocKind.THONG_BAO: (posts.NOTICE_FIELDS, posts.read_notice),
-}
+# The fields every kind accepts, in the order the scaffold writes them: name, label, meaning, example.
+CORE_SPECS = (
+    FieldSpec("title", "Tiêu đề (trích yếu)", "Trích yếu, tiêu đề văn bản (bắt buộc, kể cả bản nháp).", "",
+              widget="text", required=True),
+    FieldSpec("date", "Ngày ban hành", "Ngày ban hành (ngày ký), dạng năm-tháng-ngày; bắt buộc khi không còn là "
+              "bản nháp.", "2026-02-03", widget="date", required="published", pattern=_DATE),
+    FieldSpec("published", "Ngày đăng", "Ngày đăng lên cổng, chỉ ghi khi khác ngày ban hành; không được trước "
+              "'date'.", "2026-02-05", widget="date", pattern=_DATE),
+    FieldSpec("number", "Số, ký hiệu", "Số, ký hiệu như dòng 'Số:' của văn bản, bỏ chữ 'Số:'. Số dưới 10 có số 0 ở "
+              "đầu.", "08/KH-THCSHS"),
+    FieldSpec("signer", "Người ký", "Người ký: authority (dòng thẩm quyền KT., TM., Q., TL., TUQ. nếu có), title "
+              "(chức vụ, viết hoa như văn bản), name (họ tên).",
+              "\n  authority: KT. HIỆU TRƯỞNG\n  title: PHÓ HIỆU TRƯỞNG\n  name: Lương Thị Thúy", widget="object",
+              fields=(FieldSpec("authority", "Thẩm quyền ký (KT., TM., Q., TL., TUQ.)", "", "KT. HIỆU TRƯỞNG"),
+                      FieldSpec("title", "Chức vụ", "", "PHÓ HIỆU TRƯỞNG"),
+                      FieldSpec("name", "Họ và tên", "", "Lương Thị Thúy"))),
+    FieldSpec("basis", "Căn cứ", "Căn cứ: mỗi văn bản một dòng, có số, ký hiệu và ngày.",
+              "\n- Kế hoạch số 41/KH-UBND ngày 26/01/2026 của Ủy ban nhân dân phường Hoa Sen về cải cách "
+              "hành chính năm 2026", widget="list"),
+    FieldSpec("recipients", "Nơi nhận", "Nơi nhận, mỗi nơi một dòng; dòng có dấu ':' đặt trong ngoặc đơn.",
+              "\n- Ban giám hiệu\n- 'Lưu: VT.'", widget="list"),
+    FieldSpec("tags", "Từ khóa", "Từ khóa tự do, mỗi từ khóa một dòng.", "\n- cải cách hành chính", widget="list"),
+    FieldSpec("description", "Tóm tắt", "Một, hai câu tóm tắt cho danh sách và RSS (không ghi thì cổng lấy đoạn "
+              "đầu).", "Kế hoạch cải cách hành chính năm 2026 của nhà trường.", widget="text"),
+    FieldSpec("obligation", "Nghĩa vụ công khai", "Mã nghĩa vụ công khai văn bản này thực hiện (xem mục Nghĩa vụ "
+              "công khai của hướng dẫn).", "edu-plan-results"),
+    FieldSpec("period", "Kỳ công khai", "Kỳ công khai: 2026 (năm), 2026-Q1 (quý), 2026-H1 (6 tháng), 2026-9M "
+              "(9 tháng), 2025-2026 (năm học).", "2025-2026",
+              pattern=(r"^\d{4}(-Q[1-4]|-H[12]|-9M|-\d{4})?$", "2026, 2026-Q1, 2026-H1, 2026-9M hoặc 2025-2026")),
+    FieldSpec("attachments", "Tệp đính kèm", "Tệp đính kèm đặt cạnh tệp .md (pdf, doc, docx, xls, xlsx, odt, ods, "
+              "csv, jpg, png, webp; tối đa 50 MB).", "\n- file: ban-scan-co-chu-ky.pdf\n  title: Bản scan có chữ ký",
+              widget="objects", fields=(FieldSpec("file", "Tệp", "", "ban-scan.pdf", widget="file", required=True),
+                                        FieldSpec("title", "Tên hiển thị", "", "Bản scan có chữ ký"))),
+    FieldSpec("status", "Trạng thái", "Trạng thái: draft (bản nháp, không hiện trên cổng), published (mặc định), "
+              "withdrawn, superseded. Khi văn bản đã ký ban hành: ghi 'date' (và 'number') rồi xóa dòng này.",
+              "draft", widget="select", choices=STATUS_CHOICES),
+    FieldSpec("withdrawn", "Thu hồi", "Khi 'status: withdrawn': ngày và lý do thu hồi.",
+              "\n  date: 2026-03-01\n  reason: Văn bản được thu hồi để điều chỉnh mức thu.", widget="object",
+              fields=(FieldSpec("date", "Ngày thu hồi", "", "2026-03-01", widget="date", required=True, pattern=_DATE),
+                      FieldSpec("reason", "Lý do", "", "", widget="text", required=True))),
+    FieldSpec("superseded_by", "Văn bản thay thế", "Khi 'status: superseded': văn bản thay thế, dạng <mã đơn vị>/"
+              "<loại>/<tên tệp>.", "thcs-hoa-sen/thong-bao/thong-bao-dieu-chinh"),
+    FieldSpec("changes", "Lịch sử thay đổi", "Lịch sử sửa văn bản đã đăng: mỗi lần một ngày và ghi chú.",
+              "\n- date: 2026-03-10\n  note: Bổ sung phụ lục.", widget="objects",
+              fields=(FieldSpec("date", "Ngày", "", "2026-03-10", widget="date", required=True, pattern=_DATE),
+                      FieldSpec("note", "Nội dung thay đổi", "", "", widget="text", required=True))),
+    FieldSpec("aliases", "Tên tệp cũ", "Tên cũ của tệp (không có .md) khi đã đổi tên tệp đã đăng, tên cũ nhất "
+              "trước.", "\n- ten-tep-cu", widget="list"),
+    FieldSpec("id", "Mã nhận diện", "Mã nhận diện cố định, không trùng trên toàn cổng (chỉ cần khi có thể chuyển "
+              "thư mục).", "thcs-hoa-sen-kh-08-2026"),
+)
+CORE_FIELDS = tuple(spec.name for spec in CORE_SPECS)
 
 NUMBER_RE = re.compile(
     r"^(?P<n>\d*)(?:/(?P<year>\d{4}))?/(?P<symbol>[A-ZĐ][A-Za-zĐđ0-9&]*(?:-[A-Za-zĐđ0-9&.]+)+)$"
 )
-
-
-def load_documents(content: Path, units: Units, problems: Problems, today: date,
-                   limits: Limits = DEFAULT) -> list[Document]:
-    """Return every document under `content`, recording every problem (drafts included, so that
-    their mistakes are reported too)."""
-    documents: list[Document] = []
-    for unit_dir in unit_folders(content, units, problems):
-        documents += load_unit_documents(unit_dir, units, problems, today)
-    return documents
 
 
 def unit_folders(content: Path, units: Units, problems: Problems) -> list[Path]:
@@ -205,10 +216,11 @@ def unit_folders(content: Path, units: Units, problems: Problems) -> list[Path]:
 
 
 def load_unit_documents(unit_dir: Path, units: Units, problems: Problems, today: date,
-                        limits: Limits = DEFAULT) -> list[Document]:
+                        limits: Limits, kinds: Mapping[str, Kind]) -> list[Document]:
     """Return the documents of one unit's folder (each kind folder in turn), recording every problem.
 
-    What it returns depends only on the files under `unit_dir` and on that unit's own record.
+    What it returns depends only on the files under `unit_dir` and on that unit's own record. `kinds`
+    is the registry of document kinds by folder name (congkhai.kinds.REGISTRY).
     """
     documents: list[Document] = []
     claims: dict[str, Document] = {}
@@ -219,11 +231,10 @@ def load_unit_documents(unit_dir: Path, units: Units, problems: Problems, today:
                                "văn bản đặt sai chỗ. Sửa: chuyển vào thư mục loại văn bản, ví dụ "
                                f"content/{unit_dir.name}/ke-hoach/.")
             continue
-        kind = DOC_KINDS.get(kind_dir.name)
+        kind = kinds.get(kind_dir.name)
         if kind is None:
-            kinds = ", ".join(DOC_KINDS)
-            problems.error(kind_dir, None, None,
-                           describe("loại văn bản không hợp lệ", kind_dir.name, f"Sửa: dùng một trong: {kinds}."))
+            problems.error(kind_dir, None, None, describe("loại văn bản không hợp lệ", kind_dir.name,
+                                                          f"Sửa: dùng một trong: {', '.join(kinds)}."))
             continue
         for path in sorted(kind_dir.rglob("*.md")):
             if path.parent != kind_dir:
@@ -273,7 +284,7 @@ def _posix(path: Path) -> str:
 
 
 def read_document(
-    path: Path, units: Units, kind: DocKind, unit_dir: Path, problems: Problems, today: date,
+    path: Path, units: Units, kind: Kind, unit_dir: Path, problems: Problems, today: date,
     limits: Limits = DEFAULT,
 ) -> Document | None:
     """Return the document in `path`, or None when it cannot be read (problems recorded)."""
@@ -306,8 +317,7 @@ def read_document(
         return None
     r = f.Reader(path, data, problems)
     unit = units[unit_dir.name]
-    kind_fields, kind_reader = KIND_SPECS[kind]
-    r.unknown_keys(CORE_FIELDS + kind_fields, f" cho loại '{kind.folder}'")
+    r.unknown_keys(CORE_FIELDS + kind.field_names(), f" cho loại '{kind.folder}'")
 
     title = r.get("title", f.required_text, required=True)
     status = r.get("status", f.choice(STATUSES, "trạng thái")) or Status.PUBLISHED
@@ -352,7 +362,7 @@ def read_document(
             continue
         aliases.append(alias)
     context = f.ReadContext(path, unit_dir, unit.code, is_draft, issued, limits)
-    details = kind_reader(r, context) if kind_reader else None
+    details = kind.read(r, context) if kind.read else None
     if title is None:
         return None
     slug = slugify(path.stem) or "van-ban"

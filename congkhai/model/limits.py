@@ -1,6 +1,7 @@
 """Every resource limit of the portal in one place, so that one careless or hostile file gives a clear
 error instead of a hang or an out-of-memory kill. The authoring guide (docs/huong-dan-soan-thao.md,
-"Giới hạn") lists the same numbers; only `max_file_mb` can be changed, in mkdocs.yml:
+"Giới hạn") lists the same numbers; only `max_file_mb` can be changed, in mkdocs.yml (read and checked
+by congkhai.config):
 
     extra:
       congkhai:
@@ -9,12 +10,7 @@ error instead of a hang or an out-of-memory kill. The authoring guide (docs/huon
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from .problems import Problems
+from dataclasses import dataclass
 
 MB = 1024 * 1024
 
@@ -39,10 +35,6 @@ MAX_UNPACKED_BYTES = 200 * MB
 MAX_UNPACK_RATIO = 100
 
 
-class LimitConfigError(Exception):
-    """A limit in mkdocs.yml that cannot be used; the message says why."""
-
-
 @dataclass(frozen=True)
 class Limits:
     """The limits one build applies (the defaults, with `max_file_mb` from the configuration)."""
@@ -54,41 +46,5 @@ class Limits:
         """Return the file size cap in MB (as authors read it)."""
         return self.max_file_bytes // MB
 
-    def with_settings(self, settings: dict[str, Any]) -> Limits:
-        """Return these limits with the overrides in `extra.congkhai` of mkdocs.yml; raises LimitConfigError."""
-        value = settings.get("max_file_mb")
-        if value is None:
-            return self
-        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 2048:
-            raise LimitConfigError(
-                f"giới hạn cỡ tệp phải là số nguyên từ 1 đến 2048 (MB), nhận được '{value}'. "
-                "Sửa: ghi ví dụ 'max_file_mb: 50' trong mục extra.congkhai của mkdocs.yml."
-            )
-        return replace(self, max_file_bytes=value * MB)
-
 
 DEFAULT = Limits()
-
-
-def read_limits(config: Path) -> Limits:
-    """Return the limits configured in `config` (mkdocs.yml), the defaults when it has none or does not
-    exist; raises LimitConfigError for a value that cannot be used."""
-    if not config.is_file():
-        return DEFAULT
-    from ..site.engine import RenderError, read_config
-
-    try:
-        extra = read_config(config).extra.get("congkhai") or {}
-    except RenderError:
-        return DEFAULT  # the build reports the broken configuration itself
-    return DEFAULT.with_settings(extra if isinstance(extra, dict) else {})
-
-
-def configured(config: Path, problems: Problems) -> Limits:
-    """Return the limits configured in `config`, recording an error (and using the defaults) when a
-    value cannot be used."""
-    try:
-        return read_limits(config)
-    except LimitConfigError as exc:
-        problems.error(config, None, "extra.congkhai.max_file_mb", str(exc))
-        return DEFAULT

@@ -92,16 +92,3 @@ def quarter(year: int, number: int) -> Period:
 def school_year(first: int) -> Period:
     """Return the school year from 1 September of `first` to 31 August of the next year."""
     return Period(date(first, 9, 1), date(first + 1, 8, 31), PeriodKind.SCHOOL_YEAR, f"{first}-{first + 1}")
-
-
-def periods_of(kind: PeriodKind, year: int) -> list[Period]:
-    """Return the periods of `kind` that start in calendar year `year` (school years: the one starting then)."""
-    if kind is PeriodKind.YEAR:
-        return [parse_period(str(year))]  # type: ignore[list-item]
-    if kind is PeriodKind.QUARTER:
-        return [quarter(year, n) for n in range(1, 5)]
-    if kind is PeriodKind.HALF:
-        return [parse_period(f"{year}-H1")]  # type: ignore[list-item]
-    if kind is PeriodKind.NINE:
-        return [parse_period(f"{year}-9M")]  # type: ignore[list-item]
-    return [school_year(year)]

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from .documents import DocKind, Document, Status, load_unit_documents, unit_folders
-from .limits import DEFAULT, Limits
+from .documents import Document, Status, load_unit_documents, unit_folders
+from .kind import Kind
+from .limits import Limits
 from .problems import Problem, Problems, describe
 from .text import format_date
 from .units import Units, load_units
@@ -48,7 +49,7 @@ class Portal:
         """Return the visible documents that name the document at `key` as their replacement."""
         return list(self._replacing.get(key, ()))
 
-    def of_unit(self, unit: str, kind: DocKind | None = None, current_only: bool = False) -> list[Document]:
+    def of_unit(self, unit: str, kind: Kind | None = None, current_only: bool = False) -> list[Document]:
         """Return a unit's visible documents (of one kind), newest first."""
         docs = self._by_unit.get(unit, [])
         return [
@@ -80,28 +81,29 @@ def newest_first(doc: Document) -> tuple[int, int, str]:
     return (-posted, -issued, doc.key)
 
 
-UnitLoader = Callable[[Sequence[Path], Units, date, Limits], list[tuple[list[Document], list[Problem]]]]
+UnitLoader = Callable[[Sequence[Path], Units, date, Limits, Mapping[str, Kind]],
+                      list[tuple[list[Document], list[Problem]]]]
 
 
-def read_folders(folders: Sequence[Path], units: Units, today: date,
-                 limits: Limits = DEFAULT) -> list[tuple[list[Document], list[Problem]]]:
+def read_folders(folders: Sequence[Path], units: Units, today: date, limits: Limits,
+                 kinds: Mapping[str, Kind]) -> list[tuple[list[Document], list[Problem]]]:
     """Return the documents and problems of each unit folder, in turn."""
     found = []
     for folder in folders:
         problems = Problems()
-        found.append((load_unit_documents(folder, units, problems, today, limits), problems.items))
+        found.append((load_unit_documents(folder, units, problems, today, limits, kinds), problems.items))
     return found
 
 
-def load_portal(content: Path, units_dir: Path, today: date, problems: Problems,
-                limits: Limits = DEFAULT, read: UnitLoader = read_folders) -> Portal:
-    """Return the portal read from `content` and `units_dir`, recording every problem.
-
-    `read` loads the unit folders (the build passes one that uses its cache and worker processes).
+def load_portal(content: Path, units_dir: Path, today: date, problems: Problems, limits: Limits,
+                kinds: Mapping[str, Kind], read: UnitLoader = read_folders) -> Portal:
+    """Return the portal read from `content` and `units_dir` (documents of the `kinds` registry),
+    recording every problem. `read` loads the unit folders (the build passes one that uses its cache
+    and worker processes).
     """
     units = load_units(units_dir, problems)
     documents: list[Document] = []
-    for docs, found in read(unit_folders(content, units, problems), units, today, limits):
+    for docs, found in read(unit_folders(content, units, problems), units, today, limits, kinds):
         documents += docs
         problems.items.extend(found)
     visible = [d for d in documents if d.is_public and d.posted is not None and d.posted <= today]

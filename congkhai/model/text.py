@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date
+from datetime import date, datetime, time
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+# Vietnam's time zone (UTC+7, no daylight saving): every date the portal stamps is a day there.
+VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def midnight(day: date) -> datetime:
+    """Return the start of `day` in Asia/Ho_Chi_Minh (+07:00)."""
+    return datetime.combine(day, time(0, 0), VN_TZ)
 
 _COMBINING = re.compile(r"[\u0300-\u036f]")
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
@@ -74,6 +84,20 @@ def format_int(number: int) -> str:
     """Return an integer with dots between thousands: 1234567 -> "1.234.567"."""
     sign = "-" if number < 0 else ""
     return sign + f"{abs(number):,}".replace(",", ".")
+
+
+def format_amount(amount: Decimal | None) -> str:
+    """Return an amount (money, an indicator) as Vietnamese readers write it: 1.234.567 or 1.234,5; "–" when empty."""
+    if amount is None:
+        return "–"
+    whole = int(amount)
+    fraction = abs(amount - whole)
+    text = format_int(whole)
+    if whole == 0 and amount < 0:
+        text = "-0"
+    if fraction:
+        text += "," + format(fraction.normalize(), "f").split(".")[1]
+    return text
 
 
 def format_size(size: int) -> str:

@@ -9,7 +9,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from ..model.documents import DocKind, Document, Status
+from ..kinds import tai_chinh, thu_tuc
+from ..model.documents import Document, Status
 from ..model.periods import Period
 from ..model.problems import Problems, describe
 from ..model.units import Unit, Units
@@ -106,11 +107,11 @@ def settles_procedures(unit: Unit, documents: Iterable[Document]) -> bool:
     declared = unit.extra.get("settles_procedures")
     if isinstance(declared, bool):
         return declared
-    return any(d.unit == unit.code and d.kind is DocKind.THU_TUC for d in documents)
+    return any(d.unit == unit.code and d.kind is thu_tuc.KIND for d in documents)
 
 
 def _procedure_units(documents: Iterable[Document]) -> set[str]:
-    return {d.unit for d in documents if d.kind is DocKind.THU_TUC}
+    return {d.unit for d in documents if d.kind is thu_tuc.KIND}
 
 
 def binds(rule: Obligation, unit: Unit, units: Units, settles: bool, day: date) -> bool:
@@ -236,7 +237,7 @@ def check_declarations(documents: Iterable[Document], units: Units, rules: Rules
         unit = units[doc.unit]
         kinds = rule.fulfilled_by
         report = getattr(doc.details, "report", None)
-        if doc.kind not in kinds.kinds or (doc.kind is DocKind.TAI_CHINH and kinds.reports
+        if doc.kind not in kinds.kinds or (doc.kind is tai_chinh.KIND and kinds.reports
                                            and (report is None or report.key not in kinds.reports)):
             problems.error(*where, "obligation",
                            describe(f"loại văn bản này không đáp ứng nghĩa vụ '{rule.id}' (nghĩa vụ cần: "

@@ -22,9 +22,10 @@ from typing import Any
 
 import holidays
 
+from ..kinds import KINDS, REGISTRY
 from ..kinds.tai_chinh import REPORT_TYPES
 from ..model import fields as f
-from ..model.documents import DOC_KINDS, DocKind
+from ..model.kind import Kind
 from ..model.periods import Period, PeriodKind, parse_period, quarter, school_year
 from ..model.problems import Problems, describe
 from ..model.sources import YamlInputError, parse_yaml
@@ -189,13 +190,13 @@ class Applicability:
 class Fulfilment:
     """Which postings fulfil a rule."""
 
-    kinds: frozenset[DocKind]
+    kinds: frozenset[Kind]
     reports: frozenset[str] = frozenset()
     unit_contacts: bool = False
 
     def describe(self) -> str:
         """Return which postings count, in Vietnamese."""
-        text = ", ".join(k.lower for k in DocKind if k in self.kinds)
+        text = ", ".join(k.lower for k in KINDS if k in self.kinds)
         if self.reports:
             text += " (" + ", ".join(REPORT_TYPES[r].label.lower() for r in sorted(self.reports)) + ")"
         return text
@@ -267,12 +268,6 @@ def next_working_day(day: date) -> date:
     while not is_working_day(day):
         day += timedelta(days=1)
     return day
-
-
-def holiday_name(day: date) -> str | None:
-    """Return the name of the public holiday on `day` (in Vietnamese when the library has it)."""
-    table = holidays.country_holidays("VN", years=day.year, language="vi")
-    return table.get(day)
 
 
 def due_date(deadline: Deadline, period: Period, event: date | None) -> tuple[date | None, bool]:
@@ -403,11 +398,11 @@ def _read_fulfilment(r: f.Reader) -> Fulfilment | None:
     r.unknown_keys(("kinds", "reports", "unit_contacts"), " trong 'fulfilled_by'")
     kinds = []
     for folder in r.get("kinds", f.text_list) or ():
-        if folder in DOC_KINDS:
-            kinds.append(DOC_KINDS[folder])
+        if folder in REGISTRY:
+            kinds.append(REGISTRY[folder])
         else:
             r.problems.error(r.path, r.line("kinds"), r.label("kinds"),
-                             describe("loại văn bản không hợp lệ", folder, "Sửa: dùng " + ", ".join(DOC_KINDS) + "."))
+                             describe("loại văn bản không hợp lệ", folder, "Sửa: dùng " + ", ".join(REGISTRY) + "."))
     reports = r.get("reports", f.text_list) or ()
     for report in reports:
         if report not in REPORT_TYPES:

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
-from pathlib import Path
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
-from ..model.portal import Portal
-from ..model.text import format_date, inert
+from ..model.text import format_date, inert, midnight
 from ..model.units import Unit
-from ..rules.compliance import Check, Compliance
+from ..rules.compliance import Check
 from . import urls
 
 REMIND_DAYS_BEFORE = 7
@@ -52,16 +50,8 @@ def render_calendar(unit: Unit, checks: list[Check], today: date, site_url: str 
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", inert(f"Hạn công khai – {unit.name}"))
     calendar.add("x-wr-timezone", "Asia/Ho_Chi_Minh")
-    stamp = datetime.combine(today, time(0, 0), timezone(timedelta(hours=7))).astimezone(timezone.utc)
+    stamp = midnight(today).astimezone(timezone.utc)
     for check in checks:
         if check.deadline is not None and check.period is not None:
             calendar.add_component(deadline_event(check, unit, stamp, site_url))
     return calendar.to_ical()
-
-
-def write_calendars(portal: Portal, compliance: Compliance, root: Path, site_url: str | None, today: date) -> None:
-    """Write /<unit>/lich-cong-khai.ics for every unit."""
-    for unit in portal.units.values():
-        path = root / urls.deadlines_calendar(unit.code)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(render_calendar(unit, compliance.upcoming(unit.code), today, site_url))

@@ -13,10 +13,10 @@ import json
 from html import escape
 
 from ..model.portal import Portal
-from ..model.text import format_date
+from ..model.text import format_date, midnight
 from ..model.units import Unit
 from . import urls
-from .feeds import FeedContext, midnight
+from .feeds import FeedContext
 
 LATEST = 10
 

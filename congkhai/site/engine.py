@@ -11,10 +11,8 @@ import tempfile
 from collections.abc import Callable, Collection, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any, Iterator
-from zoneinfo import ZoneInfo
 
 import jinja2
 import markupsafe
@@ -28,59 +26,18 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
+from ..config import Settings
 from ..model.markup import SafeAttributes, html_blocks
+from ..model.text import midnight
 from . import urls
 from .audit import CONTENT_SECURITY_POLICY, live_code
 from .pages import PlannedPage, Section, SitePlan
-
-VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 HtmlCleaner = Callable[[str, str], tuple[str, list[str]]]
 
 
 class RenderError(Exception):
     """MkDocs could not build the site; the message says why."""
-
-
-@dataclass(frozen=True)
-class SiteConfig:
-    """What the rest of the generator needs from mkdocs.yml."""
-
-    path: Path
-    site_name: str
-    site_url: str | None
-    extra: dict[str, Any]
-    theme_dir: Path | None = None  # the theme overrides (custom_dir), part of every page's cache key
-
-
-def read_config(config_file: Path, site_url: str | None = None) -> SiteConfig:
-    """Return the settings of `config_file`; raises RenderError when it is not a valid MkDocs config.
-    Read once per process for the same file contents."""
-    try:
-        stamp = config_file.read_bytes()
-    except OSError:
-        stamp = b""
-    key = (str(config_file.resolve()), site_url, stamp)
-    if key not in _READ:
-        _READ.clear()
-        _READ[key] = _read_config(config_file, site_url)
-    return _READ[key]
-
-
-_READ: dict[tuple[str, str | None, bytes], SiteConfig] = {}
-
-
-def _read_config(config_file: Path, site_url: str | None = None) -> SiteConfig:
-    with _quiet_mkdocs() as records, tempfile.TemporaryDirectory() as empty:
-        (Path(empty) / "docs").mkdir()
-        try:
-            config = _load(config_file, Path(empty) / "docs", Path(empty) / "site", site_url)
-        except (ConfigurationError, MkDocsException, OSError) as exc:
-            details = "; ".join(r.getMessage() for r in records) or str(exc)
-            raise RenderError(f"{config_file}: cấu hình MkDocs không hợp lệ: {details}") from None
-    extra = dict(config.extra or {})
-    custom = config.theme.custom_dir
-    return SiteConfig(config_file, config.site_name, config.site_url or None, extra, Path(custom) if custom else None)
 
 
 def _load(config_file: Path, docs_dir: Path, site_dir: Path, site_url: str | None) -> MkDocsConfig:
@@ -111,23 +68,20 @@ class RenderReport:
 _CONFIGS: dict[tuple[str, str | None, tuple[tuple[str, int], ...]], MkDocsConfig] = {}
 
 
-def _theme_stamp(config_file: Path) -> tuple[tuple[str, int], ...]:
+def _theme_stamp(custom: Path | None) -> tuple[tuple[str, int], ...]:
     """Return the name and modification time of every file of the theme overrides (custom_dir), so that
     a process building twice (tests, the preview) never renders with templates compiled before an edit."""
-    try:
-        custom = read_config(config_file).theme_dir
-    except RenderError:
-        return ()
     if custom is None or not custom.is_dir():
         return ()
     return tuple(sorted((str(p), p.stat().st_mtime_ns) for p in custom.rglob("*") if p.is_file()))
 _SITE_NAMES: dict[int, str] = {}  # each loaded configuration's own site name (a unit's site changes it)
 
 
-def _config_for(config_file: Path, site_url: str | None) -> MkDocsConfig:
+def _config_for(settings: Settings) -> MkDocsConfig:
     """Return the loaded configuration, once per process (loading and theme setup are the fixed cost
     of every MkDocs build; parts of the site are built one by one in the same process)."""
-    key = (str(config_file.resolve()), site_url, _theme_stamp(config_file))
+    config_file, site_url = settings.config_file, settings.site_url
+    key = (str(config_file.resolve()), site_url, _theme_stamp(settings.theme_dir))
     config = _CONFIGS.get(key)
     if config is None:
         _CONFIGS.clear()
@@ -196,11 +150,9 @@ def _shared_env(env: jinja2.Environment) -> jinja2.Environment:
 
 def render(
     plan: SitePlan,
-    config_file: Path,
+    settings: Settings,
     out_dir: Path,
-    today: date,
     *,
-    site_url: str | None = None,
     sections: Sequence[str] | None = None,
     only: Collection[str] | None = None,
     theme_assets: bool = True,
@@ -217,11 +169,11 @@ def render(
     present for link checking only, and the caller places them. Raises RenderError when MkDocs fails.
     """
     chosen = [s for s in plan.sections if sections is None or s.key in sections]
-    epoch = int(datetime.combine(today, time(0, 0), VN_TZ).timestamp())
+    epoch = int(midnight(settings.today).timestamp())
     report = RenderReport()
     with _quiet_mkdocs() as records, _env("SOURCE_DATE_EPOCH", str(epoch)):
         try:
-            config = _config_for(config_file, site_url)
+            config = _config_for(settings)
             config["site_dir"] = str(out_dir)
             own = dict(config.extra.get("congkhai") or {})
             own["search_page"] = search_page

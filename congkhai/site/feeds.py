@@ -1,7 +1,8 @@
 """RSS 2.0 feeds and OPML lists, planned as data and written with feedgen.
 
-Each feed family is one function in FEED_FAMILIES that yields FeedSource rows; a new kind of feed
-(the obligation feeds, say) is one more function, not a copy of the writer.
+The feeds of the site are the families in FEED_FAMILIES, the registry the build uses: each family
+says whether it belongs to the portal-wide part or to each unit's part, and yields FeedSource rows.
+A new feed (the obligation feeds, say) is one more entry, not a copy of the writer or of the wiring.
 """
 
 from __future__ import annotations
@@ -11,21 +12,19 @@ import uuid
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from functools import lru_cache
-from pathlib import Path
-from zoneinfo import ZoneInfo
 
-from ..model.documents import GUID_NAMESPACE, DocKind, Document, Status
+from ..kinds import KINDS
+from ..model.documents import GUID_NAMESPACE, Document, Status
 from ..model.markup import summary
 from ..model.portal import Portal
-from ..model.text import format_date, inert, strip_controls
+from ..model.text import format_date, inert, midnight, strip_controls
 from ..model.units import Unit, unit_order
 from ..rules.compliance import Check, Compliance, Standing
 from ..rules.obligations import Rules
 from . import urls
 
-VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 DEFAULT_LIMIT = 50
 
 
@@ -173,7 +172,7 @@ def unit_feeds(ctx: FeedContext, units: Iterable[Unit] | None = None) -> Iterato
 def kind_feeds(ctx: FeedContext, units: Iterable[Unit] | None = None) -> Iterator[FeedSource]:
     """Yield one feed per unit and kind."""
     for unit in ctx.portal.units.values() if units is None else units:
-        for kind in DocKind:
+        for kind in KINDS:
             yield FeedSource(
                 urls.listing_feed(unit.code, kind.folder),
                 f"{kind.label} – {unit.name}",
@@ -249,20 +248,35 @@ def overdue_feeds(ctx: FeedContext, units: Iterable[Unit] | None = None) -> Iter
         )
 
 
-FeedFamily = Callable[[FeedContext], Iterable[FeedSource]]
-FEED_FAMILIES: list[FeedFamily] = [portal_feeds, unit_feeds, kind_feeds, obligation_feeds, overdue_feeds]
+@dataclass(frozen=True)
+class FeedFamily:
+    """A family of feeds: built with the portal-wide pages (`per_unit` False) or in each unit's folder."""
+
+    name: str
+    per_unit: bool
+    sources: Callable[[FeedContext, list[Unit] | None], Iterable[FeedSource]]
 
 
-def plan_feeds(portal: Portal, site_name: str, rules: Rules | None = None, compliance: Compliance | None = None,
-               families: Iterable[FeedFamily] = FEED_FAMILIES) -> list[FeedSource]:
-    """Return every feed of the portal, family by family."""
+FEED_FAMILIES: tuple[FeedFamily, ...] = (
+    FeedFamily("portal", False, lambda ctx, _: portal_feeds(ctx)),
+    FeedFamily("unit", True, unit_feeds),
+    FeedFamily("kind", True, kind_feeds),
+    FeedFamily("obligation", False, lambda ctx, _: obligation_feeds(ctx)),
+    FeedFamily("overdue", True, overdue_feeds),
+)
+
+
+def feeds_of(ctx: FeedContext, unit: Unit | None = None) -> list[FeedSource]:
+    """Return the feeds of one unit's folder (`unit`), or the portal-wide ones (None), family by family."""
+    return [source for family in FEED_FAMILIES if family.per_unit == (unit is not None)
+            for source in family.sources(ctx, [unit] if unit is not None else None)]
+
+
+def plan_feeds(portal: Portal, site_name: str, rules: Rules | None = None,
+               compliance: Compliance | None = None) -> list[FeedSource]:
+    """Return every feed of the portal (the portal-wide ones, then each unit's)."""
     ctx = FeedContext(portal, site_name, rules, compliance)
-    return [source for family in families for source in family(ctx)]
-
-
-def midnight(day: date) -> datetime:
-    """Return the start of `day` in Asia/Ho_Chi_Minh (+07:00)."""
-    return datetime.combine(day, time(0, 0), VN_TZ)
+    return feeds_of(ctx) + [s for unit in portal.units.values() for s in feeds_of(ctx, unit)]
 
 
 @lru_cache(maxsize=1)
@@ -334,17 +348,6 @@ def render_feed(source: FeedSource, site_url: str, today: date, limit: int = DEF
     return fg.rss_str(pretty=True)
 
 
-def write_feeds(sources: Iterable[FeedSource], root: Path, site_url: str, today: date, limit: int) -> int:
-    """Write every feed under `root`; return how many were written."""
-    count = 0
-    for source in sources:
-        path = root / source.url
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(render_feed(source, site_url, today, limit))
-        count += 1
-    return count
-
-
 def render_opml(title: str, feeds: Iterable[tuple[str, str, str]], site_url: str) -> bytes:
     """Return an OPML 2.0 list of (title, feed url, page url) for one-step subscription."""
     root = ET.Element("opml", version="2.0")
@@ -375,14 +378,3 @@ def unit_opml(portal: Portal, unit: Unit, site_url: str) -> bytes:
     members = [unit, *portal.units.ever_under(unit.code)]
     feeds = [(u.name, urls.unit_feed(u.code), urls.unit_url(u.code)) for u in members]
     return render_opml(f"{unit.name} và các đơn vị trực thuộc", feeds, site_url)
-
-
-def write_opml(portal: Portal, site_name: str, root: Path, site_url: str, rules: Rules | None = None) -> int:
-    """Write /feeds.opml and /<unit>/feeds.opml for every unit; return how many were written."""
-    (root / urls.PORTAL_OPML).write_bytes(portal_opml(portal, site_name, site_url, rules))
-    units = sorted(portal.units.values(), key=unit_order)
-    for unit in units:
-        path = root / urls.unit_opml(unit.code)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(unit_opml(portal, unit, site_url))
-    return len(units) + 1

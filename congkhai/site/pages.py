@@ -16,18 +16,18 @@ from typing import Any
 
 import jinja2
 
-from ..kinds import tai_chinh as budget
-from ..kinds import thu_tuc as procedures
+from ..kinds import KINDS, tin_tuc
 from ..kinds.tin_tuc import AREAS
 from ..model import references
-from ..model.documents import DocKind, Document, Status
+from ..model.documents import Document, Status
+from ..model.kind import Kind
 from ..model.portal import Portal, newest_first
 from ..model.text import (
+    format_amount,
     format_date,
     format_date_long,
     format_int,
     format_size,
-    money_in_words,
 )
 from ..model.units import Indicator, IndicatorValue, Unit, unit_order
 from ..rules import views as compliance_view
@@ -104,14 +104,6 @@ class Section:
 
 
 @dataclass(frozen=True)
-class Redirect:
-    """An old address (a renamed document) that sends readers to the new one."""
-
-    url: str
-    target: str
-
-
-@dataclass(frozen=True)
 class SiteSettings:
     """What the planner needs from the site configuration."""
 
@@ -139,11 +131,7 @@ class SitePlan:
     """Every page, file and redirect of the site, grouped in sections."""
 
     sections: tuple[Section, ...]
-    redirects: tuple[Redirect, ...] = ()
 
-    def page_urls(self) -> list[str]:
-        """Return the address of every page, in plan order."""
-        return [p.url for s in self.sections for p in s.pages]
 
 
 _env = jinja2.Environment(
@@ -169,22 +157,18 @@ def _capitalize_first(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _words(amount: Decimal, unit: budget.MoneyUnit | None) -> str:
-    return money_in_words(budget.in_dong(amount, unit or budget.MONEY_UNITS["dong"]))
-
-
 def _versions_of(checks: Iterable[Check]) -> list[Any]:
     return list(dict.fromkeys(c.version for c in checks))
 
 
 _env.globals.update(
-    href=_href, urls=urls, DocKind=DocKind, Status=Status, words=_words, versions_of=_versions_of,
+    href=_href, urls=urls, KINDS=KINDS, Status=Status, versions_of=_versions_of,
     certainty=CERTAINTY, due_soon_days=DUE_SOON_DAYS,
     certainty_short={"text": "đã đối chiếu văn bản", "secondary": "nguồn thứ cấp", "unverified": "chưa xác minh"},
 )
 _env.filters.update(
     dlong=format_date_long, dshort=format_date, size=format_size, money=format_int,
-    amount=budget.format_amount, capitalize_first=_capitalize_first,
+    amount=format_amount, capitalize_first=_capitalize_first,
     lower_first=lambda text: text[:1].lower() + text[1:],
 )
 _H2 = re.compile(r'<h2 id="([^"]+)">(.*?)</h2>')
@@ -266,7 +250,7 @@ class Planner:
         chain = [self.unit(c) for c in reversed(self.portal.units.ancestors_on(unit.code, day))]
         return [("Trang chủ", urls.HOME)] + [(u.display_name, urls.unit_url(u.code)) for u in chain + [unit]]
 
-    def feed_links(self, unit: Unit | None = None, kind: DocKind | None = None) -> tuple[FeedLink, ...]:
+    def feed_links(self, unit: Unit | None = None, kind: Kind | None = None) -> tuple[FeedLink, ...]:
         """Return the feeds a page advertises: the portal's, its unit's, and its unit's kind's."""
         if not self.settings.feeds:
             return ()
@@ -296,7 +280,7 @@ class Planner:
             return ()
         links = [FeedLink(f"Mọi văn bản của {unit.display_name}", urls.unit_feed(unit.code),
                           "kể cả các đơn vị trực thuộc")]
-        links += [FeedLink(kind.label, urls.listing_feed(unit.code, kind.folder)) for kind in DocKind]
+        links += [FeedLink(kind.label, urls.listing_feed(unit.code, kind.folder)) for kind in KINDS]
         links.append(FeedLink("Danh sách kênh (OPML)", urls.unit_opml(unit.code),
                               "nhập một lần vào ứng dụng đọc tin để theo dõi đơn vị và mọi đơn vị trực thuộc"))
         links.append(FeedLink("Mọi văn bản của cổng", urls.PORTAL_FEED))
@@ -307,16 +291,6 @@ class Planner:
         return {"here": here, "p": self, "today": self.today, "settings": self.settings}
 
     # The plan ---------------------------------------------------------------------------------
-
-    def plan(self, extra_portal_pages: Iterable[PlannedPage] = ()) -> SitePlan:
-        """Return the whole site plan."""
-        sections = [self.portal_section(extra_portal_pages)]
-        sections += [self.unit_section(unit) for unit in self.portal.units.values()]
-        redirects = [
-            Redirect(urls.document_url(d.unit, d.kind.folder, alias), urls.document_url(d.unit, d.kind.folder, d.slug))
-            for d in self.portal.documents for alias in d.aliases
-        ]
-        return SitePlan(tuple(sections), tuple(sorted(redirects, key=lambda r: r.url)))
 
     def portal_section(self, extra_pages: Iterable[PlannedPage]) -> Section:
         """Return the portal-wide section: home and hand-written pages."""
@@ -444,7 +418,7 @@ class Planner:
 
     def area_pages(self) -> list[PlannedPage]:
         """Return the index of reform areas and one page per area listing the news of the whole portal."""
-        news = sorted((d for d in self.portal.documents if d.kind is DocKind.TIN_TUC and d.is_current and d.details),
+        news = sorted((d for d in self.portal.documents if d.kind is tin_tuc.KIND and d.is_current and d.details),
                       key=newest_first)
         by_area = {key: [d for d in news if any(a.key == key for a in d.details.areas)] for key in AREAS}
         index = PlannedPage(
@@ -475,9 +449,9 @@ class Planner:
         here = urls.unit_url(unit.code)
         docs = self.portal.of_unit(unit.code)
         latest = {
-            kind: self.portal.of_unit(unit.code, kind, current_only=True)[:LATEST_PER_KIND] for kind in DocKind
+            kind: self.portal.of_unit(unit.code, kind, current_only=True)[:LATEST_PER_KIND] for kind in KINDS
         }
-        counts = {kind: len(self.portal.of_unit(unit.code, kind, current_only=True)) for kind in DocKind}
+        counts = {kind: len(self.portal.of_unit(unit.code, kind, current_only=True)) for kind in KINDS}
         home = PlannedPage(
             url=here,
             title=unit.display_name,
@@ -496,7 +470,7 @@ class Planner:
         duties = self.compliance_page(unit)
         pages = [home, duties]
         nav = [NavEntry(unit.display_name, here), NavEntry(duties.title, duties.url)]
-        for kind in DocKind:
+        for kind in KINDS:
             listing = self.listing_page(unit, kind)
             pages.append(listing)
             nav.append(NavEntry(f"{kind.label} ({counts[kind]})", listing.url))
@@ -510,35 +484,27 @@ class Planner:
         return Section(unit.code, unit.name, tuple(nav), tuple(pages), tuple(files))
 
     def document_files(self, doc: Document) -> list[PlannedFile]:
-        """Return the files published with a document: attachments, its image, its table as CSV."""
+        """Return the files published with a document: its attachments and what its kind adds (a news
+        item's picture, a budget table as CSV)."""
         here = lambda name: urls.attachment_url(doc.unit, doc.kind.folder, doc.slug, name)  # noqa: E731
         files = [PlannedFile(here(a.file.name), a.file.path) for a in doc.attachments]
-        details = doc.details
-        if doc.kind is DocKind.TIN_TUC and details and details.image:
-            files.append(PlannedFile(here(details.image.file.name), details.image.file.path))
-        if doc.kind is DocKind.TAI_CHINH and details and details.table:
-            files.append(PlannedFile(urls.table_csv_url(doc.unit, doc.kind.folder, doc.slug),
-                                     content=budget.table_csv(details.table, details.money_unit)))
-        return files
+        return files + [PlannedFile(here(f.name), f.source, f.content) for f in doc.kind.files(doc)]
 
-    def listing_page(self, unit: Unit, kind: DocKind) -> PlannedPage:
+    def listing_page(self, unit: Unit, kind: Kind) -> PlannedPage:
         """Return a unit's listing of one kind: current documents newest first, grouped by year."""
         here = urls.listing_url(unit.code, kind.folder)
         docs = self.portal.of_unit(unit.code, kind)
         current = sorted((d for d in docs if d.is_current), key=_issued_newest_first)
         years = [(year, list(group)) for year, group in groupby(current, key=lambda d: d.date.year)]
         withdrawn = [d for d in docs if d.status is Status.WITHDRAWN]
-        fields_of = {}
-        if kind is DocKind.THU_TUC:
-            ordered = sorted(current, key=lambda d: ((d.details.field or "~") if d.details else "~", d.title))
-            fields_of = {f: list(g) for f, g in groupby(ordered, key=lambda d: (d.details.field if d.details else None) or "Lĩnh vực khác")}
+        groups = kind.groups(current) if kind.groups else None
         return PlannedPage(
             url=here,
             title=kind.label,
             full_title=f"{kind.label} – {unit.name}",
             markdown=render_template(
                 "listing.html", **self.common(here), unit=unit, kind=kind, years=years,
-                withdrawn=withdrawn, count=len(current), procedure_fields=fields_of,
+                withdrawn=withdrawn, count=len(current), groups=groups,
             ),
             description=f"{kind.label} của {unit.name}.",
             feeds=self.feed_links(unit, kind),
@@ -575,25 +541,10 @@ class Planner:
 
 
     def kind_context(self, doc: Document) -> dict[str, Any]:
-        """Return what a kind's template needs beyond the document itself."""
-        details = doc.details
-        if doc.kind is DocKind.THU_TUC and details:
-            return {"procedure_sections": procedures.sections(details)}
-        if doc.kind is DocKind.TAI_CHINH and details and details.table:
-            return {
-                "csv_url": urls.table_csv_url(doc.unit, doc.kind.folder, doc.slug),
-                "totals": budget.grand_totals(details.table),
-                "bars": chart_bars(budget.chart_lines(details.table)),
-            }
-        return {}
-
-
-def chart_bars(items: list[tuple[str, Decimal]]) -> list[tuple[str, Decimal, str]]:
-    """Return (label, value, width in %) for a static bar chart; negative values draw no bar."""
-    top = max((v for _, v in items), default=Decimal(0))
-    if top <= 0:
-        return []
-    return [(label, value, f"{max(value, Decimal(0)) * 100 / top:.1f}") for label, value in items]
+        """Return what a kind's template needs beyond the document itself, and its banner and facts."""
+        return {**doc.kind.context(doc), "banner": doc.kind.banner(doc, self.today),
+                "facts": doc.kind.facts(doc, self.today),
+                "file_url": lambda name: urls.attachment_url(doc.unit, doc.kind.folder, doc.slug, name)}
 
 
 def indicator_rows(indicator: Indicator) -> list[tuple[IndicatorValue, str, str]]:

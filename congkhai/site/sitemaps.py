@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
-from pathlib import Path
 
 from . import urls
 
@@ -22,20 +21,3 @@ def render_sitemap(pages: Iterable[str], site_url: str) -> bytes:
         ET.SubElement(ET.SubElement(root, "url"), "loc").text = urls.absolute(site_url, page)
     ET.indent(root)
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="utf-8") + b"\n"
-
-
-def write_sitemaps(pages: list[str], feed_folders: Iterable[str], root: Path, site_url: str) -> None:
-    """Write /sitemap.xml and <folder>/sitemap.xml for every folder of a feed."""
-    (root / "sitemap.xml").write_bytes(render_sitemap(pages, site_url))
-    by_prefix: dict[str, list[str]] = {}
-    for page in pages:
-        parts = page.split("/")
-        for depth in range(1, len(parts)):
-            by_prefix.setdefault("/".join(parts[:depth]) + "/", []).append(page)
-    for folder in sorted(set(feed_folders)):
-        if not folder:
-            continue
-        below = by_prefix.get(folder, [])
-        path = root / folder / "sitemap.xml"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(render_sitemap(below, site_url))

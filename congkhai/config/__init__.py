@@ -1,0 +1,208 @@
+"""Settings: `mkdocs.yml` (the portal's own keys under `extra.congkhai`, the site's name and address,
+the theme overrides) and the command line, read once at the top into one immutable `Settings`.
+
+Everything below receives the settings (or the values it needs from them); nothing below reads a file
+of configuration. The portal's keys are validated with pydantic (a declared schema, as MkDocs'
+`config_options` do for MkDocs' own keys — MkDocs itself stays behind the engine edge,
+site/engine.py): a wrong type, a value out of range or a misspelt key is an error naming the file,
+line, key, value and the allowed values, in Vietnamese.
+
+May import: the model (problems, limits, YAML reading, text). Nothing else of the package.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import pydantic
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..model.limits import MB, Limits
+from ..model.problems import Problem, describe, display_path
+from ..model.sources import YamlInputError, parse_yaml
+from ..model.text import VN_TZ
+
+CONFIG_FILE = Path("mkdocs.yml")
+# The build cache lives beside mkdocs.yml (the portal's root), whatever folder the command runs in.
+CACHE_FOLDER = ".congkhai-cache"
+
+
+def today_in_vietnam() -> date:
+    """Return today's date in Asia/Ho_Chi_Minh (the default for --on)."""
+    return datetime.now(VN_TZ).date()
+
+
+class PortalSettings(BaseModel):
+    """The portal's own settings: `extra.congkhai` in mkdocs.yml. Each key, its type and its range."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    sample_notice: str | None = Field(None, description="dòng nhắc ở trang chủ khi cổng chứa dữ liệu mẫu")
+    feed_limit: int = Field(50, ge=1, le=1000, description="số mục tối đa trong mỗi kênh RSS")
+    compliance_from: date | None = Field(None, description="ngày đầu tiên cổng đánh giá tình hình công khai")
+    max_file_mb: int = Field(50, ge=1, le=2048, description="cỡ tối đa của một tệp đính kèm (MB)")
+
+
+PORTAL_KEYS = tuple(PortalSettings.model_fields)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What one command is asked to do, and how the portal is configured. Made by `load`, never changed."""
+
+    config_file: Path = CONFIG_FILE
+    site_name: str = ""
+    site_url: str | None = None  # --site-url, else site_url of mkdocs.yml
+    theme_dir: Path | None = None  # theme.custom_dir, resolved
+    portal: PortalSettings = field(default_factory=PortalSettings)
+    config_digest: str = ""  # SHA-256 of mkdocs.yml's bytes (part of every page's cache key)
+    content: Path = Path("content")
+    units: Path = Path("units")
+    out: Path = Path("site")
+    today: date = field(default_factory=today_in_vietnam)
+    strict: bool = False
+    search: bool = True
+    jobs: int = 1
+    cache_dir: Path | None = None  # None: keep nothing between builds
+    progress: bool = False
+    unit: str | None = None  # build this unit's own site (needs site_url: its own address)
+    with_subordinates: bool = False
+    portal_site_url: str | None = None  # site_url of mkdocs.yml (a unit's own site links back to it)
+    portal_site_name: str = ""
+    problems: tuple[Problem, ...] = ()  # values of mkdocs.yml that could not be used (defaults stand in)
+
+    @property
+    def limits(self) -> Limits:
+        """Return the resource limits of this portal (max_file_mb from the configuration)."""
+        return Limits(max_file_bytes=self.portal.max_file_mb * MB)
+
+    @property
+    def compliance_start(self) -> date:
+        """Return the first day the portal judges (`compliance_from`, else 1 January two years before today)."""
+        return self.portal.compliance_from or date(self.today.year - 2, 1, 1)
+
+    @property
+    def feed_limit(self) -> int:
+        return self.portal.feed_limit
+
+    def with_options(self, **changes: Any) -> Settings:
+        """Return these settings with command-line options changed (the configuration stays as read)."""
+        return replace(self, **changes)
+
+
+class SettingsError(Exception):
+    """The configuration cannot be read at all; `problems` says why (file, line, fix)."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("; ".join(p.render() for p in problems))
+        self.problems = problems
+
+
+def default_cache_dir(config_file: Path) -> Path:
+    """Return the documented default cache folder: `.congkhai-cache` beside mkdocs.yml."""
+    return config_file.resolve().parent / CACHE_FOLDER
+
+
+def load(config_file: Path = CONFIG_FILE, *, site_url: str | None = None, **options: Any) -> Settings:
+    """Return the settings of `config_file` with the command-line `options` (Settings' fields). A value
+    that cannot be used is listed in `problems` (with the default in its place), so that the build
+    reports it together with every mistake of the content; raises SettingsError when the file cannot
+    be read at all."""
+    where = display_path(config_file)
+    try:
+        raw = config_file.read_bytes()
+    except OSError as exc:
+        raise SettingsError([Problem(where, None, None, describe(
+            "không đọc được tệp cấu hình", exc.strerror or str(exc),
+            "Sửa: chạy lệnh trong thư mục của cổng (nơi có mkdocs.yml) hoặc chỉ rõ tệp bằng --config."))]) from None
+    try:
+        parsed = parse_yaml(raw.decode("utf-8-sig"))
+    except (YamlInputError, UnicodeDecodeError) as exc:
+        message = exc.message if isinstance(exc, YamlInputError) else "tệp không phải văn bản UTF-8"
+        line = exc.line if isinstance(exc, YamlInputError) else None
+        raise SettingsError([Problem(where, line, None, f"cấu hình không đọc được: {message}.")]) from None
+    data = parsed.data if isinstance(parsed.data, dict) else {}
+    problems: list[Problem] = []
+    site_name = data.get("site_name")
+    if not isinstance(site_name, str) or not site_name.strip():
+        problems.append(Problem(where, parsed.line("site_name"), "site_name", describe(
+            "thiếu tên cổng", site_name, "Sửa: ghi 'site_name: Cổng công khai …' vào mkdocs.yml.")))
+        site_name = ""
+    own_url = data.get("site_url") if isinstance(data.get("site_url"), str) else None
+    theme = data.get("theme") if isinstance(data.get("theme"), dict) else {}
+    custom = theme.get("custom_dir") if isinstance(theme.get("custom_dir"), str) else None
+    theme_dir = (config_file.resolve().parent / custom).resolve() if custom else None
+    extra = data.get("extra") if isinstance(data.get("extra"), dict) else {}
+    portal = _portal_settings(extra.get("congkhai"), parsed, where, problems)
+    return Settings(problems=tuple(problems),
+        config_file=config_file, site_name=site_name.strip(), site_url=site_url or own_url or None,
+        theme_dir=theme_dir, portal=portal, config_digest=hashlib.sha256(raw).hexdigest(),
+        portal_site_url=own_url or None, portal_site_name=site_name.strip(), **options,
+    )
+
+
+# What pydantic says of a value, as a school's IT officer reads it.
+_ERRORS = {
+    "int_parsing": "cần một số nguyên",
+    "int_from_float": "cần một số nguyên",
+    "int_type": "cần một số nguyên",
+    "greater_than_equal": "cần một số từ {ge} trở lên",
+    "less_than_equal": "cần một số không quá {le}",
+    "date_from_datetime_parsing": "cần ngày dạng YYYY-MM-DD",
+    "date_parsing": "cần ngày dạng YYYY-MM-DD",
+    "date_type": "cần ngày dạng YYYY-MM-DD",
+    "string_type": "cần một dòng chữ",
+}
+
+
+def _portal_settings(value: Any, parsed: Any, where: str, problems: list[Problem]) -> PortalSettings:
+    """Return extra.congkhai validated; every mistake is added to `problems` (the defaults stand in)."""
+    if value is None:
+        return PortalSettings()
+    if not isinstance(value, dict):
+        problems.append(Problem(where, parsed.line("extra", "congkhai"), "extra.congkhai", describe(
+            "mục cấu hình của cổng phải là các dòng 'tên: giá trị'", value,
+            "Sửa: ví dụ 'feed_limit: 50' thụt lề dưới 'congkhai:'.")))
+        return PortalSettings()
+    try:
+        return PortalSettings.model_validate(value)
+    except pydantic.ValidationError as exc:
+        for error in exc.errors():
+            key = str(error["loc"][0]) if error["loc"] else ""
+            line = parsed.line("extra", "congkhai", key)
+            label = f"extra.congkhai.{key}"
+            if error["type"] == "extra_forbidden":
+                guess = difflib.get_close_matches(key, PORTAL_KEYS, n=1)
+                fix = (f"Sửa: có phải là '{guess[0]}'? " if guess else "Sửa: xóa dòng này. ") + \
+                    "Các tên được dùng: " + ", ".join(PORTAL_KEYS) + "."
+                problems.append(Problem(where, line, label, describe("tên cấu hình không có", key, fix)))
+                continue
+            spec = PortalSettings.model_fields[key]
+            what = _ERRORS.get(error["type"], "giá trị không dùng được").format(**(error.get("ctx") or {}))
+            allowed = _allowed(key)
+            problems.append(Problem(where, line, label, describe(
+                f"{spec.description}: {what}", error.get("input"),
+                f"Sửa: {allowed}; bỏ dòng này thì dùng mặc định ({_default(key)}).")))
+        kept = {k: v for k, v in value.items() if k in PORTAL_KEYS and not any(
+            e["loc"] and e["loc"][0] == k for e in exc.errors())}
+        return PortalSettings.model_validate(kept)
+
+
+def _allowed(key: str) -> str:
+    spec = PortalSettings.model_fields[key]
+    bounds = {type(m).__name__: m for m in spec.metadata}
+    if "Ge" in bounds and "Le" in bounds:
+        return f"ghi một số nguyên từ {bounds['Ge'].ge} đến {bounds['Le'].le}"
+    if spec.annotation in (date, date | None):
+        return "ghi ngày dạng YYYY-MM-DD, ví dụ 2025-01-01 (đặt trong ngoặc kép cũng được)"
+    return "ghi một dòng chữ"
+
+
+def _default(key: str) -> str:
+    default = PortalSettings.model_fields[key].default
+    return "không có" if default is None else str(default)
