@@ -126,21 +126,28 @@ def test_unknown_kind(site: Site) -> None:
 
 def test_code_not_lowercase_ascii(site: Site) -> None:
     site.standard_units()
-    site.unit("x", "code: THCS Hòa Bình\nname: Trường THCS Hòa Bình\nkind: thcs\nparent: so-gd\n",
-              filename="thcs-hoa-binh.yml")
+    site.unit("x", "name: Trường THCS Hòa Bình\nkind: thcs\nparent: so-gd\n", filename="THCS Hòa Bình.yml")
     assert messages(site) == [
-        "Lỗi: units/thcs-hoa-binh.yml, dòng 1: 'code': mã đơn vị chỉ gồm chữ thường không dấu, chữ số và dấu "
-        "'-', nhận được 'THCS Hòa Bình'. Sửa: dùng 'thcs-hoa-binh' và đặt tên tệp là thcs-hoa-binh.yml."
+        "Lỗi: units/THCS Hòa Bình.yml, dòng 1: 'code': tên tệp đơn vị (mã đơn vị) chỉ gồm chữ thường không dấu, "
+        "chữ số và dấu '-', nhận được 'THCS Hòa Bình.yml'. Sửa: đổi tên tệp thành thcs-hoa-binh.yml."
     ]
 
 
-def test_file_name_disagrees_with_code(site: Site) -> None:
+def test_the_code_is_the_file_name_and_a_written_code_must_agree(site: Site) -> None:
     site.standard_units()
     site.unit("x", "code: thcs-b\nname: Trường THCS B\nkind: thcs\nparent: so-gd\n", filename="thcs-c.yml")
     assert messages(site) == [
-        "Lỗi: units/thcs-c.yml, dòng 1: 'code': tên tệp 'thcs-c.yml' không khớp với mã đơn vị, nhận được "
-        "'thcs-b'. Sửa: đổi tên tệp thành thcs-b.yml hoặc sửa mã thành 'thcs-c'."
+        "Lỗi: units/thcs-c.yml, dòng 1: 'code': mã trong tệp không khớp với tên tệp 'thcs-c.yml' (mã đơn vị lấy "
+        "theo tên tệp), nhận được 'thcs-b'. Sửa: xóa dòng 'code' hoặc ghi 'code: thcs-c' (hoặc đổi tên tệp thành "
+        "thcs-b.yml nếu 'thcs-b' mới là mã đúng)."
     ]
+
+
+def test_a_unit_file_without_code_takes_its_name(site: Site) -> None:
+    site.standard_units()
+    site.unit("thcs-b", "name: Trường THCS B\nkind: thcs\nparent: so-gd\n")
+    assert messages(site) == []
+    assert site.validate().portal.units["thcs-b"].name == "Trường THCS B"
 
 
 def test_duplicate_codes(site: Site) -> None:
@@ -165,14 +172,15 @@ def write_unit_mistakes(site: Site) -> None:
     site.unit("th-d", "code: th-d\nname: Trường Tiểu học D\nkind: th\nparent:\n  - unit: phong-gd\n"
                       "    until: 2025-06-30\n  - unit: so-gd\n    from: 2025-06-15\n")
     site.unit("dh-a", "code: dh-a\nname: Trường Đại học A\nkind: dai-hoc\nparent: so-gd\n")
-    site.unit("x", "code: THCS Hòa Bình\nname: Trường THCS Hòa Bình\nkind: thcs\nparent: so-gd\n",
-              filename="thcs-hoa-binh.yml")
+    site.unit("x", "name: Trường THCS Hòa Bình\nkind: thcs\nparent: so-gd\n", filename="THCS Hòa Bình.yml")
     site.unit("x", "code: thcs-b\nname: Trường THCS B\nkind: thcs\nparent: so-gd\n", filename="thcs-c.yml")
     site.unit("x", "code: thcs-a\nname: Trường THCS trùng mã\nkind: thcs\nparent: so-gd\n", filename="thcs-a.yaml")
 
 
 UNIT_MISTAKES = [
     "Lỗi: content/thcs-a/thong-bao/ngay-sai.md, dòng 3: 'date': ",
+    "Lỗi: units/THCS Hòa Bình.yml, dòng 1: 'code': tên tệp đơn vị (mã đơn vị) chỉ gồm chữ thường không dấu, "
+    "chữ số và dấu '-', nhận được 'THCS Hòa Bình.yml'.",
     "Lỗi: units/dh-a.yml, dòng 3: 'kind': loại đơn vị không hợp lệ, nhận được 'dai-hoc'.",
     "Lỗi: units/mn-a.yml, dòng 4: 'parent': không có đơn vị cấp trên mang mã này, nhận được 'phong-khong-co'.",
     "Lỗi: units/th-a.yml, dòng 4: 'parent': vòng lặp cấp trên: th-a → th-b → th-a.",
@@ -180,9 +188,8 @@ UNIT_MISTAKES = [
     "30/06/2025, ubnd-xa từ 01/08/2025.",
     "Lỗi: units/th-d.yml, dòng 7: 'parent': hai giai đoạn trực thuộc chồng lên nhau (phong-gd và so-gd).",
     "Lỗi: units/thcs-a.yml: 'code': mã đơn vị trùng với tệp units/thcs-a.yaml, nhận được 'thcs-a'.",
-    "Lỗi: units/thcs-c.yml, dòng 1: 'code': tên tệp 'thcs-c.yml' không khớp với mã đơn vị, nhận được 'thcs-b'.",
-    "Lỗi: units/thcs-hoa-binh.yml, dòng 1: 'code': mã đơn vị chỉ gồm chữ thường không dấu, chữ số và dấu '-', "
-    "nhận được 'THCS Hòa Bình'.",
+    "Lỗi: units/thcs-c.yml, dòng 1: 'code': mã trong tệp không khớp với tên tệp 'thcs-c.yml' (mã đơn vị lấy "
+    "theo tên tệp), nhận được 'thcs-b'.",
 ]
 
 

@@ -61,9 +61,10 @@ class Preview:
 
     def __init__(self, options: Settings, host: str = "127.0.0.1", port: int = 8000,
                  log: Callable[[str], None] = lambda line: print(line, flush=True)) -> None:
-        from ..site import engine as render
+        from ..site.engine import Engine
 
-        render.watch_templates()  # an edited theme template shows at the next rebuild
+        # Kept between rebuilds; checks the theme's templates at each one, so an edited template shows.
+        self.engine = Engine(live=True)
         self._server = _Server((host, port), _handler(self))
         self._private = Path(tempfile.mkdtemp(prefix="congkhai-xem-truoc-"))
         # The cache makes every rebuild after the first one quick (only what changed is built again).
@@ -151,7 +152,7 @@ class Preview:
         errors: list[str] = []
         warnings: list[str] = []
         try:
-            result = pipeline.build(self._reread())
+            result = pipeline.build(self._reread(), engine=self.engine)
         except SettingsError as exc:  # mkdocs.yml was saved with a mistake: show it like a content error
             errors = [problem.render() for problem in exc.problems]
         except Exception as exc:  # a crash in the generator must not end the preview: show it

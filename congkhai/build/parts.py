@@ -75,6 +75,7 @@ class BuildContext:
     search_plan: SearchPlan | None
     cache: Cache
     render_key: str
+    engine: Any  # site.engine.Engine (MkDocs is imported only where a page is really rendered)
     part_keys: dict[str, str] = field(default_factory=dict)
     banner: dict[str, str] | None = None  # a unit's own site: the way back to the shared portal
     _feed_context: feeds.FeedContext | None = None
@@ -131,10 +132,6 @@ def build_part(ctx: BuildContext, name: str) -> PartOutcome:
 def _build(ctx: BuildContext, name: str, key: str, sections: list[Section], extras: dict[str, bytes],
            copies: dict[str, Path], previous: Entry | None, *, theme_assets: bool, not_found_page: bool,
            meta: dict[str, Any] | None = None) -> PartOutcome:
-    from ..site.engine import (
-        render,  # MkDocs is imported only where a page is really rendered
-    )
-
     scratch = ctx.cache.scratch()
     site = scratch / "site"
     site.mkdir()
@@ -158,7 +155,7 @@ def _build(ctx: BuildContext, name: str, key: str, sections: list[Section], extr
                 if page.source is not None:
                     pages[page.url]["source"] = display_path(page.source)
     if wanted or theme_assets or not_found_page:
-        report = render(
+        report = ctx.engine.render(
             SitePlan(tuple(sections)), ctx.settings, site, only=wanted,
             theme_assets=theme_assets, not_found_page=not_found_page, clean_html=sanitize,
             search_page=ctx.search_page, blocks=ctx.search_plan is not None, banner=ctx.banner,

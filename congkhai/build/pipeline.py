@@ -21,6 +21,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from .. import kinds
 from ..config import Settings
@@ -134,7 +135,7 @@ def _cached_reader(cache: Cache, settings: Settings, trees: dict[str, str]) -> U
 
 # --- plan -------------------------------------------------------------------------------------------
 
-def plan(settings: Settings, result: Result, cache: Cache) -> BuildPlan:
+def plan(settings: Settings, result: Result, cache: Cache, engine: Any) -> BuildPlan:
     """Return what the render stage builds: the planner of the whole site (or of a unit's own site),
     the search plan and every part's key. Raises BuildFailure."""
     assert result.portal is not None
@@ -151,7 +152,7 @@ def plan(settings: Settings, result: Result, cache: Cache) -> BuildPlan:
     ctx = BuildContext(
         portal=portal, planner=planner, rules=result.rules or Rules(), compliance=planner.site_compliance,
         settings=settings, site_name=site.site_name, search_page=urls.SEARCH if settings.search else None,
-        search_plan=search_plan, cache=cache, render_key=render_key(settings, cache), banner=banner,
+        search_plan=search_plan, cache=cache, render_key=render_key(settings, cache), banner=banner, engine=engine,
     )
     ctx.part_keys = keys.part_keys(ctx, result.trees)
     names = (ASSETS, PORTAL, *(code for code in portal.units if planner.in_scope(code)))
@@ -324,26 +325,28 @@ def _strict_checks(staged: Path, parts: Sequence[PartOutcome], settings: Setting
 
 # --- the whole build --------------------------------------------------------------------------------
 
-def build(settings: Settings, log: Callable[[str], None] = lambda _: None) -> Result:
-    """Validate, plan, render and publish the site; the output folder is replaced only when all succeeded."""
+def build(settings: Settings, log: Callable[[str], None] = lambda _: None, engine: Any = None) -> Result:
+    """Validate, plan, render and publish the site; the output folder is replaced only when all succeeded.
+    `engine` (site.engine.Engine) is the preview's, kept between its builds; else one is made."""
     started = time.monotonic()
     root = settings.cache_dir
     if root is not None and settings.unit:  # a unit's own site keeps its parts apart from the portal's
         root = root / f"don-vi-{settings.unit}{'-truc-thuoc' if settings.with_subordinates else ''}"
     cache = Cache(root)
     try:
-        result = _stages(settings, cache, log)
+        result = _stages(settings, cache, log, engine)
     finally:
         cache.close()
     result.seconds = time.monotonic() - started
     return result
 
 
-def _stages(settings: Settings, cache: Cache, log: Callable[[str], None]) -> Result:
-    from ..site import engine, pages
+def _stages(settings: Settings, cache: Cache, log: Callable[[str], None], engine: Any) -> Result:
+    from ..site import pages
+    from ..site.engine import Engine
 
     pages.use_bytecode_cache(cache.root / "templates")
-    engine.use_bytecode_cache(cache.root / "templates")
+    engine = engine or Engine(templates=cache.root / "templates")
     timer = _Timer()
     result = validate(settings, cache)
     timer.lap(result, "validate")
@@ -351,7 +354,7 @@ def _stages(settings: Settings, cache: Cache, log: Callable[[str], None]) -> Res
         return result
     try:
         output.check_target(settings.out, [settings.content, settings.units, settings.config_file.parent / "site_src"])
-        build_plan = plan(settings, result, cache)
+        build_plan = plan(settings, result, cache, engine)
         parts = render(build_plan, log)
         timer.lap(result, "parts")
         collect(parts, result)

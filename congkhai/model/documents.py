@@ -18,9 +18,9 @@ from .limits import DEFAULT, MAX_DOCUMENT_BYTES, Limits
 from .markup import body_problems
 from .periods import Period, parse_period
 from .problems import Problems, describe
-from .sources import YAML_FIX, YamlInputError, parse_yaml, read_text, split_front_matter
+from .sources import YAML_FIX, YamlData, YamlInputError, parse_yaml, read_text, split_front_matter
 from .text import format_date, slugify
-from .units import Person, Units
+from .units import Person, Unit, Units
 
 GUID_NAMESPACE = uuid.UUID("6f1d3a52-7c0e-5b8e-9a57-2f4c8d1e0b93")
 
@@ -288,6 +288,46 @@ def read_document(
     limits: Limits = DEFAULT,
 ) -> Document | None:
     """Return the document in `path`, or None when it cannot be read (problems recorded)."""
+    parts = _front_matter(path, problems)
+    if parts is None:
+        return None
+    data, body, body_line = parts
+    for line, message in body_problems(body, body_line):
+        problems.error(path, line, None, message)
+    r = f.Reader(path, data, problems)
+    unit = units[unit_dir.name]
+    r.unknown_keys(CORE_FIELDS + kind.field_names(), f" cho loại '{kind.folder}'")
+    title = r.get("title", f.required_text, required=True)
+    status = r.get("status", f.choice(STATUSES, "trạng thái")) or Status.PUBLISHED
+    issued, published = _read_dates(r, unit, status)
+    number = _read_number(r, status)
+    signer = _read_signer(r)
+    attachments = _read_attachments(r, path.parent, unit_dir, limits)
+    withdrawn = _read_withdrawal(r, status)
+    superseded_by = r.get("superseded_by", f.text)
+    if status is Status.SUPERSEDED and not superseded_by:
+        problems.error(path, r.line("status"), "superseded_by",
+                       "văn bản 'superseded' phải ghi văn bản thay thế. Sửa: thêm 'superseded_by: <đơn vị>/<loại>/<tên tệp>'.")
+    changes, aliases = _read_changes(r), _read_aliases(r)
+    context = f.ReadContext(path, unit_dir, unit.code, status is Status.DRAFT, issued, limits)
+    details = kind.read(r, context) if kind.read else None
+    if title is None:
+        return None
+    return Document(
+        unit=unit.code, kind=kind, slug=slugify(path.stem) or "van-ban", source=path, title=title, body=body,
+        body_line=body_line, date=issued, published=published, number=number, signer=signer,
+        basis=r.get("basis", f.text_list) or (), recipients=r.get("recipients", f.text_list) or (),
+        tags=r.get("tags", f.text_list) or (), description=r.get("description", f.text),
+        obligation=r.get("obligation", f.text), period=r.get("period", period_value),
+        attachments=attachments, status=status, withdrawn=withdrawn, superseded_by=superseded_by,
+        changes=changes, aliases=aliases, doc_id=r.get("id", f.text), details=details,
+        lines={k[0]: v + data.offset for k, v in data.lines.items() if len(k) == 1},
+    )
+
+
+def _front_matter(path: Path, problems: Problems) -> tuple[YamlData, str, int] | None:
+    """Return a document file's front matter (parsed), its Markdown body and the body's first line, or
+    None when the file cannot be read or has no usable front matter (problem recorded)."""
     text = read_text(path, problems, MAX_DOCUMENT_BYTES,
                      "Sửa: đăng nội dung dài thành tệp PDF đính kèm, hoặc chia thành nhiều văn bản.")
     if text is None:
@@ -303,8 +343,6 @@ def read_document(
                                       "dòng '---' sau trường cuối cùng.")
         return None
     front, body, body_line = parts
-    for line, message in body_problems(body, body_line):
-        problems.error(path, line, None, message)
     try:
         data = parse_yaml(front, offset=1)
     except YamlInputError as exc:
@@ -315,37 +353,31 @@ def read_document(
     if not isinstance(data.data, dict):
         problems.error(path, 2, None, "phần đầu phải là các dòng 'tên: giá trị'. " + YAML_FIX)
         return None
-    r = f.Reader(path, data, problems)
-    unit = units[unit_dir.name]
-    r.unknown_keys(CORE_FIELDS + kind.field_names(), f" cho loại '{kind.folder}'")
+    return data, body, body_line
 
-    title = r.get("title", f.required_text, required=True)
-    status = r.get("status", f.choice(STATUSES, "trạng thái")) or Status.PUBLISHED
-    is_draft = status is Status.DRAFT
-    issued = r.get("date", f.date_value, required=not is_draft)
+
+def _read_dates(r: f.Reader, unit: Unit, status: Status) -> tuple[date | None, date | None]:
+    """Return the issue and posting dates (the issue date is required unless the document is a draft)."""
+    issued = r.get("date", f.date_value, required=status is not Status.DRAFT)
     published = r.get("published", f.date_value)
     if issued and published and published < issued:
-        problems.warning(
-            path, r.line("published"), "published",
+        r.problems.warning(
+            r.path, r.line("published"), "published",
             describe(f"ngày đăng trước ngày ban hành ({format_date(issued)})", published.isoformat(),
                      "Sửa: ngày đăng ('published') phải bằng hoặc sau ngày ban hành ('date')."),
         )
     if issued and unit.active_until and issued > unit.active_until:
-        problems.error(
-            path, r.line("date"), "date",
+        r.problems.error(
+            r.path, r.line("date"), "date",
             describe(f"văn bản ban hành sau ngày đơn vị {unit.code} giải thể ({format_date(unit.active_until)})",
                      issued.isoformat(),
                      "Sửa: kiểm tra lại ngày, hoặc đăng văn bản dưới đơn vị kế thừa"
                      + (f" ({unit.successor})." if unit.successor else ".")),
         )
-    number = _read_number(r, status)
-    signer = _read_signer(r)
-    attachments = _read_attachments(r, path.parent, unit_dir, limits)
-    withdrawn = _read_withdrawal(r, status)
-    superseded_by = r.get("superseded_by", f.text)
-    if status is Status.SUPERSEDED and not superseded_by:
-        problems.error(path, r.line("status"), "superseded_by",
-                       "văn bản 'superseded' phải ghi văn bản thay thế. Sửa: thêm 'superseded_by: <đơn vị>/<loại>/<tên tệp>'.")
+    return issued, published
+
+
+def _read_changes(r: f.Reader) -> tuple[Change, ...]:
     changes = []
     for cr in r.items("changes"):
         cr.unknown_keys(("date", "note"))
@@ -353,30 +385,19 @@ def read_document(
         note = cr.get("note", f.required_text, required=True)
         if cdate and note:
             changes.append(Change(cdate, note))
+    return tuple(sorted(changes, key=lambda c: c.date, reverse=True))
+
+
+def _read_aliases(r: f.Reader) -> tuple[str, ...]:
     aliases = []
     for alias in r.get("aliases", f.text_list) or ():
         if slugify(alias) != alias:
-            problems.error(path, r.line("aliases"), "aliases",
-                           describe("địa chỉ cũ phải là tên tệp cũ không đuôi .md (chữ thường, không dấu, dấu '-')",
-                                    alias, f"Sửa thành '{slugify(alias)}'."))
+            r.problems.error(r.path, r.line("aliases"), "aliases",
+                             describe("địa chỉ cũ phải là tên tệp cũ không đuôi .md (chữ thường, không dấu, dấu '-')",
+                                      alias, f"Sửa thành '{slugify(alias)}'."))
             continue
         aliases.append(alias)
-    context = f.ReadContext(path, unit_dir, unit.code, is_draft, issued, limits)
-    details = kind.read(r, context) if kind.read else None
-    if title is None:
-        return None
-    slug = slugify(path.stem) or "van-ban"
-    return Document(
-        unit=unit.code, kind=kind, slug=slug, source=path, title=title, body=body, body_line=body_line,
-        date=issued, published=published, number=number, signer=signer,
-        basis=r.get("basis", f.text_list) or (), recipients=r.get("recipients", f.text_list) or (),
-        tags=r.get("tags", f.text_list) or (), description=r.get("description", f.text),
-        obligation=r.get("obligation", f.text), period=_period_text(r),
-        attachments=attachments, status=status, withdrawn=withdrawn, superseded_by=superseded_by,
-        changes=tuple(sorted(changes, key=lambda c: c.date, reverse=True)), aliases=tuple(aliases),
-        doc_id=r.get("id", f.text), details=details,
-        lines={k[0]: v + data.offset for k, v in data.lines.items() if len(k) == 1},
-    )
+    return tuple(aliases)
 
 
 def period_value(value: Any) -> Period | None:
@@ -390,10 +411,6 @@ def period_value(value: Any) -> Period | None:
                            "Sửa: dùng 2024 (năm), 2024-Q1 (quý), 2024-H1 (6 tháng), 2024-9M (9 tháng) "
                            "hoặc 2024-2025 (năm học).")
     return period
-
-
-def _period_text(r: f.Reader) -> Period | None:
-    return r.get("period", period_value)
 
 
 def _read_number(r: f.Reader, status: Status) -> str | None:

@@ -15,7 +15,7 @@ from typing import Any
 from . import fields as f
 from .limits import MAX_UNIT_FILE_BYTES
 from .problems import Problems, describe
-from .sources import YAML_FIX, YamlInputError, parse_yaml, read_text
+from .sources import YAML_FIX, YamlData, YamlInputError, parse_yaml, read_text
 from .text import format_date, slugify
 
 CODE_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -325,7 +325,38 @@ def _rel(path: Path) -> str:
 
 
 def _read_unit(path: Path, problems: Problems) -> Unit | None:
-    text = read_text(path, problems, MAX_UNIT_FILE_BYTES, "Sửa: tệp đơn vị chỉ ghi thông tin của đơn vị; văn bản dài đặt trong content/.")
+    """Return the unit in `path` (units/<code>.yml), or None when it cannot be used (problems recorded)."""
+    data = _unit_yaml(path, problems)
+    if data is None:
+        return None
+    r = f.Reader(path, data, problems)
+    r.unknown_keys(UNIT_FIELDS, " trong tệp đơn vị")
+    code = _read_code(r, path)
+    name = r.get("name", f.required_text, required=True)
+    kind = r.get("kind", f.choice(KINDS_BY_CODE, "loại đơn vị"), required=True)
+    levels = _read_levels(r, kind)
+    parents = _read_parents(r)
+    if kind is UnitKind.SO and parents:
+        problems.error(path, r.line("parent"), "parent", "Sở Giáo dục và Đào tạo là cấp cao nhất của cổng, không có "
+                                                         "đơn vị cấp trên. Sửa: xóa trường 'parent'.")
+    active_from, active_until, successor = _read_life(r, kind)
+    email, website = _read_contacts(r)
+    if code is None or name is None or kind is None:
+        return None
+    return Unit(
+        code=code, name=name, kind=kind, source=path, levels=levels,
+        short_name=r.get("short_name", f.text), parents=parents,
+        address=r.get("address", f.text), phone=r.get("phone", f.text), email=email, website=website,
+        head=_read_head(r), active_from=active_from, active_until=active_until, successor=successor,
+        former_names=_read_former_names(r), description=r.get("description", f.text),
+        indicators=_read_indicators(r), extra=_read_extra(r), yaml=data,
+    )
+
+
+def _unit_yaml(path: Path, problems: Problems) -> YamlData | None:
+    """Return the parsed YAML of a unit file, or None (problem recorded) when it is not a group of fields."""
+    text = read_text(path, problems, MAX_UNIT_FILE_BYTES,
+                     "Sửa: tệp đơn vị chỉ ghi thông tin của đơn vị; văn bản dài đặt trong content/.")
     if text is None:
         return None
     try:
@@ -336,37 +367,76 @@ def _read_unit(path: Path, problems: Problems) -> Unit | None:
     if not isinstance(data.data, dict):
         problems.error(path, None, None, "tệp đơn vị phải là một nhóm trường dạng 'tên: giá trị' (code, name, kind…).")
         return None
-    r = f.Reader(path, data, problems)
-    r.unknown_keys(UNIT_FIELDS, " trong tệp đơn vị")
-    code = r.get("code", f.required_text, required=True)
-    name = r.get("name", f.required_text, required=True)
-    kind = r.get("kind", f.choice(KINDS_BY_CODE, "loại đơn vị"), required=True)
-    if code is not None and not CODE_RE.match(code):
-        problems.error(
-            path, r.line("code"), "code",
-            describe("mã đơn vị chỉ gồm chữ thường không dấu, chữ số và dấu '-'", code,
-                     f"Sửa: dùng '{slugify(code)}' và đặt tên tệp là {slugify(code)}.yml."),
+    return data
+
+
+def _read_code(r: f.Reader, path: Path) -> str | None:
+    """Return the unit's code: the file's name (units/<code>.yml, the documented contract). A `code:`
+    written in the file must agree with it; a missing one is fine."""
+    code = path.stem
+    written = r.get("code", f.text)
+    if not CODE_RE.match(code):
+        r.problems.error(path, r.line("code") or 1, "code",
+                         describe("tên tệp đơn vị (mã đơn vị) chỉ gồm chữ thường không dấu, chữ số và dấu '-'",
+                                  path.name, f"Sửa: đổi tên tệp thành {slugify(code) or 'ma-don-vi'}.yml."))
+        return None
+    if code in RESERVED_CODES:
+        r.problems.error(path, r.line("code") or 1, "code",
+                         describe("mã này trùng với một mục chung của cổng", code,
+                                  "Sửa: chọn mã khác và đổi tên tệp theo mã đó."))
+        return None
+    if written is not None and written != code:
+        r.problems.error(path, r.line("code"), "code",
+                         describe(f"mã trong tệp không khớp với tên tệp '{path.name}' (mã đơn vị lấy theo tên tệp)",
+                                  written, f"Sửa: xóa dòng 'code' hoặc ghi 'code: {code}' (hoặc đổi tên tệp thành "
+                                           f"{written}.yml nếu '{written}' mới là mã đúng)."))
+    return code
+
+
+def _read_life(r: f.Reader, kind: UnitKind | None) -> tuple[date | None, date | None, str | None]:
+    """Return when the unit started and stopped, and its successor (checked against each other)."""
+    active_from = r.get("active_from", f.date_value)
+    active_until = r.get("active_until", f.date_value)
+    if active_from and active_until and active_from > active_until:
+        r.problems.error(r.path, r.line("active_until"), "active_until",
+                         describe(f"ngày kết thúc hoạt động trước ngày bắt đầu ({format_date(active_from)})",
+                                  active_until.isoformat()))
+    if kind is UnitKind.PHONG and (active_until is None or active_until > DISTRICT_LEVEL_END):
+        r.problems.warning(
+            r.path, r.line("active_until") or r.line("kind"), "active_until",
+            "Phòng Giáo dục và Đào tạo cấp huyện kết thúc hoạt động từ ngày 01/07/2025 "
+            "(sắp xếp chính quyền hai cấp). Sửa: ghi 'active_until: 2025-06-30' và 'successor'.",
         )
-        code = None
-    elif code is not None and code in RESERVED_CODES:
-        problems.error(path, r.line("code"), "code",
-                       describe("mã này trùng với một mục chung của cổng", code, "Sửa: chọn mã khác."))
-        code = None
-    if code is not None and path.stem != code:
-        problems.error(
-            path, r.line("code"), "code",
-            describe(f"tên tệp '{path.name}' không khớp với mã đơn vị", code,
-                     f"Sửa: đổi tên tệp thành {code}.yml hoặc sửa mã thành '{path.stem}'."),
-        )
-    levels = _read_levels(r, kind)
-    parents = _read_parents(r)
-    if kind is UnitKind.SO and parents:
-        problems.error(path, r.line("parent"), "parent", "Sở Giáo dục và Đào tạo là cấp cao nhất của cổng, không có đơn vị cấp trên. Sửa: xóa trường 'parent'.")
-    head = None
-    if r.present("head"):
-        hr = r.child("head")
-        hr.unknown_keys(("name", "title"))
-        head = Person(hr.get("name", f.text), hr.get("title", f.text))
+    successor = r.get("successor", f.text)
+    if successor and active_until is None:
+        r.problems.error(r.path, r.line("successor"), "successor",
+                         "chỉ đơn vị đã giải thể mới có đơn vị kế thừa. Sửa: thêm 'active_until' hoặc xóa 'successor'.")
+    return active_from, active_until, successor
+
+
+def _read_contacts(r: f.Reader) -> tuple[str | None, str | None]:
+    """Return the unit's email and website, each None when it cannot be used (problem recorded)."""
+    email = r.get("email", f.text)
+    if email and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
+        r.problems.error(r.path, r.line("email"), "email", describe("địa chỉ thư điện tử không hợp lệ", email))
+        email = None
+    website = r.get("website", f.text)
+    if website and not re.match(r"https?://", website):
+        r.problems.error(r.path, r.line("website"), "website",
+                         describe("địa chỉ trang web phải bắt đầu bằng https:// hoặc http://", website))
+        website = None
+    return email, website
+
+
+def _read_head(r: f.Reader) -> Person | None:
+    if not r.present("head"):
+        return None
+    hr = r.child("head")
+    hr.unknown_keys(("name", "title"))
+    return Person(hr.get("name", f.text), hr.get("title", f.text))
+
+
+def _read_former_names(r: f.Reader) -> tuple[FormerName, ...]:
     former = []
     for fr in r.items("former_names"):
         fr.unknown_keys(("name", "until"))
@@ -374,48 +444,19 @@ def _read_unit(path: Path, problems: Problems) -> Unit | None:
         until = fr.get("until", f.date_value, required=True)
         if fname and until:
             former.append(FormerName(fname, until))
-    active_from = r.get("active_from", f.date_value)
-    active_until = r.get("active_until", f.date_value)
-    if active_from and active_until and active_from > active_until:
-        problems.error(path, r.line("active_until"), "active_until",
-                       describe(f"ngày kết thúc hoạt động trước ngày bắt đầu ({format_date(active_from)})",
-                                active_until.isoformat()))
-    if kind is UnitKind.PHONG and (active_until is None or active_until > DISTRICT_LEVEL_END):
-        problems.warning(
-            path, r.line("active_until") or r.line("kind"), "active_until",
-            "Phòng Giáo dục và Đào tạo cấp huyện kết thúc hoạt động từ ngày 01/07/2025 "
-            "(sắp xếp chính quyền hai cấp). Sửa: ghi 'active_until: 2025-06-30' và 'successor'.",
-        )
-    successor = r.get("successor", f.text)
-    if successor and active_until is None:
-        problems.error(path, r.line("successor"), "successor",
-                       "chỉ đơn vị đã giải thể mới có đơn vị kế thừa. Sửa: thêm 'active_until' hoặc xóa 'successor'.")
-    email = r.get("email", f.text)
-    if email and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
-        problems.error(path, r.line("email"), "email", describe("địa chỉ thư điện tử không hợp lệ", email))
-        email = None
-    website = r.get("website", f.text)
-    if website and not re.match(r"https?://", website):
-        problems.error(path, r.line("website"), "website",
-                       describe("địa chỉ trang web phải bắt đầu bằng https:// hoặc http://", website))
-        website = None
-    if code is None or name is None or kind is None:
-        return None
-    extra = {key: r.raw(key) for key in ("obligations",) if r.present(key)}
+    return tuple(sorted(former, key=lambda n: n.until))
+
+
+def _read_extra(r: f.Reader) -> dict[str, Any]:
+    """Return what the rules read from a unit file: its local obligations, budget role, procedures."""
+    extra: dict[str, Any] = {key: r.raw(key) for key in ("obligations",) if r.present(key)}
     role = r.get("budget_role", f.choice({k: k for k in ("su-dung", "cap-tren", "khong")}, "vai trò ngân sách"))
     if role:
         extra["budget_role"] = role
     settles = r.get("settles_procedures", f.boolean)
     if settles is not None:
         extra["settles_procedures"] = settles
-    return Unit(
-        code=code, name=name, kind=kind, source=path, levels=levels,
-        short_name=r.get("short_name", f.text), parents=parents,
-        address=r.get("address", f.text), phone=r.get("phone", f.text), email=email, website=website,
-        head=head, active_from=active_from, active_until=active_until, successor=successor,
-        former_names=tuple(sorted(former, key=lambda n: n.until)),
-        description=r.get("description", f.text), indicators=_read_indicators(r), extra=extra, yaml=data,
-    )
+    return extra
 
 
 def _year(value: Any) -> int | None:

@@ -65,38 +65,12 @@ class RenderReport:
     warnings: list[str] = field(default_factory=list)
 
 
-_CONFIGS: dict[tuple[str, str | None, tuple[tuple[str, int], ...]], MkDocsConfig] = {}
-
-
 def _theme_stamp(custom: Path | None) -> tuple[tuple[str, int], ...]:
     """Return the name and modification time of every file of the theme overrides (custom_dir), so that
     a process building twice (tests, the preview) never renders with templates compiled before an edit."""
     if custom is None or not custom.is_dir():
         return ()
     return tuple(sorted((str(p), p.stat().st_mtime_ns) for p in custom.rglob("*") if p.is_file()))
-_SITE_NAMES: dict[int, str] = {}  # each loaded configuration's own site name (a unit's site changes it)
-
-
-def _config_for(settings: Settings) -> MkDocsConfig:
-    """Return the loaded configuration, once per process (loading and theme setup are the fixed cost
-    of every MkDocs build; parts of the site are built one by one in the same process)."""
-    config_file, site_url = settings.config_file, settings.site_url
-    key = (str(config_file.resolve()), site_url, _theme_stamp(settings.theme_dir))
-    config = _CONFIGS.get(key)
-    if config is None:
-        _CONFIGS.clear()
-        empty = Path(tempfile.mkdtemp(prefix="congkhai-docs-"))
-        (empty / "docs").mkdir()
-        config = _load(config_file, empty / "docs", empty / "site", site_url)
-        config.theme.static_templates.discard("sitemap.xml")  # the pipeline writes its own sitemaps
-        env = _shared_env(config.theme.get_env())
-        config.theme.get_env = lambda: env  # type: ignore[method-assign]
-        policy = SafeAttributes()  # the portal's attribute policy, whatever mkdocs.yml lists
-        config["markdown_extensions"] = [*config["markdown_extensions"], policy]
-        config.plugins["congkhai"] = _PlanPlugin(policy)  # one instance: MkDocs cannot unregister a plugin
-        _SITE_NAMES[id(config)] = config.site_name
-        _CONFIGS[key] = config
-    return config
 
 
 class _ListingCache(jinja2.FileSystemLoader):
@@ -115,91 +89,96 @@ class _ListingCache(jinja2.FileSystemLoader):
         return list(self._listing)
 
 
-_BYTECODE: list[jinja2.BytecodeCache] = []
+class Engine:
+    """MkDocs with Material for one portal configuration. Its configuration is loaded and its theme's
+    templates compiled once per process (the fixed cost of every MkDocs build; parts of the site are
+    rendered one after another in the same process), again only when mkdocs.yml, the site address
+    or a file of the theme overrides changes. `templates` keeps the compiled templates on disk for
+    the next process; `live` (the preview) checks the templates for edits at every render."""
 
+    def __init__(self, templates: Path | None = None, live: bool = False) -> None:
+        self._bytecode = None
+        if templates is not None:
+            templates.mkdir(parents=True, exist_ok=True)
+            self._bytecode = jinja2.FileSystemBytecodeCache(str(templates))
+        self._live = live
+        self._key: tuple[object, ...] | None = None
+        self._config: MkDocsConfig | None = None
+        self._site_name = ""
 
-def use_bytecode_cache(folder: Path) -> None:
-    """Keep the theme's compiled templates in `folder`, so a new process does not compile them again."""
-    folder.mkdir(parents=True, exist_ok=True)
-    _BYTECODE[:] = [jinja2.FileSystemBytecodeCache(str(folder))]
-    for config in _CONFIGS.values():
-        config.theme.get_env().bytecode_cache = _BYTECODE[0]
+    def _loaded(self, settings: Settings) -> MkDocsConfig:
+        key = (str(settings.config_file.resolve()), settings.config_digest, settings.site_url,
+               _theme_stamp(settings.theme_dir))
+        if self._config is None or key != self._key:
+            empty = Path(tempfile.mkdtemp(prefix="congkhai-docs-"))
+            (empty / "docs").mkdir()
+            config = _load(settings.config_file, empty / "docs", empty / "site", settings.site_url)
+            config.theme.static_templates.discard("sitemap.xml")  # the pipeline writes its own sitemaps
+            env = config.theme.get_env()
+            if isinstance(env.loader, jinja2.FileSystemLoader):
+                env.loader = _ListingCache(env.loader)
+            env.bytecode_cache = self._bytecode
+            env.auto_reload = self._live
+            config.theme.get_env = lambda: env  # type: ignore[method-assign]
+            policy = SafeAttributes()  # the portal's attribute policy, whatever mkdocs.yml lists
+            config["markdown_extensions"] = [*config["markdown_extensions"], policy]
+            config.plugins["congkhai"] = _PlanPlugin(policy)  # one instance: MkDocs cannot unregister a plugin
+            self._config, self._key, self._site_name = config, key, config.site_name
+        return self._config
 
+    def render(
+        self,
+        plan: SitePlan,
+        settings: Settings,
+        out_dir: Path,
+        *,
+        sections: Sequence[str] | None = None,
+        only: Collection[str] | None = None,
+        theme_assets: bool = True,
+        not_found_page: bool = True,
+        clean_html: HtmlCleaner | None = None,
+        search_page: str | None = None,
+        blocks: bool = False,
+        banner: dict[str, str] | None = None,
+    ) -> RenderReport:
+        """Build the planned `sections` (all when None) into `out_dir`; return what each page reported.
 
-_LIVE: list[bool] = []
-
-
-def watch_templates() -> None:
-    """In a long-lived process (the preview): check the theme's templates for edits at every build
-    instead of keeping the ones compiled first."""
-    _LIVE[:] = [True]
-    for config in _CONFIGS.values():
-        config.theme.get_env().auto_reload = True
-
-
-def _shared_env(env: jinja2.Environment) -> jinja2.Environment:
-    """Return the theme's environment, kept for the process so templates compile once."""
-    if isinstance(env.loader, jinja2.FileSystemLoader):
-        env.loader = _ListingCache(env.loader)
-    if _BYTECODE:
-        env.bytecode_cache = _BYTECODE[0]
-    if _LIVE:
-        env.auto_reload = True
-    return env
-
-
-def render(
-    plan: SitePlan,
-    settings: Settings,
-    out_dir: Path,
-    *,
-    sections: Sequence[str] | None = None,
-    only: Collection[str] | None = None,
-    theme_assets: bool = True,
-    not_found_page: bool = True,
-    clean_html: HtmlCleaner | None = None,
-    search_page: str | None = None,
-    blocks: bool = False,
-    banner: dict[str, str] | None = None,
-) -> RenderReport:
-    """Build the planned `sections` (all when None) into `out_dir`; return what each page reported.
-
-    Every page of the chosen sections takes part in their navigation, but only those in `only`
-    (all when None) are written. The sections' files (attachments, tables) are not copied: they are
-    present for link checking only, and the caller places them. Raises RenderError when MkDocs fails.
-    """
-    chosen = [s for s in plan.sections if sections is None or s.key in sections]
-    epoch = int(midnight(settings.today).timestamp())
-    report = RenderReport()
-    with _quiet_mkdocs() as records, _env("SOURCE_DATE_EPOCH", str(epoch)):
-        try:
-            config = _config_for(settings)
-            config["site_dir"] = str(out_dir)
-            own = dict(config.extra.get("congkhai") or {})
-            own["search_page"] = search_page
-            own["standalone"] = banner
-            own["csp"] = CONTENT_SECURITY_POLICY
-            config.extra["congkhai"] = own
-            name = banner["site_name"] if banner else _SITE_NAMES[id(config)]
-            # The theme prints the site name unescaped in places; a unit's name (its own site) is author text.
-            config["site_name"] = markupsafe.Markup(html.escape(name, quote=True))
-            templates = config.theme.static_templates
-            if not_found_page:
-                templates.add("404.html")
-            else:
-                templates.discard("404.html")
-            loader = config.theme.get_env().loader
-            if isinstance(loader, _ListingCache):
-                loader.assets = theme_assets
-            plugin = config.plugins["congkhai"]
-            assert isinstance(plugin, _PlanPlugin)
-            plugin.prepare(chosen, theme_assets, clean_html, only, report, records, blocks)
-            mkdocs_build(config)
-        except (ConfigurationError, MkDocsException) as exc:
-            details = "; ".join(r.getMessage() for r in records if r.levelno >= logging.ERROR) or str(exc)
-            raise RenderError(f"MkDocs không dựng được trang: {details}") from None
-    report.warnings += [f"MkDocs: {r.getMessage()}" for r in records if r.levelno >= logging.WARNING]
-    return report
+        Every page of the chosen sections takes part in their navigation, but only those in `only`
+        (all when None) are written. The sections' files (attachments, tables) are not copied: they are
+        present for link checking only, and the caller places them. Raises RenderError when MkDocs fails.
+        """
+        chosen = [s for s in plan.sections if sections is None or s.key in sections]
+        epoch = int(midnight(settings.today).timestamp())
+        report = RenderReport()
+        with _quiet_mkdocs() as records, _env("SOURCE_DATE_EPOCH", str(epoch)):
+            try:
+                config = self._loaded(settings)
+                config["site_dir"] = str(out_dir)
+                own = dict(config.extra.get("congkhai") or {})
+                own["search_page"] = search_page
+                own["standalone"] = banner
+                own["csp"] = CONTENT_SECURITY_POLICY
+                config.extra["congkhai"] = own
+                name = banner["site_name"] if banner else self._site_name
+                # The theme prints the site name unescaped in places; a unit's name (its own site) is author text.
+                config["site_name"] = markupsafe.Markup(html.escape(name, quote=True))
+                templates = config.theme.static_templates
+                if not_found_page:
+                    templates.add("404.html")
+                else:
+                    templates.discard("404.html")
+                loader = config.theme.get_env().loader
+                if isinstance(loader, _ListingCache):
+                    loader.assets = theme_assets
+                plugin = config.plugins["congkhai"]
+                assert isinstance(plugin, _PlanPlugin)
+                plugin.prepare(chosen, theme_assets, clean_html, only, report, records, blocks)
+                mkdocs_build(config)
+            except (ConfigurationError, MkDocsException) as exc:
+                details = "; ".join(r.getMessage() for r in records if r.levelno >= logging.ERROR) or str(exc)
+                raise RenderError(f"MkDocs không dựng được trang: {details}") from None
+        report.warnings += [f"MkDocs: {r.getMessage()}" for r in records if r.levelno >= logging.WARNING]
+        return report
 
 
 class _PlanPlugin(BasePlugin):
