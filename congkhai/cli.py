@@ -106,13 +106,13 @@ def make_parser() -> argparse.ArgumentParser:
     im.add_argument("file", type=Path, metavar="FILE", help="tệp cần nhập")
     im.add_argument("--unit", required=True, metavar="CODE", help="mã đơn vị ban hành (tên tệp trong units/)")
     im.add_argument("--kind", default=None, metavar="KIND",
-                    help="loại văn bản (ke-hoach, thu-tuc, tai-chinh, tin-tuc, thong-bao); mặc định: theo tên loại")
+                    help="loại văn bản: tên thư mục của loại, ví dụ ke-hoach, tai-chinh (mặc định: theo tên loại)")
     im.add_argument("--slug", default=None, metavar="NAME", help="tên tệp (không dấu, không đuôi .md); mặc định: theo tiêu đề")
     im.add_argument("--force", action="store_true", help="ghi đè tệp đã có")
     im.add_argument("--content", type=Path, default=Path("content"), help="thư mục văn bản (mặc định: content)")
     im.add_argument("--units", type=Path, default=Path("units"), help="thư mục đơn vị (mặc định: units)")
     nw = sub.add_parser("new", help="tạo tệp văn bản mới từ mẫu có đủ các trường")
-    nw.add_argument("kind", metavar="KIND", help="loại văn bản: ke-hoach, thu-tuc, tai-chinh, tin-tuc, thong-bao")
+    nw.add_argument("kind", metavar="KIND", help="loại văn bản: tên thư mục của loại, ví dụ ke-hoach, thong-bao (danh sách: xem hướng dẫn soạn thảo)")
     nw.add_argument("--unit", required=True, metavar="CODE", help="mã đơn vị (tên tệp trong units/)")
     nw.add_argument("--title", default=None, metavar="TEXT", help="tiêu đề (trích yếu) của văn bản")
     nw.add_argument("--content", type=Path, default=Path("content"), help="thư mục văn bản (mặc định: content)")
@@ -132,29 +132,13 @@ def main(argv: list[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
     if args.command is None:
         args = make_parser().parse_args(["build", *argv])
-    if args.command == "demo-corpus":
-        from .authoring.demo import write_corpus
-
-        units, docs = write_corpus(args.out, args.units, args.docs_per_unit, args.seed)
-        print(f"Đã tạo {units} đơn vị và {docs} văn bản trong {args.out}/ (units/, content/).")
-        return 0
-    if args.command == "import":
-        return _import(args)
-    if args.command == "new":
-        return _new(args)
-    if args.command == "build" and args.unit and not args.site_url:
-        print("Lỗi cách dùng: --unit cần --site-url (địa chỉ công khai của trang riêng), ví dụ "
-              "--site-url https://truong.example.edu.vn/cong-khai/", file=sys.stderr)
-        return 2
-    if args.command == "build" and args.with_subordinates and not args.unit:
-        print("Lỗi cách dùng: --with-subordinates chỉ dùng cùng --unit", file=sys.stderr)
-        return 2
-    if args.command == "build" and args.unit and args.out is None:
-        args.out = Path(f"site-{args.unit}")
-    if args.command == "build" and args.out is None:
-        args.out = Path("site")
-    if args.command == "build" and args.cache_dir is None:
-        args.cache_dir = default_cache_dir(args.config)
+    if args.command in _AUTHORING:
+        return _AUTHORING[args.command](args)
+    if args.command == "build":
+        usage = _build_usage(args)
+        if usage:
+            print(f"Lỗi cách dùng: {usage}", file=sys.stderr)
+            return 2
     stamp = None
     if args.command == "build" and not args.no_cache and not args.timings:
         # Taken before the build reads anything: an input edited while it runs makes the next one build.
@@ -178,6 +162,25 @@ def main(argv: list[str] | None = None) -> int:
         from .authoring.serve import serve_until_interrupted
 
         return serve_until_interrupted(settings, args.host, args.port)
+    return _build(settings, stamp, args.timings)
+
+
+def _build_usage(args: argparse.Namespace) -> str | None:
+    """Fill in the defaults of `build` that depend on other options; return what is wrong in their use."""
+    if args.unit and not args.site_url:
+        return ("--unit cần --site-url (địa chỉ công khai của trang riêng), ví dụ "
+                "--site-url https://truong.example.edu.vn/cong-khai/")
+    if args.with_subordinates and not args.unit:
+        return "--with-subordinates chỉ dùng cùng --unit"
+    if args.out is None:
+        args.out = Path(f"site-{args.unit}") if args.unit else Path("site")
+    if args.cache_dir is None:
+        args.cache_dir = default_cache_dir(args.config)
+    return None
+
+
+def _build(settings: Settings, stamp: str | None, timings: bool) -> int:
+    """Run the build and print its report; remember it for the up-to-date check when it succeeded."""
     try:
         with output.stop_on_signals(), _few_collections():
             result = _pipeline().build(settings, log=lambda line: print(line, flush=True))
@@ -196,13 +199,21 @@ def main(argv: list[str] | None = None) -> int:
         quick.remember(settings.cache_dir, settings.out, stamp, result.files, printed[:-1] + [
             f"Đã dựng {result.pages} trang ({_counts(result)}) vào {settings.out}/: không có gì thay đổi kể từ "
             "lần dựng trước, trang đã dựng vẫn đúng."])
-    if getattr(args, "timings", False) and result.timings:
+    if timings and result.timings:
         labels = {"validate": "đọc và kiểm tra", "parts": "dựng các phần", "index": "sổ đăng ký, sơ đồ trang",
                   "search": "chỉ mục tìm kiếm", "publish": "ghi trang"}
         print("Thời gian: " + ", ".join(f"{labels[k]} {v:.2f} giây" for k, v in result.timings.items())
               + f". Phần dựng lại: {result.parts_built}, lấy từ bộ nhớ đệm: {result.parts_reused}; "
               f"trang qua MkDocs: {result.pages_rendered}.")
     return code
+
+
+def _demo_corpus(args: argparse.Namespace) -> int:
+    from .authoring.demo import write_corpus
+
+    units, docs = write_corpus(args.out, args.units, args.docs_per_unit, args.seed)
+    print(f"Đã tạo {units} đơn vị và {docs} văn bản trong {args.out}/ (units/, content/).")
+    return 0
 
 
 @contextmanager
@@ -365,3 +376,8 @@ def _new(args: argparse.Namespace) -> int:
     print(f"Đã tạo {path}")
     print("Tiếp theo: mở tệp, điền tiêu đề và các trường cần thiết, rồi chạy 'python build.py check'.")
     return 0
+
+
+# Commands that write an author's files and need neither the settings nor the pipeline.
+_AUTHORING: dict[str, Callable[[argparse.Namespace], int]] = {"demo-corpus": _demo_corpus, "import": _import,
+                                                             "new": _new}

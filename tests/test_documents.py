@@ -40,7 +40,7 @@ ERRORS = [
     "phong-gd giải thể (30/06/2025), nhận được '2025-08-01'. Sửa: kiểm tra lại ngày, hoặc đăng văn bản dưới "
     "đơn vị kế thừa (ubnd-xa).",
     "Lỗi: content/thcs-a/bao-cao: loại văn bản không hợp lệ, nhận được 'bao-cao'. "
-    "Sửa: dùng một trong: ke-hoach, thu-tuc, tai-chinh, tin-tuc, thong-bao.",
+    "Sửa: dùng một trong: ke-hoach, thu-tuc, tai-chinh, tin-tuc, thong-bao, tuyen-sinh.",
     "Lỗi: content/thcs-a/ke-hoach/ke-hoach-2024.md: hai văn bản cùng một địa chỉ /thcs-a/ke-hoach/ke-hoach-2024/ "
     "(tệp này và content/thcs-a/ke-hoach/Ke-Hoach-2024.md). Sửa: đổi tên một trong hai tệp (tên tệp quyết định "
     "địa chỉ trang).",

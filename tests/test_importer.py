@@ -131,7 +131,7 @@ def test_existing_file_is_never_overwritten_without_force(site: Site, capsys) ->
 @pytest.mark.parametrize("args, message", [
     (["--unit", "khong-co"], "Lỗi: không có đơn vị 'khong-co' trong units/. Các mã đơn vị: phong-gd, so-gd, thcs-a, ubnd-xa.\n"),
     (["--unit", "thcs-a", "--kind", "van-ban"],
-     "Lỗi: loại văn bản không hợp lệ 'van-ban'. Sửa: dùng một trong: ke-hoach, thu-tuc, tai-chinh, tin-tuc, thong-bao.\n"),
+     "Lỗi: loại văn bản không hợp lệ 'van-ban'. Sửa: dùng một trong: ke-hoach, thu-tuc, tai-chinh, tin-tuc, thong-bao, tuyen-sinh.\n"),
 ])
 def test_wrong_usage_exits_2(site: Site, capsys, args: list[str], message: str) -> None:
     site.standard_units()

@@ -68,7 +68,7 @@ def test_without_title_the_file_asks_for_one_and_never_overwrites(site: Site, ca
 
 @pytest.mark.parametrize("args, message", [
     (["new", "van-ban", "--unit", "thcs-a"],
-     "Lỗi: loại văn bản không hợp lệ 'van-ban'. Sửa: dùng một trong: ke-hoach, thu-tuc, tai-chinh, tin-tuc, thong-bao.\n"),
+     "Lỗi: loại văn bản không hợp lệ 'van-ban'. Sửa: dùng một trong: ke-hoach, thu-tuc, tai-chinh, tin-tuc, thong-bao, tuyen-sinh.\n"),
     (["new", "ke-hoach", "--unit", "thcs-b"],
      "Lỗi: không có đơn vị 'thcs-b' trong units/. Các mã đơn vị: phong-gd, so-gd, thcs-a, ubnd-xa.\n"),
 ])

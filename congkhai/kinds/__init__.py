@@ -12,10 +12,10 @@ May import: the model.
 from __future__ import annotations
 
 from ..model.kind import Kind
-from . import ke_hoach, tai_chinh, thong_bao, thu_tuc, tin_tuc
+from . import ke_hoach, tai_chinh, thong_bao, thu_tuc, tin_tuc, tuyen_sinh
 
 # In the order readers meet them (navigation, listings, feeds, search filters).
-KINDS: tuple[Kind, ...] = (ke_hoach.KIND, thu_tuc.KIND, tai_chinh.KIND, tin_tuc.KIND, thong_bao.KIND)
+KINDS: tuple[Kind, ...] = (ke_hoach.KIND, thu_tuc.KIND, tai_chinh.KIND, tin_tuc.KIND, thong_bao.KIND, tuyen_sinh.KIND)
 REGISTRY: dict[str, Kind] = {kind.folder: kind for kind in KINDS}
 
 
