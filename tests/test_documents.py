@@ -137,7 +137,8 @@ def test_a_complete_document_is_read_in_full(site: Site) -> None:
     assert doc.attachments[0].file.name == "ban-scan.pdf"
     assert doc.attachments[0].file.size == len(MINIMAL_PDF)
     assert [c.note for c in doc.changes] == ["Bổ sung phụ lục 2", "Sửa phụ lục 1"]
-    assert doc.body == "## I. MỤC ĐÍCH\n\nNội dung.\n"
+    assert doc.rendered.blocks == ("I. MỤC ĐÍCH", "Nội dung.") and doc.rendered.toc == ((2, "i-muc-dich", "I. MỤC ĐÍCH", ()),)
+    assert doc.rendered.html.startswith('<h2 id="i-muc-dich">I. MỤC ĐÍCH<a class="headerlink"')
 
 
 def test_nfd_text_is_stored_as_nfc(site: Site) -> None:
@@ -148,7 +149,7 @@ def test_nfd_text_is_stored_as_nfc(site: Site) -> None:
     site.doc("thcs-a", "thong-bao", "tuyen-sinh", f"title: {title}\ndate: 2024-05-02\n",
              body=unicodedata.normalize("NFD", "Học sinh đăng ký trực tuyến.\n"))
     (doc,) = site.validate().portal.documents
-    assert doc.title == "Thông báo tuyển sinh lớp 6" and unicodedata.is_normalized("NFC", doc.body)
+    assert doc.title == "Thông báo tuyển sinh lớp 6" and unicodedata.is_normalized("NFC", doc.rendered.html)
 
 
 def test_drafts_and_future_postings_are_not_visible(site: Site) -> None:

@@ -77,7 +77,7 @@ def test_nfd_text_is_stored_in_nfc(site: Site) -> None:
     result = site.validate()
     assert result.problems.sorted() == []
     doc = result.portal.documents[0]
-    assert doc.title == PLAN and unicodedata.is_normalized("NFC", doc.body)
+    assert doc.title == PLAN and unicodedata.is_normalized("NFC", doc.rendered.html)
 
 
 def test_nfd_unit_file_is_read_in_nfc(site: Site) -> None:

@@ -1,12 +1,17 @@
-"""Markdown bodies within the limits: nesting counted per line, a render that recurses too deep or
-takes too long reported instead of hanging or crashing the build."""
+"""Markdown bodies converted once, within the limits: nesting counted per line, a render that recurses
+too deep or takes too long reported instead of hanging or crashing the build — for every body, however
+small — and the text kept for search and summaries."""
 
 from __future__ import annotations
 
 import sys
+import threading
+
+import pytest
+from conftest import Site
 
 from congkhai.model import markup
-from congkhai.model.markup import TRIAL_RENDER_FROM, body_problems, nesting
+from congkhai.model.markup import BodyError, nesting, render_body, summary
 
 NESTED = "Mở đầu.\n\n" + "".join("    " * i + f"- Cấp {i + 1}\n" for i in range(25))
 
@@ -17,20 +22,43 @@ def test_nesting_counts_indentation_quotation_marks_and_list_markers() -> None:
 
 
 def test_a_list_nested_past_the_limit_is_reported_on_its_line() -> None:
-    assert body_problems(NESTED, 10) == [(
-        32, "danh sách hoặc trích dẫn lồng nhau 21 cấp, tối đa 20 cấp. Sửa: bớt cấp lồng (mỗi cấp là 4 dấu cách "
-            "thụt lề, một dấu '>' hay một dấu '-' đầu dòng).",
-    )]
-    assert body_problems("".join("    " * i + "- x\n" for i in range(20)), 1) == []
+    with pytest.raises(BodyError) as error:
+        render_body(NESTED)
+    assert (error.value.line, error.value.message) == (
+        22, "danh sách hoặc trích dẫn lồng nhau 21 cấp, tối đa 20 cấp. Sửa: bớt cấp lồng (mỗi cấp là 4 dấu cách "
+            "thụt lề, một dấu '>' hay một dấu '-' đầu dòng).")
+    assert render_body("".join("    " * i + "- x\n" for i in range(20))).blocks[0] == "x"
+
+
+SLOW = "nội dung quá phức tạp: dựng trang mất hơn 0.3 giây. Sửa: kiểm tra các dấu '[', '(' hay '<' không được " \
+       "đóng; nội dung rất dài thì đăng thành tệp PDF đính kèm."
 
 
 def test_a_body_that_renders_too_slowly_is_stopped_and_reported(monkeypatch) -> None:
     monkeypatch.setattr(markup, "MAX_RENDER_SECONDS", 0.3)
     # Python-Markdown looks for the closing ']' of every '[' to the end of the paragraph: quadratic
-    assert body_problems("[" * 20_000, 1) == [(None, (
-        "nội dung quá phức tạp: dựng trang mất hơn 0.3 giây. Sửa: kiểm tra các dấu '[', '(' hay '<' không được "
-        "đóng; nội dung rất dài thì đăng thành tệp PDF đính kèm."))]
-    assert body_problems("[liên kết](a.md) " * 2000, 1) == []
+    with pytest.raises(BodyError) as error:
+        render_body("[" * 20_000)
+    assert error.value.message == SLOW
+    assert render_body("[liên kết](a.md) " * 2000).html.count("<a ") == 2000
+
+
+def test_the_time_limit_holds_in_a_thread_too(monkeypatch) -> None:
+    """The live preview builds in a thread of its own, where no alarm signal can be set."""
+    monkeypatch.setattr(markup, "MAX_RENDER_SECONDS", 0.3)
+    found: list[str] = []
+
+    def work() -> None:
+        try:
+            render_body("[" * 20_000)
+        except BodyError as exc:
+            found.append(exc.message)
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join(30)
+    assert found == [SLOW]
+    assert render_body("Sau đó vẫn dựng bình thường.").lead == "Sau đó vẫn dựng bình thường."
 
 
 def test_a_body_that_recurses_too_deep_is_reported_not_raised() -> None:
@@ -39,10 +67,44 @@ def test_a_body_that_recurses_too_deep_is_reported_not_raised() -> None:
     limit = sys.getrecursionlimit()
     sys.setrecursionlimit(len(inspect.stack()) + 60)  # a small stack: the RecursionError a huge document gives
     try:
-        # enough markup characters for the trial render to run (smaller bodies are not rendered in check)
-        padding = "\n" + "a & b " * TRIAL_RENDER_FROM + "\n"
-        found = body_problems("".join("    " * i + "- x\n" for i in range(19)) + padding, 1)
+        with pytest.raises(BodyError) as error:
+            render_body("".join("    " * i + "- x\n" for i in range(19)))
     finally:
         sys.setrecursionlimit(limit)
-    assert found == [(None, "nội dung lồng nhau quá sâu, không dựng được trang. Sửa: bớt các cấp danh sách, trích "
-                            "dẫn hay thẻ HTML lồng trong nhau.")]
+    assert error.value.message == ("nội dung lồng nhau quá sâu, không dựng được trang. Sửa: bớt các cấp danh sách, "
+                                   "trích dẫn hay thẻ HTML lồng trong nhau.")
+
+
+def test_a_small_pathological_body_is_found_by_check(site: Site, monkeypatch) -> None:
+    """A body of a few characters can still be slow to convert: every body is held to the limit, and
+    `check` (which converts every body once) reports it with the file's name."""
+    monkeypatch.setattr(markup, "MAX_RENDER_SECONDS", 0.3)
+    md, policy = markup._converter()
+
+    class Stuck:  # what Python-Markdown does on some inputs: a loop that does not end in time
+        def reset(self) -> None:
+            md.reset()
+
+        def convert(self, text: str) -> str:
+            while "ngắn" in text:
+                pass
+            return md.convert(text)
+
+    monkeypatch.setattr(markup, "_converter", lambda: (Stuck(), policy))
+    markup._converter.cache_clear = lambda: None  # type: ignore[attr-defined]
+    site.standard_units()
+    site.doc("thcs-a", "ke-hoach", "cham", "title: Kế hoạch\ndate: 2025-03-01\n", body="[[[[ ngắn\n")
+    assert site.messages() == [f"Lỗi: content/thcs-a/ke-hoach/cham.md: {SLOW}"]
+
+
+def test_a_body_is_converted_once_into_what_pages_feeds_and_search_use() -> None:
+    body = ("## Mục đích {: #muc-dich }\n\nĐoạn **đầu** của kế hoạch.\n\n!!! note \"Lưu ý\"\n    Nội dung.\n\n"
+            "| Cột | Số |\n|---|---|\n| Chi | 1.200 |\n\n```\nmã\n```\n")
+    rendered = render_body(body)
+    assert rendered.toc == ((2, "muc-dich", "Mục đích", ()),)
+    assert rendered.lead == "Đoạn đầu của kế hoạch."
+    assert rendered.blocks == ("Mục đích", "Đoạn đầu của kế hoạch.", "Lưu ý", "Nội dung.", "Cột", "Số", "Chi",
+                               "1.200", "mã")
+    assert "<pre><code>mã\n</code></pre>" in rendered.html and rendered.removed == ()
+    assert summary(rendered.lead, None, 10) == "Đoạn đầu…"
+    assert summary(rendered.lead, "Mô tả riêng.") == "Mô tả riêng."

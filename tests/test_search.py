@@ -163,7 +163,7 @@ def test_each_unit_whose_scope_is_not_everything_gets_its_own_bundle() -> None:
 
     mini = Path(__file__).parent / "fixtures" / "mini"
     portal = pipeline.load_portal(mini / "content", mini / "units", date(2026, 11, 22), Problems(), DEFAULT, REGISTRY)
-    plan = search.plan_search(portal, {})
+    plan = search.plan_search(portal)
     urls = {code: sorted(plan.records[i].url for i in members) for code, members in plan.bundles.items()}
     # so-x holds all three documents, so its scoped search is the portal bundle itself
     assert urls == {
@@ -172,7 +172,7 @@ def test_each_unit_whose_scope_is_not_everything_gets_its_own_bundle() -> None:
         "xa-c": ["truong-a/ke-hoach/cchc-2025/", "truong-a/tai-chinh/du-toan-2026/"],
     }
     assert plan.bundle_of("so-x") == ""
-    assert sorted(search.plan_search(portal, {}, scope={"truong-a"}).bundles) == ["truong-a"]
+    assert sorted(search.plan_search(portal, scope={"truong-a"}).bundles) == ["truong-a"]
 
 
 def sample_plan():
@@ -186,7 +186,7 @@ def sample_plan():
 
     portal = pipeline.load_portal(REPO / "content", REPO / "units", date.fromisoformat(SAMPLE_ON), Problems(), DEFAULT,
                                   REGISTRY)
-    return search.plan_search(portal)  # body text read from the Markdown
+    return search.plan_search(portal)
 
 
 def test_lean_records_keep_what_identifies_a_document_and_drop_its_body() -> None:

@@ -28,7 +28,6 @@ from typing import Any
 from ..config import Settings
 from ..model.portal import Portal
 from ..model.problems import display_path
-from ..model.sanitize import sanitize
 from ..model.units import Unit
 from ..rules.compliance import Compliance
 from ..rules.obligations import Rules
@@ -157,13 +156,12 @@ def _build(ctx: BuildContext, name: str, key: str, sections: list[Section], extr
     if wanted or theme_assets or not_found_page:
         report = ctx.engine.render(
             SitePlan(tuple(sections)), ctx.settings, site, only=wanted,
-            theme_assets=theme_assets, not_found_page=not_found_page, clean_html=sanitize,
-            search_page=ctx.search_page, blocks=ctx.search_plan is not None, banner=ctx.banner,
+            theme_assets=theme_assets, not_found_page=not_found_page, search_page=ctx.search_page, banner=ctx.banner,
         )
         for url in wanted:
             found = report.pages.get(url)
             if found is not None:
-                pages[url].update(warnings=found.warnings, removed=found.removed, blocks=found.blocks)
+                pages[url]["warnings"] = found.warnings
                 if found.live:
                     pages[url]["live"] = found.live
         for template, found in report.pages.items():

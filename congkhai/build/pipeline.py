@@ -147,7 +147,7 @@ def plan(settings: Settings, result: Result, cache: Cache, engine: Any) -> Build
         except ValueError as exc:
             raise BuildFailure(str(exc)) from None
         refs = references.resolve(result.portal.documents, result.portal.units)
-    search_plan = search.plan_search(portal, texts={}, scope=site.scope) if settings.search else None
+    search_plan = search.plan_search(portal, scope=site.scope) if settings.search else None
     planner = Planner(portal, site, result.rules, result.compliance, settings.compliance_start, search_plan, refs)
     ctx = BuildContext(
         portal=portal, planner=planner, rules=result.rules or Rules(), compliance=planner.site_compliance,
@@ -243,22 +243,21 @@ def index_entry(parts: Sequence[PartOutcome], ctx: BuildContext, page_urls: list
     return ctx.cache.store("_index", key, scratch, {})
 
 
-def search_index(parts: Sequence[PartOutcome], ctx: BuildContext) -> list[Entry]:
-    """Return the search bundles' entries, indexed from the pages' text blocks. Raises BuildFailure."""
+def search_index(ctx: BuildContext) -> list[Entry]:
+    """Return the search bundles' entries, indexed from the search plan. Raises BuildFailure."""
     from .search_index import SearchError, search_entries
 
-    texts = {url: page.get("blocks") or () for o in parts for url, page in (o.meta.get("pages") or {}).items()}
-    site = ctx.planner.settings
+    assert ctx.search_plan is not None
     try:
-        found, _ = search_entries(search.plan_search(ctx.portal, texts, site.scope), ctx.cache, ctx.settings.jobs)
+        found, _ = search_entries(ctx.search_plan, ctx.cache, ctx.settings.jobs)
     except SearchError as exc:
         raise BuildFailure(str(exc)) from None
     return found
 
 
 def collect(outcomes: Sequence[PartOutcome], result: Result) -> None:
-    """Add to `result` what the parts reported: unsafe HTML removed (a warning naming the file), live
-    code in a finished page (an error: nothing is published) and MkDocs' warnings."""
+    """Add to `result` what the parts reported: live code in a finished page (an error: nothing is
+    published) and MkDocs' warnings."""
     unsourced: dict[tuple[str, ...], list[str]] = {}  # live code in pages no author wrote: the theme's
     for outcome in outcomes:
         pages = outcome.meta.get("pages") or {}
@@ -270,13 +269,6 @@ def collect(outcomes: Sequence[PartOutcome], result: Result) -> None:
                 result.problems.error(page["source"], None, None, audit.message([url], page["live"]))
             elif page.get("live"):
                 unsourced.setdefault(tuple(page["live"]), []).append(url)
-            if page.get("removed"):
-                result.problems.warning(
-                    page.get("source") or url, None, None,
-                    "nội dung có mã HTML không an toàn, đã bị loại bỏ khi đăng: " + ", ".join(page["removed"])
-                    + ". Sửa: xóa các phần này khỏi tệp (cổng không cho phép script, khung nhúng, biểu mẫu, kiểu CSS "
-                    "hay thuộc tính sự kiện; bảng, ảnh có mô tả và chữ định dạng vẫn dùng được).",
-                )
             result.notes += page.get("warnings") or []
         result.notes += outcome.meta.get("warnings") or []
     for found, urls_of in sorted(unsourced.items()):
@@ -367,7 +359,7 @@ def _stages(settings: Settings, cache: Cache, log: Callable[[str], None], engine
             result.notes.append(NO_SITE_URL)
         timer.lap(result, "index")
         if settings.search:
-            entries += search_index(parts, build_plan.ctx)
+            entries += search_index(build_plan.ctx)
             timer.lap(result, "search")
         publish(settings, parts, entries, result, cache)
         timer.lap(result, "publish")

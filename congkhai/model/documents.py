@@ -15,7 +15,7 @@ from . import fields as f
 from .files import FileRefError, LocalFile, resolve_file
 from .kind import FieldSpec, Kind
 from .limits import DEFAULT, MAX_DOCUMENT_BYTES, Limits
-from .markup import body_problems
+from .markup import BodyError, RenderedBody, render_body
 from .periods import Period, parse_period
 from .problems import Problems, describe
 from .sources import YAML_FIX, YamlData, YamlInputError, parse_yaml, read_text, split_front_matter
@@ -70,7 +70,7 @@ class Document:
     slug: str
     source: Path
     title: str
-    body: str
+    rendered: RenderedBody  # the Markdown body, converted once (model.markup)
     body_line: int
     date: date | None = None
     published: date | None = None
@@ -292,8 +292,7 @@ def read_document(
     if parts is None:
         return None
     data, body, body_line = parts
-    for line, message in body_problems(body, body_line):
-        problems.error(path, line, None, message)
+    rendered = _render(path, body, body_line, problems)
     r = f.Reader(path, data, problems)
     unit = units[unit_dir.name]
     r.unknown_keys(CORE_FIELDS + kind.field_names(), f" cho loại '{kind.folder}'")
@@ -311,10 +310,10 @@ def read_document(
     changes, aliases = _read_changes(r), _read_aliases(r)
     context = f.ReadContext(path, unit_dir, unit.code, status is Status.DRAFT, issued, limits)
     details = kind.read(r, context) if kind.read else None
-    if title is None:
+    if title is None or rendered is None:
         return None
     return Document(
-        unit=unit.code, kind=kind, slug=slugify(path.stem) or "van-ban", source=path, title=title, body=body,
+        unit=unit.code, kind=kind, slug=slugify(path.stem) or "van-ban", source=path, title=title, rendered=rendered,
         body_line=body_line, date=issued, published=published, number=number, signer=signer,
         basis=r.get("basis", f.text_list) or (), recipients=r.get("recipients", f.text_list) or (),
         tags=r.get("tags", f.text_list) or (), description=r.get("description", f.text),
@@ -323,6 +322,24 @@ def read_document(
         changes=changes, aliases=aliases, doc_id=r.get("id", f.text), details=details,
         lines={k[0]: v + data.offset for k, v in data.lines.items() if len(k) == 1},
     )
+
+
+UNSAFE_FIX = ("Sửa: xóa các phần này khỏi tệp (cổng không cho phép script, khung nhúng, biểu mẫu, kiểu CSS hay "
+              "thuộc tính sự kiện; bảng, ảnh có mô tả và chữ định dạng vẫn dùng được).")
+
+
+def _render(path: Path, body: str, body_line: int, problems: Problems) -> RenderedBody | None:
+    """Return the body converted for publication (once, within the time limit), or None when it cannot
+    be (an error names the file and, where known, the line). What the sanitiser removed is a warning."""
+    try:
+        rendered = render_body(body)
+    except BodyError as exc:
+        problems.error(path, None if exc.line is None else body_line + exc.line, None, exc.message)
+        return None
+    if rendered.removed:
+        problems.warning(path, None, None, "nội dung có mã HTML không an toàn, đã bị loại bỏ khi đăng: "
+                         + ", ".join(rendered.removed) + ". " + UNSAFE_FIX)
+    return rendered
 
 
 def _front_matter(path: Path, problems: Problems) -> tuple[YamlData, str, int] | None:

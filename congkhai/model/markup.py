@@ -1,29 +1,46 @@
-"""Plain text out of an author's Markdown, for feed summaries, listings and meta descriptions."""
+"""An author's Markdown body, converted once: the HTML a page shows (held to the portal's attribute
+policy and cleaned with the HTML sanitiser), its table of contents, what was removed (for the warning
+to the author), and the plain text of its blocks (for search, feed summaries and descriptions).
+
+Every body is converted when the document is read, within MAX_RENDER_SECONDS whatever its size, with
+one Python-Markdown instance per process (reset between bodies); nothing downstream converts it
+again. The portal's own Markdown (page templates, the authoring guide) goes through `render_trusted`
+with the same extensions, unsanitised.
+"""
 
 from __future__ import annotations
 
+import ctypes
 import re
 import signal
 import threading
 import xml.etree.ElementTree as etree
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import lru_cache
 from html.parser import HTMLParser
+from typing import Any
 
 import markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
 from .limits import MAX_NESTING, MAX_RENDER_SECONDS
-from .sanitize import attribute_policy
+from .sanitize import attribute_policy, clean, removed_parts
 from .text import heading_slug, strip_controls
 
-# The extensions mkdocs.yml turns on, so that a body that renders here within the limits renders in
-# the build too (this module must not import MkDocs; keep the two lists the same).
-SITE_EXTENSIONS = ("tables", "attr_list", "md_in_html", "admonition", "def_list", "footnotes", "sane_lists", "toc")
-_SITE_EXTENSION_CONFIGS = {"toc": {"slugify": heading_slug}}
+# The Markdown extensions of every page, with the settings of the table of contents (permalinks).
+SITE_EXTENSIONS = ("toc", "tables", "fenced_code", "attr_list", "md_in_html", "admonition", "def_list", "footnotes",
+                   "sane_lists")  # MkDocs always added the first three; the others were listed in mkdocs.yml
+EXTENSION_CONFIGS: dict[str, dict[str, Any]] = {
+    "toc": {"slugify": heading_slug, "permalink": True, "permalink_title": "Liên kết đến mục này"},
+}
 _CONTAINER = re.compile(r" {0,3}(?:>|[-*+](?=\s)|\d{1,9}[.)](?=\s))\s?")
+
+# A table-of-contents entry: (level, anchor id, title as HTML, entries below it).
+TocEntry = tuple[int, str, str, tuple[Any, ...]]
+
 
 class SafeAttributes(Extension):
     """Holds every attribute that Markdown put on an element to the portal's policy (sanitize.py)
@@ -56,9 +73,7 @@ class _AttributePolicy(Treeprocessor):
                 kept, note = attribute_policy(element.tag, name, value)
                 if note and note not in self.owner.notes:
                     self.owner.notes.append(note)
-                if kept is None and name in ("href", "src") and element.tag in ("a", "img"):
-                    element.attrib[name] = ""  # MkDocs expects links and images to keep an address
-                elif kept is None:
+                if kept is None:
                     del element.attrib[name]
                 else:
                     element.attrib[name] = kept
@@ -70,19 +85,96 @@ class _AttributePolicy(Treeprocessor):
                 element.attrib["href"] = "#" + renamed[href[1:]]
 
 
-def site_extensions() -> list[str | Extension]:
-    """Return the Markdown extensions of the site (the names in SITE_EXTENSIONS and the attribute policy)."""
-    return [*SITE_EXTENSIONS, SafeAttributes()]
+@dataclass(frozen=True)
+class RenderedBody:
+    """A Markdown body converted for publication (see the module's docstring)."""
+
+    html: str
+    toc: tuple[TocEntry, ...] = ()
+    removed: tuple[str, ...] = ()  # what the policy and the sanitiser took out or changed
+    blocks: tuple[str, ...] = ()  # plain text of every block, in reading order
+    lead: str = ""  # the first paragraph as plain text
+
+    @property
+    def text_size(self) -> int:
+        """Return how many characters of text the body holds."""
+        return sum(len(block) for block in self.blocks)
+
+
+class RenderTimeout(BaseException):
+    """Rendering one body took longer than MAX_RENDER_SECONDS (a BaseException, so no library swallows it)."""
+
+
+class BodyError(Exception):
+    """A body that cannot be published; `line` (in the body, 0-based) where known, `message` in Vietnamese."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+@lru_cache(maxsize=1)
+def _converter() -> tuple[markdown.Markdown, SafeAttributes]:
+    """Return this process's Markdown instance (made once; reset between bodies) and its attribute policy."""
+    policy = SafeAttributes()
+    md = markdown.Markdown(extensions=[*SITE_EXTENSIONS, policy], extension_configs=EXTENSION_CONFIGS)
+    return md, policy
+
+
+def _convert(text: str) -> tuple[str, tuple[TocEntry, ...], list[str]]:
+    """Return the HTML, table of contents and attribute notes of Markdown `text`, within the time limit."""
+    md, policy = _converter()
+    md.reset()
+    policy.notes.clear()
+    try:
+        with _deadline(MAX_RENDER_SECONDS):
+            html = md.convert(text)
+    except RecursionError:
+        _converter.cache_clear()  # an interrupted conversion may leave the instance half-way: make a new one
+        raise BodyError("nội dung lồng nhau quá sâu, không dựng được trang. Sửa: bớt các cấp danh sách, trích dẫn "
+                        "hay thẻ HTML lồng trong nhau.") from None
+    except RenderTimeout:
+        _converter.cache_clear()
+        raise BodyError(f"nội dung quá phức tạp: dựng trang mất hơn {MAX_RENDER_SECONDS:g} giây. Sửa: kiểm tra các "
+                        "dấu '[', '(' hay '<' không được đóng; nội dung rất dài thì đăng thành tệp PDF đính kèm.") from None
+    return html, tuple(_toc(t) for t in getattr(md, "toc_tokens", [])), list(policy.notes)
+
+
+def _toc(token: dict[str, Any]) -> TocEntry:
+    return (token["level"], token["id"], token["name"], tuple(_toc(child) for child in token["children"]))
+
+
+def render_body(body: str) -> RenderedBody:
+    """Return an author's body converted, checked and cleaned for publication; raises BodyError
+    (lists nested deeper than MAX_NESTING, recursion too deep, more than MAX_RENDER_SECONDS)."""
+    for index, line in enumerate(body.split("\n")):
+        depth = nesting(line)
+        if depth > MAX_NESTING:
+            raise BodyError(f"danh sách hoặc trích dẫn lồng nhau {depth} cấp, tối đa {MAX_NESTING} cấp. Sửa: bớt cấp "
+                            "lồng (mỗi cấp là 4 dấu cách thụt lề, một dấu '>' hay một dấu '-' đầu dòng).", index)
+    raw, toc, notes = _convert(body)
+    removed = removed_parts(raw)
+    html = clean(raw)
+    found = _parse_blocks(html)
+    lead = next((text for tag, text in found if tag == "p"), "")
+    return RenderedBody(html, toc, tuple([*removed, *(n for n in notes if n not in removed)]),
+                        tuple(text for _, text in found), lead)
+
+
+def render_trusted(text: str) -> tuple[str, tuple[TocEntry, ...]]:
+    """Return the HTML and table of contents of the portal's own Markdown (templates, the guide)."""
+    html, toc, _ = _convert(text)
+    return html, toc
 
 
 _SKIP = {"script", "style", "iframe", "object", "svg", "math", "template", "noscript"}
-
-
 _BLOCKS = {"p", "li", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "dt", "dd", "blockquote", "pre"}
 
 
 class _Blocks(HTMLParser):
-    """Collects the text of each block (paragraph, list item, cell, heading), ignoring markup."""
+    """Collects the text of each block (paragraph, list item, cell, heading), ignoring markup; an
+    admonition's title is not a paragraph of the text."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -100,7 +192,8 @@ class _Blocks(HTMLParser):
             self._skip += 1
         elif tag in _BLOCKS:
             self._flush()
-            self._stack.append((tag, []))
+            title = tag == "p" and "admonition-title" in (dict(attrs).get("class") or "").split()
+            self._stack.append(("title" if title else tag, []))
         elif tag == "br" and self._stack:
             self._stack[-1][1].append(" ")
 
@@ -109,7 +202,7 @@ class _Blocks(HTMLParser):
             self._skip -= self._anchor_skips.pop()
         if tag in _SKIP and self._skip:
             self._skip -= 1
-        elif tag in _BLOCKS and self._stack and self._stack[-1][0] == tag:
+        elif tag in _BLOCKS and self._stack and self._stack[-1][0] in (tag, "title"):
             self._flush(pop=True)
 
     def handle_data(self, data: str) -> None:
@@ -126,13 +219,6 @@ class _Blocks(HTMLParser):
         parts.clear()
 
 
-@lru_cache(maxsize=4096)
-def blocks(body: str) -> tuple[tuple[str, str], ...]:
-    """Return (tag, plain text) of each block of a Markdown body, in reading order."""
-    html = markdown.markdown(body, extensions=["tables", "sane_lists"])
-    return tuple(_parse_blocks(html))
-
-
 def _parse_blocks(html: str) -> list[tuple[str, str]]:
     parser = _Blocks()
     parser.feed(html)
@@ -146,34 +232,13 @@ def html_blocks(html: str) -> list[str]:
     return [text for _, text in _parse_blocks(html)]
 
 
-def paragraphs(body: str) -> list[str]:
-    """Return the plain text of each paragraph of a Markdown body (headings, lists and tables skipped)."""
-    return [text for tag, text in blocks(body) if tag == "p"]
-
-
-def plain_text(body: str) -> list[str]:
-    """Return the plain text of every block of a Markdown body (paragraphs, items, cells, headings)."""
-    return [text for _, text in blocks(body)]
-
-
-def summary(body: str, description: str | None, limit: int = 400) -> str:
-    """Return the document's description, else its first paragraph as plain text, cut at `limit`."""
-    text = description or next(iter(paragraphs(body)), "")
+def summary(lead: str, description: str | None, limit: int = 400) -> str:
+    """Return the document's description, else its first paragraph (`lead`), cut at `limit` characters."""
+    text = description or lead
     if len(text) > limit:
         cut = text[: limit - 1].rsplit(" ", 1)[0]
         text = cut + "…"
     return text
-
-
-# Python-Markdown is quadratic in the number of unclosed brackets, tags and the like (20,000 '['
-# take 79 s); a body with fewer markup characters than this renders in well under a second, so only
-# bodies above it are rendered once during `check` to hold them to MAX_RENDER_SECONDS.
-TRIAL_RENDER_FROM = 2_000
-_MARKUP_CHARACTERS = "[]<>()*_`{}!\\|~&#"
-
-
-class RenderTimeout(BaseException):
-    """Rendering one body took longer than MAX_RENDER_SECONDS (a BaseException, so no library swallows it)."""
 
 
 def nesting(line: str) -> int:
@@ -190,46 +255,41 @@ def nesting(line: str) -> int:
     return (len(expanded) - len(stripped)) // 4 + markers
 
 
-def body_problems(body: str, first_line: int) -> list[tuple[int | None, str]]:
-    """Return (line, message) for each reason the Markdown `body` cannot be published: lists or
-    quotations nested deeper than MAX_NESTING, or rendering that recurses too deep or takes longer
-    than MAX_RENDER_SECONDS (the limits in congkhai/limits.py). `first_line` is the body's first
-    line in the file."""
-    for index, line in enumerate(body.split("\n")):
-        depth = nesting(line)
-        if depth > MAX_NESTING:
-            return [(first_line + index,
-                     f"danh sách hoặc trích dẫn lồng nhau {depth} cấp, tối đa {MAX_NESTING} cấp. Sửa: bớt cấp lồng "
-                     "(mỗi cấp là 4 dấu cách thụt lề, một dấu '>' hay một dấu '-' đầu dòng).")]
-    if sum(body.count(c) for c in _MARKUP_CHARACTERS) < TRIAL_RENDER_FROM:
-        return []  # too little markup to be slow: Python-Markdown's slow cases grow with the markup
-    try:
-        with _deadline(MAX_RENDER_SECONDS):
-            markdown.markdown(body, extensions=site_extensions(), extension_configs=_SITE_EXTENSION_CONFIGS)
-    except RecursionError:
-        return [(None, "nội dung lồng nhau quá sâu, không dựng được trang. Sửa: bớt các cấp danh sách, trích dẫn "
-                       "hay thẻ HTML lồng trong nhau.")]
-    except RenderTimeout:
-        return [(None, f"nội dung quá phức tạp: dựng trang mất hơn {MAX_RENDER_SECONDS:g} giây. Sửa: kiểm tra các "
-                       "dấu '[', '(' hay '<' không được đóng; nội dung rất dài thì đăng thành tệp PDF đính kèm.")]
-    return []
-
-
 @contextmanager
 def _deadline(seconds: float) -> Iterator[None]:
-    """Raise RenderTimeout in the block after `seconds` (a real-time alarm; only the main thread can
-    set one, so elsewhere the block runs unbounded)."""
-    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
-        yield
+    """Raise RenderTimeout in the block after `seconds`: a real-time alarm in the main thread of a
+    process (the build reads documents there, in each worker process); in another thread (the live
+    preview builds in one), a timer that raises it in this thread between two Python instructions."""
+    if threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer"):
+        def on_alarm(signum: int, frame: object) -> None:
+            raise RenderTimeout()
+
+        previous = signal.signal(signal.SIGALRM, on_alarm)
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        try:
+            yield
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
         return
+    target = ctypes.c_ulong(threading.get_ident())
+    lock = threading.Lock()
+    state = {"done": False, "fired": False}
 
-    def on_alarm(signum: int, frame: object) -> None:
-        raise RenderTimeout()
+    def expire() -> None:
+        with lock:
+            if not state["done"]:
+                state["fired"] = True
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(target, ctypes.py_object(RenderTimeout))
 
-    previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    timer = threading.Timer(seconds, expire)
+    timer.daemon = True
+    timer.start()
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        with lock:
+            state["done"] = True
+        timer.cancel()
+        if state["fired"]:  # raised already, or still pending: never let it out of this block later
+            ctypes.pythonapi.PyThreadState_SetAsyncExc(target, None)

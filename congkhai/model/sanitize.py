@@ -135,8 +135,3 @@ def clean(html: str) -> str:
         link_rel=None,
         strip_comments=True,
     )
-
-
-def sanitize(html: str, source: str) -> tuple[str, list[str]]:
-    """Return `html` cleaned, and what was removed from it (for the warning naming `source`)."""
-    return clean(html), removed_parts(html)

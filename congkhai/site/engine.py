@@ -8,7 +8,7 @@ import html
 import logging
 import os
 import tempfile
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Collection, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,13 +27,12 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
 from ..config import Settings
-from ..model.markup import SafeAttributes, html_blocks
+from ..model.markup import TocEntry, render_trusted
 from ..model.text import midnight
 from . import urls
 from .audit import CONTENT_SECURITY_POLICY, live_code
 from .pages import PlannedPage, Section, SitePlan
 
-HtmlCleaner = Callable[[str, str], tuple[str, list[str]]]
 
 
 class RenderError(Exception):
@@ -49,11 +48,9 @@ def _load(config_file: Path, docs_dir: Path, site_dir: Path, site_url: str | Non
 
 @dataclass
 class PageReport:
-    """What rendering one page found: MkDocs' warnings, unsafe HTML removed, its text blocks."""
+    """What rendering one page found: MkDocs' warnings, and anything in the finished page that could run."""
 
     warnings: list[str] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
-    blocks: list[str] | None = None
     live: list[str] = field(default_factory=list)  # what in the finished page could run (audit.py): must stay empty
 
 
@@ -120,9 +117,7 @@ class Engine:
             env.bytecode_cache = self._bytecode
             env.auto_reload = self._live
             config.theme.get_env = lambda: env  # type: ignore[method-assign]
-            policy = SafeAttributes()  # the portal's attribute policy, whatever mkdocs.yml lists
-            config["markdown_extensions"] = [*config["markdown_extensions"], policy]
-            config.plugins["congkhai"] = _PlanPlugin(policy)  # one instance: MkDocs cannot unregister a plugin
+            config.plugins["congkhai"] = _PlanPlugin()  # one instance: MkDocs cannot unregister a plugin
             self._config, self._key, self._site_name = config, key, config.site_name
         return self._config
 
@@ -136,9 +131,7 @@ class Engine:
         only: Collection[str] | None = None,
         theme_assets: bool = True,
         not_found_page: bool = True,
-        clean_html: HtmlCleaner | None = None,
         search_page: str | None = None,
-        blocks: bool = False,
         banner: dict[str, str] | None = None,
     ) -> RenderReport:
         """Build the planned `sections` (all when None) into `out_dir`; return what each page reported.
@@ -172,7 +165,7 @@ class Engine:
                     loader.assets = theme_assets
                 plugin = config.plugins["congkhai"]
                 assert isinstance(plugin, _PlanPlugin)
-                plugin.prepare(chosen, theme_assets, clean_html, only, report, records, blocks)
+                plugin.prepare(chosen, theme_assets, only, report, records)
                 mkdocs_build(config)
             except (ConfigurationError, MkDocsException) as exc:
                 details = "; ".join(r.getMessage() for r in records if r.levelno >= logging.ERROR) or str(exc)
@@ -184,21 +177,16 @@ class Engine:
 class _PlanPlugin(BasePlugin):
     """Feeds the planned pages to MkDocs and gives every page its section's navigation."""
 
-    def __init__(self, policy: SafeAttributes) -> None:
-        super().__init__()
-        self.policy = policy
-
-    def prepare(self, sections: Sequence[Section], theme_assets: bool, clean_html: HtmlCleaner | None,
-                only: Collection[str] | None, report: RenderReport, records: list[logging.LogRecord],
-                blocks: bool) -> None:
+    def prepare(self, sections: Sequence[Section], theme_assets: bool, only: Collection[str] | None,
+                report: RenderReport, records: list[logging.LogRecord]) -> None:
         """Set what the next build renders."""
         self.sections = sections
         self.theme_assets = theme_assets
-        self.clean_html = clean_html
         self.only = None if only is None else set(only)
         self.report = report
         self.records = records
-        self.want_blocks = blocks
+        self._html = ""
+        self._toc: tuple[TocEntry, ...] = ()
         self.planned: dict[str, PlannedPage] = {}
         self.section_of: dict[str, str] = {}
         for section in sections:
@@ -214,7 +202,8 @@ class _PlanPlugin(BasePlugin):
         kept = Files([f for f in files if self.theme_assets and not f.is_documentation_page()])
         for section in self.sections:
             for page in section.pages:
-                file = File.generated(config, urls.source_uri(page.url), content=page.markdown)
+                # MkDocs converts nothing: the page's HTML comes from the plan (on_page_markdown)
+                file = File.generated(config, urls.source_uri(page.url), content="")
                 if self.only is not None and page.url not in self.only:
                     file.inclusion = InclusionLevel.EXCLUDED  # in the navigation, not written
                 kept.append(file)
@@ -244,7 +233,10 @@ class _PlanPlugin(BasePlugin):
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         planned = self.planned[page.url]
         self._mark = len(self.records)
-        self.policy.notes.clear()
+        if planned.html is not None:  # an author's body, converted and cleaned when it was read
+            self._html, self._toc = planned.html, planned.toc
+        else:  # the portal's own Markdown: a page template's output, the guide
+            self._html, self._toc = render_trusted(planned.markdown)
         page.meta = {
             "title": html.escape(planned.title),
             "congkhai_title": markupsafe.Markup(html.escape(planned.full_title) + " – " + config.site_name)
@@ -259,7 +251,7 @@ class _PlanPlugin(BasePlugin):
         if planned.search_scope:
             code, name, bundle = planned.search_scope
             page.meta["congkhai_search"] = {"scope": code, "name": html.escape(name), "bundle": bundle}
-        return markdown
+        return ""
 
     def on_page_content(self, content: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         planned = self.planned[page.url]
@@ -267,16 +259,10 @@ class _PlanPlugin(BasePlugin):
         found.warnings += [f"MkDocs: {r.getMessage()}" for r in self.records[self._mark:]
                            if r.levelno >= logging.WARNING]
         del self.records[self._mark:]  # blamed on this page, not on the whole render
-        if planned.authored and self.clean_html is not None:
-            content, removed = self.clean_html(content, str(planned.source))
-            found.removed = [*removed, *(note for note in self.policy.notes if note not in removed)]
-        if planned.authored and self.want_blocks:
-            found.blocks = html_blocks(content)
-        if planned.toc_before or planned.toc_after:
-            before = [AnchorLink(title, anchor, 2) for title, anchor in planned.toc_before]
-            after = [AnchorLink(title, anchor, 2) for title, anchor in planned.toc_after]
-            page.toc = TableOfContents(before + list(page.toc) + after)
-        return planned.before_html + content + planned.after_html
+        before = [AnchorLink(title, anchor, 2) for title, anchor in planned.toc_before]
+        after = [AnchorLink(title, anchor, 2) for title, anchor in planned.toc_after]
+        page.toc = TableOfContents(before + [_anchor(entry) for entry in self._toc] + after)
+        return planned.before_html + self._html + planned.after_html
 
     def on_page_context(self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation) -> dict[str, Any]:
         context["nav"] = self.navs.get(self.section_of.get(page.url, ""), nav)
@@ -297,6 +283,13 @@ class _PlanPlugin(BasePlugin):
         if template_name.endswith(".html"):
             self.report.pages.setdefault(template_name, PageReport()).live = live_code(output_content)
         return output_content
+
+
+def _anchor(entry: TocEntry) -> AnchorLink:
+    level, anchor_id, title, children = entry
+    link = AnchorLink(title, anchor_id, level)
+    link.children = [_anchor(child) for child in children]
+    return link
 
 
 class _Home:

@@ -119,7 +119,7 @@ def document_events(doc: Document, portal: Portal) -> list[FeedEvent]:
         lead.append(f"Số {doc.number}")
     if doc.date:
         lead.append(f"ngày {format_date(doc.date)}")
-    text = summary(doc.body, doc.description)
+    text = summary(doc.rendered.lead, doc.description)
     body = (", ".join(lead) + ". " if lead else "") + text
     enclosures = tuple(
         Enclosure(urls.attachment_url(doc.unit, doc.kind.folder, doc.slug, a.file.name), a.file.size, a.file.type.mime)

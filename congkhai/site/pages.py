@@ -20,6 +20,7 @@ from ..kinds import KINDS, tin_tuc
 from ..kinds.tin_tuc import AREAS
 from ..model import references
 from ..model.documents import Document, Status
+from ..model.markup import TocEntry
 from ..model.kind import Kind
 from ..model.portal import Portal, newest_first
 from ..model.text import (
@@ -62,6 +63,8 @@ class PlannedPage:
     title: str
     markdown: str
     full_title: str
+    html: str | None = None  # an author's body already converted and cleaned (then `markdown` is unused)
+    toc: tuple[TocEntry, ...] = ()  # the table of contents of `html`
     description: str | None = None
     before_html: str = ""
     after_html: str = ""
@@ -527,7 +530,9 @@ class Planner:
             url=here,
             title=doc.title,
             full_title=f"{doc.title} – {unit.display_name}",
-            markdown=doc.body,
+            markdown="",
+            html=doc.rendered.html,
+            toc=doc.rendered.toc,
             before_html=before,
             after_html=after,
             toc_before=headings(before),

@@ -29,12 +29,12 @@ from __future__ import annotations
 import hashlib
 import html
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
 from ..model.documents import Document, Status
-from ..model.markup import plain_text, summary
+from ..model.markup import summary
 from ..model.portal import Portal
 from ..model.text import fold as fold_marks
 from ..model.text import format_date
@@ -114,18 +114,15 @@ def bundle_path(scope: str) -> str:
     return f"{scope}/{BUNDLE}/" if scope else f"{BUNDLE}/"
 
 
-def record(doc: Document, portal: Portal, scopes: Iterable[str], text: Sequence[str] | None = None) -> SearchRecord:
-    """Return the search record of a document: title, number, description and body text (capped).
-
-    `text` is the body's blocks as rendered; without it they are read from the Markdown.
-    """
+def record(doc: Document, portal: Portal, scopes: Iterable[str]) -> SearchRecord:
+    """Return the search record of a document: title, number, description and body text (capped)."""
     unit = portal.units[doc.unit]
     day = doc.date or doc.posted
     lines = [f"Số {doc.number}"] if doc.number else []
     if doc.description:
         lines.append(doc.description)
     size = 0
-    for block in plain_text(doc.body) if text is None else text:
+    for block in doc.rendered.blocks:
         if size + len(block) > MAX_CONTENT_CHARS:
             break
         lines.append(block)
@@ -139,7 +136,7 @@ def record(doc: Document, portal: Portal, scopes: Iterable[str], text: Sequence[
     lean = [f"Số {doc.number}"] if doc.number else []
     lean.append(doc.kind.label)
     lean += doc.kind.search_text(doc)
-    short = summary(doc.body, doc.description, MAX_SUMMARY_CHARS)
+    short = summary(doc.rendered.lead, doc.description, MAX_SUMMARY_CHARS)
     if fold(short) not in fold(doc.title):
         lean.append(short)
     return SearchRecord(
@@ -158,7 +155,7 @@ def record(doc: Document, portal: Portal, scopes: Iterable[str], text: Sequence[
         },
         sort={"date": day.isoformat()},
         lean=tuple(line for line in lean if line),
-        size=len(doc.title) + len(doc.description or "") + min(len(doc.body), MAX_CONTENT_CHARS),
+        size=len(doc.title) + len(doc.description or "") + min(doc.rendered.text_size, MAX_CONTENT_CHARS),
     )
 
 
@@ -176,18 +173,15 @@ def scopes_of(doc: Document, units: Units, today: date) -> set[str]:
     return found
 
 
-def plan_search(portal: Portal, texts: Mapping[str, Sequence[str]] | None = None,
-                scope: Iterable[str] | None = None) -> SearchPlan:
-    """Return the records of every visible document, and a bundle for each unit whose scope is not
-    the whole portal. `texts` gives each document's body blocks by page address (as rendered);
-    without it they are read from the Markdown."""
+def plan_search(portal: Portal, scope: Iterable[str] | None = None) -> SearchPlan:
+    """Return the records of every visible document (their text as converted when read), and a bundle
+    for each unit whose scope is not the whole portal (only the units in `scope`, when given)."""
     docs = sorted(portal.documents, key=lambda d: d.key)
     records = []
     members: dict[str, list[int]] = defaultdict(list)
     for index, doc in enumerate(docs):
         scopes = scopes_of(doc, portal.units, portal.today)
-        text = None if texts is None else texts.get(urls.document_url(doc.unit, doc.kind.folder, doc.slug), ())
-        records.append(record(doc, portal, scopes, text))
+        records.append(record(doc, portal, scopes))
         for unit in scopes:
             members[unit].append(index)
     held = None if scope is None else set(scope)
