@@ -174,6 +174,10 @@ def _body(rng: random.Random, size: int) -> str:
         if heading < len(HEADINGS) and len(parts) % 4 == 0:
             parts.append(f"## {HEADINGS[heading]}")
             heading += 1
+        elif len(parts) % 11 == 6:
+            rows = "\n".join(f"| {i + 1} | {rng.choice(SENTENCES)[:40]} | {rng.randrange(1, 99)} |"
+                             for i in range(rng.randrange(3, 9)))
+            parts.append("| TT | Nội dung | Số lượng |\n|---|---|---|\n" + rows)
         elif len(parts) % 5 == 3:
             parts.append("\n".join(f"- {rng.choice(SENTENCES)}" for _ in range(rng.randrange(2, 5))))
         else:
@@ -236,5 +240,7 @@ def _document(unit: DemoUnit, index: int, rng: random.Random) -> tuple[str, str,
                 "time_limit": "05 ngày làm việc kể từ ngày nhận đủ hồ sơ hợp lệ",
                 "applicants": "Học sinh, cha mẹ học sinh, người học", "authority": unit.name, "fees": "Không",
                 "legal_basis": ["Thông tư số 50/2021/TT-BGDĐT ngày 31/12/2021 của Bộ trưởng Bộ Giáo dục và Đào tạo"]}
+    if rng.random() < 0.7:  # most real postings have no one-line description: feeds and search use the body
+        data.pop("description", None)
     slug = slugify(f"{kind}-{day.year}-{index + 1:03d}")
     return kind, slug, "---\n" + SAMPLE_NOTE + "\n" + _dump(data) + "---\n\n" + body

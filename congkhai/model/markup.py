@@ -163,9 +163,63 @@ def render_body(body: str) -> RenderedBody:
 
 
 def render_trusted(text: str) -> tuple[str, tuple[TocEntry, ...]]:
-    """Return the HTML and table of contents of the portal's own Markdown (templates, the guide)."""
+    """Return the HTML and table of contents of the portal's own Markdown (templates, the guide).
+    A page template's output is HTML with a few Markdown headings: those are converted directly, as
+    the toc extension would (slug ids, permalinks), without a full Markdown pass over the HTML."""
+    fast = _headings_only(text)
+    if fast is not None:
+        return fast
     html, toc, _ = _convert(text)
     return html, toc
+
+
+_HEADING = re.compile(r"(#{1,6}) (.+?)\s*")
+_MARKDOWN_IN_TITLE = re.compile(r"[<&*`\[\]_\\!]")
+_PERMALINK = '<a class="headerlink" href="#{0}" title="Liên kết đến mục này">&para;</a>'
+
+
+def _headings_only(text: str) -> tuple[str, tuple[TocEntry, ...]] | None:
+    """Return `text` with its "## Heading" lines made HTML headings, when every other non-blank line
+    is HTML (starts with '<'); None when the text needs the full Markdown conversion."""
+    out: list[str] = []
+    toc: list[TocEntry] = []
+    used: set[str] = set()
+    for line in text.split("\n"):
+        match = _HEADING.fullmatch(line)
+        if match is None:
+            if line.strip() and not line.lstrip().startswith("<"):
+                return None
+            out.append(line)
+            continue
+        level, title = len(match.group(1)), match.group(2)
+        if _MARKDOWN_IN_TITLE.search(title):
+            return None
+        anchor = base = heading_slug(title)
+        number = 0
+        while anchor in used:  # as the toc extension makes a repeated id unique: x, x_1, x_2…
+            number += 1
+            anchor = f"{base}_{number}"
+        used.add(anchor)
+        out.append(f'<h{level} id="{anchor}">{title}{_PERMALINK.format(anchor)}</h{level}>')
+        toc.append((level, anchor, title, ()))
+    return "\n".join(out), _nested(toc)
+
+
+def _nested(flat: list[TocEntry]) -> tuple[TocEntry, ...]:
+    """Return flat headings nested as the toc extension nests them (an h3 under the h2 before it)."""
+    root: list[Any] = []
+    stack: list[tuple[int, list[Any]]] = [(0, root)]
+    for level, anchor, title, _ in flat:
+        while stack[-1][0] >= level:
+            stack.pop()
+        children: list[Any] = []
+        stack[-1][1].append((level, anchor, title, children))
+        stack.append((level, children))
+
+    def freeze(items: list[Any]) -> tuple[TocEntry, ...]:
+        return tuple((lv, an, ti, freeze(ch)) for lv, an, ti, ch in items)
+
+    return freeze(root)
 
 
 _SKIP = {"script", "style", "iframe", "object", "svg", "math", "template", "noscript"}

@@ -8,8 +8,10 @@ Content-Security-Policy of deploy/nginx.conf (no inline script, no event handler
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import Any
 
-import lxml.html
+from lxml import etree
 
 from ..model.sanitize import safe_url
 
@@ -38,6 +40,10 @@ def _own_script(src: str) -> bool:
     return bool(src) and not src.startswith("//") and "\\" not in src and ":" not in src.split("/", 1)[0]
 
 
+_WATCHED_TAGS = FORBIDDEN_TAGS | {"script", "style", "meta", "base"}
+_WATCHED_NAMES = URL_ATTRIBUTES | {"srcdoc", "style"}
+
+
 def live_code(page: str | bytes) -> list[str]:
     """Return what in an HTML page could run in a browser, in the words of a Vietnamese error message:
     an inline script, a script from another host, an event handler, a javascript:/data: address, an
@@ -49,50 +55,61 @@ def live_code(page: str | bytes) -> list[str]:
         if text not in found:
             found.append(text)
 
-    if isinstance(page, bytes):
-        page = page.decode("utf-8", "replace")
-    if not page.strip():
+    data = page.encode("utf-8") if isinstance(page, str) else page
+    if not data.strip():
         return found
-    root = lxml.html.document_fromstring(page)
-    for element in root.iter():
-        tag = element.tag
-        if not isinstance(tag, str):
-            continue  # comments, processing instructions
-        tag = tag.lower()
-        if tag in FORBIDDEN_TAGS or (tag == "base" and element.get("href") is not None):
-            note(f"thẻ <{tag}>")  # <base target> alone only says where links open
-        if tag == "script":
-            kind = (element.get("type") or "").strip().lower()
-            src = element.get("src")
-            if kind in ("application/json", "application/ld+json") and src is None:
-                pass  # data, never run
-            elif src is None:
-                if (element.text or "").strip():
-                    note("mã script nội tuyến")
-            elif not _own_script(src.strip()):
-                note(f"script từ nơi khác ({src[:60]})")
-        for name, value in element.attrib.items():
-            name = name.lower()
-            if name.startswith("on"):
-                note(f"thuộc tính sự kiện {name}")
-            elif name == "srcdoc":
-                note("thuộc tính srcdoc")
-            elif name == "srcset":
-                for candidate in value.split(","):
-                    address = candidate.strip().split(" ", 1)[0]
-                    if address and not safe_url(address):
-                        note(f"địa chỉ không an toàn trong srcset ({address[:40]})")
-            elif name in URL_ATTRIBUTES and not safe_url(value):
-                note(f"địa chỉ không an toàn {name}='{value[:40]}'")
-            elif name == "style" and _STYLE_CODE.search(value):
-                note("mã trong thuộc tính style")
-        if tag == "meta" and (element.get("http-equiv") or "").lower() == "refresh":
-            match = _REFRESH_URL.search(element.get("content") or "")
-            if match and not safe_url(match.group(1).strip()):
-                note("chuyển trang tới địa chỉ không an toàn")
-        if tag == "style" and _STYLE_CODE.search(element.text or ""):
-            note("mã trong thẻ <style>")
+    root = etree.fromstring(data, _PARSER)
+    if root is None:
+        return found
+    for element in root.iter(etree.Element):  # elements only: comments are removed, entities resolved
+        if element.tag in _WATCHED_TAGS:
+            _element(element, note)
+        for name, value in element.items():
+            if name in _WATCHED_NAMES or name.startswith("on"):
+                _attribute(name, value, note)
     return found
+
+
+_PARSER = etree.HTMLParser(encoding="utf-8", remove_comments=True)
+
+
+def _attribute(name: str, value: str, note: Callable[[str], None]) -> None:
+    if name.startswith("on"):
+        note(f"thuộc tính sự kiện {name}")
+    elif name == "srcdoc":
+        note("thuộc tính srcdoc")
+    elif name == "srcset":
+        for candidate in value.split(","):
+            address = candidate.strip().split(" ", 1)[0]
+            if address and not safe_url(address):
+                note(f"địa chỉ không an toàn trong srcset ({address[:40]})")
+    elif name == "style":
+        if _STYLE_CODE.search(value):
+            note("mã trong thuộc tính style")
+    elif name in URL_ATTRIBUTES and not safe_url(value):
+        note(f"địa chỉ không an toàn {name}='{value[:40]}'")
+
+
+def _element(element: Any, note: Callable[[str], None]) -> None:
+    tag = element.tag.lower()
+    if tag in FORBIDDEN_TAGS or (tag == "base" and element.get("href") is not None):
+        note(f"thẻ <{tag}>")  # <base target> alone only says where links open
+    elif tag == "script":
+        kind = (element.get("type") or "").strip().lower()
+        src = element.get("src")
+        if kind in ("application/json", "application/ld+json") and src is None:
+            return  # data, never run
+        if src is None:
+            if (element.text or "").strip():
+                note("mã script nội tuyến")
+        elif not _own_script(src.strip()):
+            note(f"script từ nơi khác ({src[:60]})")
+    elif tag == "meta" and (element.get("http-equiv") or "").lower() == "refresh":
+        match = _REFRESH_URL.search(element.get("content") or "")
+        if match and not safe_url(match.group(1).strip()):
+            note("chuyển trang tới địa chỉ không an toàn")
+    elif tag == "style" and _STYLE_CODE.search(element.text or ""):
+        note("mã trong thẻ <style>")
 
 
 def message(pages: list[str], found: list[str]) -> str:

@@ -8,6 +8,7 @@ import html
 import logging
 import os
 import tempfile
+import types
 from collections.abc import Collection, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -216,6 +217,7 @@ class _PlanPlugin(BasePlugin):
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         for file in files.documentation_pages(inclusion=lambda _: True):
             page = file.page if file.page is not None else Page(None, file, config)
+            page.render = types.MethodType(_no_markdown, page)  # type: ignore[method-assign]
             page.parent = None
             page.previous_page = None
             page.next_page = None
@@ -283,6 +285,14 @@ class _PlanPlugin(BasePlugin):
         if template_name.endswith(".html"):
             self.report.pages.setdefault(template_name, PageReport()).live = live_code(output_content)
         return output_content
+
+
+def _no_markdown(page: Page, config: MkDocsConfig, files: Files) -> None:
+    """Page.render without its Markdown pass: the plan brings every page's HTML (on_page_content)."""
+    page.content = ""
+    page.toc = TableOfContents([])
+    page._title_from_render = None
+    page.present_anchor_ids = set()
 
 
 def _anchor(entry: TocEntry) -> AnchorLink:
