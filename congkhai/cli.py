@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from .build import output, parallel
 from .config import Settings, SettingsError, default_cache_dir, today_in_vietnam
 from .config import load as load_settings
-from .model.problems import Severity
+from .model.problems import Severity, os_problem
 from .model.text import format_date
 
 if TYPE_CHECKING:
@@ -153,6 +153,16 @@ def main(argv: list[str] | None = None) -> int:
             print(problem.render())
         print(f"Có {len(exc.problems)} lỗi và 0 cảnh báo. Chưa dựng trang; trang đã dựng trước đó được giữ nguyên.")
         return 1
+    try:
+        return _command(args, settings, stamp)
+    except OSError as exc:  # a fault of the machine: one line, in Vietnamese, never a traceback
+        print(f"Lỗi: {os_problem(exc)}", flush=True)
+        print("Có 1 lỗi và 0 cảnh báo. Chưa dựng trang; trang đã dựng trước đó được giữ nguyên.", flush=True)
+        return 1
+
+
+def _command(args: argparse.Namespace, settings: Settings, stamp: str | None) -> int:
+    """Run `check`, `status`, `serve` or `build` with the settings read."""
     if args.command == "check":
         result = _pipeline().validate(settings)
         return _report(result, settings, done=f"Kiểm tra xong {_counts(result)}.")
@@ -176,6 +186,11 @@ def _build_usage(args: argparse.Namespace) -> str | None:
         args.out = Path(f"site-{args.unit}") if args.unit else Path("site")
     if args.cache_dir is None:
         args.cache_dir = default_cache_dir(args.config)
+    for name, folder in (("--out", args.out), ("--cache-dir", None if args.no_cache else args.cache_dir)):
+        for source in (args.content, args.units):
+            if folder is not None and (folder.resolve() == source.resolve() or source.resolve() in folder.resolve().parents):
+                return (f"{name} {folder} nằm trong thư mục nguồn {source}/; công cụ không bao giờ ghi vào {source}/. "
+                        f"Sửa: chọn thư mục khác, ví dụ {'site' if name == '--out' else '.congkhai-cache'}.")
     return None
 
 

@@ -31,9 +31,10 @@ def test_failed_build_leaves_the_previous_site_byte_identical(site: Site, capsys
     assert printed[:-1] == ERRORS
     assert tree_digest(site.out) == before
     # Nothing left behind by the failed build; `.site.prev` is the spare copy the first build keeps to
-    # start the next staging folder from (hard links to the same files).
-    assert sorted(p.name for p in site.root.iterdir()) == [".congkhai-cache", ".site.prev", "content", "mkdocs.yml", "site",
-                                                             "units"]
+    # start the next staging folder from (hard links to the same files), `.site.lock` the output
+    # folder's lock (builds into it take turns).
+    assert sorted(p.name for p in site.root.iterdir()) == [".congkhai-cache", ".site.lock", ".site.prev", "content",
+                                                             "mkdocs.yml", "site", "units"]
     assert tree_digest(site.root / ".site.prev") == before
 
 

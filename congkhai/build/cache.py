@@ -22,9 +22,12 @@ import pickle
 import re
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import filelock
 
 from .fingerprint import FileDigests, iter_files, stable_json
 
@@ -124,15 +127,24 @@ def link_file(source: Path, target: Path) -> None:
 
 
 class Cache:
-    """One cache folder. A Cache made with `root=None` keeps nothing between builds."""
+    """One cache folder, held by one build at a time. A Cache made with `root=None` keeps nothing
+    between builds.
 
-    def __init__(self, root: Path | None) -> None:
+    Builds that share a cache folder (a `serve` and a `build`, a unit's site and the portal, two CI
+    jobs) take turns: each holds the folder's lock (`lock`, an OS file lock through filelock) from
+    opening the cache to closing it, and the next one waits, saying so through `wait`. Each build's
+    scratch space is its own, and closing it removes only that."""
+
+    def __init__(self, root: Path | None, wait: Callable[[str], None] = lambda _: None) -> None:
         self.temporary = root is None
         if root is None:
             _sweep_temporary()
         base = Path(tempfile.mkdtemp(prefix=f"congkhai-cache-{os.getpid()}-")) if root is None else root
+        base.mkdir(parents=True, exist_ok=True)
+        self._lock = None if self.temporary else hold(base / "lock", wait, f"bộ nhớ đệm {base}")
         self.root = base / f"v{FORMAT}"
         self.root.mkdir(parents=True, exist_ok=True)
+        self._scratch: Path | None = None
         if not self.temporary:
             for other in base.glob("v*"):
                 if other.is_dir() and other.name != self.root.name:
@@ -193,9 +205,12 @@ class Cache:
             return None
 
     def scratch(self) -> Path:
-        """Return a new empty folder inside the cache to build a part in."""
-        (self.root / "scratch").mkdir(parents=True, exist_ok=True)
-        return Path(tempfile.mkdtemp(prefix=f"{os.getpid()}-", dir=self.root / "scratch"))
+        """Return a new empty folder inside this build's own scratch space to build a part in."""
+        if self._scratch is None:
+            (self.root / "scratch").mkdir(parents=True, exist_ok=True)
+            _sweep_scratch(self.root / "scratch")  # left by builds that were killed (we hold the lock)
+            self._scratch = Path(tempfile.mkdtemp(prefix=f"{os.getpid()}-", dir=self.root / "scratch"))
+        return Path(tempfile.mkdtemp(prefix=f"{os.getpid()}-", dir=self._scratch))
 
     def store(self, name: str, key: str, built: Path, meta: dict[str, Any]) -> Entry:
         """Move the files under `built` (site-relative layout) into the entry `name`; return it."""
@@ -222,9 +237,18 @@ class Cache:
         return Entry(final, tuple(f[0] for f in files), tuple(inodes), meta)
 
     def close(self) -> None:
-        """Save the hash memo, clear the scratch space, and drop a temporary cache."""
+        """Save the hash memo, clear this build's scratch space, drop a temporary cache, release the lock."""
+        try:
+            self._close()
+        finally:
+            if self._lock is not None:
+                self._lock.release()
+                self._lock = None
+
+    def _close(self) -> None:
         self.hashes.save()
-        shutil.rmtree(self.root / "scratch", ignore_errors=True)
+        if self._scratch is not None:
+            shutil.rmtree(self._scratch, ignore_errors=True)
         for leftover in (self.root / "sections").glob(".*") if (self.root / "sections").is_dir() else ():
             owner = _LEFTOVER.search(leftover.name)
             if owner is None or int(owner.group(1)) == os.getpid() or not _alive(int(owner.group(1))):
@@ -251,6 +275,26 @@ def _read_entry(path: Path) -> dict[str, Any] | None:
         return None
     body = json.loads(payload)
     return body if isinstance(body, dict) else None
+
+
+def hold(path: Path, wait: Callable[[str], None], what: str) -> filelock.BaseFileLock:
+    """Return the OS file lock at `path`, acquired: at once when free, else after telling `wait` that
+    another build holds `what` and waiting for it to finish."""
+    lock = filelock.FileLock(path)
+    try:
+        lock.acquire(timeout=0)
+    except filelock.Timeout:
+        wait(f"Đang chờ: một lần dựng khác đang dùng {what}; lần dựng này bắt đầu khi lần kia xong.")
+        lock.acquire()
+    return lock
+
+
+def _sweep_scratch(folder: Path) -> None:
+    """Remove the scratch spaces of builds whose process is gone."""
+    for path in folder.iterdir():
+        owner = path.name.split("-", 1)[0]
+        if owner.isdigit() and int(owner) != os.getpid() and not _alive(int(owner)):
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def _sweep_temporary() -> None:

@@ -85,6 +85,21 @@ def signals_held() -> Iterator[None]:
             signal.raise_signal(pending[0])
 
 
+@contextmanager
+def held(out: Path, wait: Callable[[str], None]) -> Iterator[None]:
+    """Hold the output folder's lock (`.<name>.lock` beside it) in the block: builds into the same
+    folder take turns, the later one waiting and saying so through `wait`."""
+    from .cache import hold
+
+    resolved = out.resolve()
+    resolved.parent.mkdir(parents=True, exist_ok=True)
+    lock = hold(resolved.parent / f".{resolved.name}.lock", wait, f"thư mục đầu ra {out}")
+    try:
+        yield
+    finally:
+        lock.release()
+
+
 def check_target(out: Path, protected: list[Path]) -> None:
     """Raise OutputError unless `out` may be replaced by a build: it must not hold the inputs, and it
     must be new, empty, or a site this tool built (it carries the marker file)."""

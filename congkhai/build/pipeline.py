@@ -324,11 +324,12 @@ def build(settings: Settings, log: Callable[[str], None] = lambda _: None, engin
     root = settings.cache_dir
     if root is not None and settings.unit:  # a unit's own site keeps its parts apart from the portal's
         root = root / f"don-vi-{settings.unit}{'-truc-thuoc' if settings.with_subordinates else ''}"
-    cache = Cache(root)
-    try:
-        result = _stages(settings, cache, log, engine)
-    finally:
-        cache.close()
+    with output.held(settings.out, log):  # one build at a time into one output folder
+        cache = Cache(root, wait=log)  # and one at a time on one cache folder (it waits for the other)
+        try:
+            result = _stages(settings, cache, log, engine)
+        finally:
+            cache.close()
     result.seconds = time.monotonic() - started
     return result
 

@@ -17,7 +17,7 @@ import filetype
 from ..model import fields as f
 from ..model.documents import Document
 from ..model.encodings import InputEncodingError, Legacy, decode
-from ..model.files import FileRefError, resolve_file
+from ..model.files import FileRefError
 from ..model.kind import Badge, FieldSpec, Kind, KindFile
 from ..model.limits import MAX_TABLE_ROWS
 from ..model.periods import EXAMPLES, Period, PeriodKind, parse_period
@@ -245,8 +245,7 @@ def _table_from_file(r: f.Reader, ctx: f.ReadContext, columns: tuple[str, ...]) 
     if written is None:
         return None
     try:
-        path = resolve_file(written, ctx.path.parent, ctx.unit_dir, allowed=frozenset({"csv", "xlsx"}),
-                            max_bytes=ctx.limits.max_file_bytes).path
+        path = ctx.resolve(written, allowed=frozenset({"csv", "xlsx"})).path
     except FileRefError as exc:
         found = _csv_in_another_encoding(exc)
         if found is None:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from ..model import fields as f
 from ..model.documents import Document
-from ..model.files import IMAGE_EXTENSIONS, FileRefError, LocalFile, resolve_file
+from ..model.files import IMAGE_EXTENSIONS, FileRefError, LocalFile
 from ..model.kind import FieldSpec, Kind, KindFile
 from ..model.problems import describe
 
@@ -80,8 +80,7 @@ def read(r: f.Reader, ctx: f.ReadContext) -> News:
                              "ảnh phải có lời mô tả cho người không xem được ảnh. Sửa: thêm 'alt: …' mô tả nội dung ảnh.")
         if written:
             try:
-                local = resolve_file(written, ctx.path.parent, ctx.unit_dir, allowed=IMAGE_EXTENSIONS,
-                                     max_bytes=ctx.limits.max_file_bytes)
+                local = ctx.resolve(written, allowed=IMAGE_EXTENSIONS)
             except FileRefError as exc:
                 r.problems.error(r.path, ir.line("file"), "image.file", describe(exc.what, written, exc.fix))
             else:

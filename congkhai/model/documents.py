@@ -12,12 +12,13 @@ from pathlib import Path
 from typing import Any
 
 from . import fields as f
-from .files import FileRefError, LocalFile, resolve_file
+from .files import FileRefError, LocalFile
 from .kind import FieldSpec, Kind
+from .inventory import QUIET, link_problem, report_unused, scan_unit
 from .limits import DEFAULT, MAX_DOCUMENT_BYTES, Limits
 from .markup import BodyError, RenderedBody, render_body
 from .periods import Period, parse_period
-from .problems import Problems, describe
+from .problems import Problems, describe, display_path
 from .sources import YAML_FIX, YamlData, YamlInputError, parse_yaml, read_text, split_front_matter
 from .text import format_date, slugify
 from .units import Person, Unit, Units
@@ -193,75 +194,59 @@ NUMBER_RE = re.compile(
 )
 
 
-def unit_folders(content: Path, units: Units, problems: Problems) -> list[Path]:
+def unit_folders(content: Path, units: Units, problems: Problems, units_dir: Path) -> list[Path]:
     """Return the folders of known units under `content`, in order; anything else there is a problem."""
     if not content.is_dir():
         problems.error(content, None, None, "không tìm thấy thư mục nội dung. Sửa: tạo thư mục content/<mã đơn vị>/<loại>/.")
         return []
     found = []
-    for unit_dir in sorted(p for p in content.iterdir() if not p.name.startswith(".")):
-        if not unit_dir.is_dir():
+    for unit_dir in sorted(content.iterdir()):
+        problem = link_problem(unit_dir, content)
+        if problem is not None:
+            problems.error(unit_dir, None, None, problem)
+        elif not unit_dir.is_dir():
             if unit_dir.suffix == ".md":
                 problems.error(unit_dir, None, None, "văn bản đặt sai chỗ. Sửa: chuyển vào content/<mã đơn vị>/<loại>/.")
-            continue
-        if unit_dir.name not in units:
-            problems.error(
-                unit_dir, None, None,
-                describe("thư mục của một đơn vị không có trong units/", unit_dir.name,
-                         f"Sửa: tạo units/{unit_dir.name}.yml hoặc đổi tên thư mục theo mã đơn vị."),
-            )
-            continue
-        found.append(unit_dir)
+            elif unit_dir.name not in QUIET:
+                problems.warning(unit_dir, None, None, "tệp đặt thẳng trong thư mục nội dung không được đăng. Sửa: "
+                                                       "chuyển vào content/<mã đơn vị>/<loại>/ và ghi vào văn bản cần nó, "
+                                                       "hoặc xóa tệp.")
+        elif unit_dir.name.startswith("."):
+            continue  # a hidden folder (.git, an editor's): not the portal's
+        elif unit_dir.name not in units:
+            record = next((p for p in (units_dir / f"{unit_dir.name}.yml", units_dir / f"{unit_dir.name}.yaml")
+                           if p.exists()), None)
+            fix = (f"Sửa: sửa các lỗi của tệp {display_path(record)} (đơn vị có lỗi thì văn bản của nó chưa được đọc)."
+                   if record else f"Sửa: tạo units/{unit_dir.name}.yml hoặc đổi tên thư mục theo mã đơn vị.")
+            what = "đơn vị của thư mục này chưa đọc được" if record else "thư mục của một đơn vị không có trong units/"
+            problems.error(unit_dir, None, None, describe(what, unit_dir.name, fix))
+        else:
+            found.append(unit_dir)
     return found
 
 
 def load_unit_documents(unit_dir: Path, units: Units, problems: Problems, today: date,
                         limits: Limits, kinds: Mapping[str, Kind]) -> list[Document]:
-    """Return the documents of one unit's folder (each kind folder in turn), recording every problem.
+    """Return the documents of one unit's folder, recording every problem; every other file there is
+    used by a document or reported (model.inventory).
 
     What it returns depends only on the files under `unit_dir` and on that unit's own record. `kinds`
     is the registry of document kinds by folder name (congkhai.kinds.REGISTRY).
     """
+    found = scan_unit(unit_dir, kinds, problems)
     documents: list[Document] = []
     claims: dict[str, Document] = {}
-    for kind_dir in sorted(p for p in unit_dir.iterdir() if not p.name.startswith(".")):
-        if not kind_dir.is_dir():
-            if kind_dir.suffix == ".md":
-                problems.error(kind_dir, None, None,
-                               "văn bản đặt sai chỗ. Sửa: chuyển vào thư mục loại văn bản, ví dụ "
-                               f"content/{unit_dir.name}/ke-hoach/.")
+    used: list[Path] = []
+    for path, kind in found.documents:
+        doc = read_document(path, units, kind, unit_dir, problems, today, limits, used)
+        if doc is None:
             continue
-        kind = kinds.get(kind_dir.name)
-        if kind is None:
-            problems.error(kind_dir, None, None, describe("loại văn bản không hợp lệ", kind_dir.name,
-                                                          f"Sửa: dùng một trong: {', '.join(kinds)}."))
-            continue
-        for path in sorted(kind_dir.rglob("*.md")):
-            if path.parent != kind_dir:
-                problems.error(path, None, None,
-                               f"văn bản đặt sai chỗ (trong thư mục con). Sửa: chuyển lên {_posix(kind_dir)}/.")
-                continue
-            if not _stays_in(path, unit_dir.parent, unit_dir):
-                problems.error(path, None, None,
-                               "tệp văn bản là liên kết tượng trưng dẫn ra ngoài thư mục của đơn vị. "
-                               f"Sửa: chép tệp thật vào {_posix(kind_dir)}/.")
-                continue
-            doc = read_document(path, units, kind, unit_dir, problems, today, limits)
-            if doc is None:
-                continue
-            _claim(doc, doc.slug, claims, problems)
-            for alias in doc.aliases:
-                _claim(doc, alias, claims, problems)
-            documents.append(doc)
+        _claim(doc, doc.slug, claims, problems)
+        for alias in doc.aliases:
+            _claim(doc, alias, claims, problems)
+        documents.append(doc)
+    report_unused(found, used, problems)
     return documents
-
-
-def _stays_in(path: Path, content: Path, unit_dir: Path) -> bool:
-    """Return True when `path`, followed through every symlink, is inside the unit's own folder (a unit
-    folder that is itself a link out of content/ counts as outside)."""
-    own = content.resolve() / unit_dir.name
-    real = path.resolve()
-    return own in real.parents
 
 
 def _claim(doc: Document, slug: str, claims: dict[str, Document], problems: Problems) -> None:
@@ -285,9 +270,10 @@ def _posix(path: Path) -> str:
 
 def read_document(
     path: Path, units: Units, kind: Kind, unit_dir: Path, problems: Problems, today: date,
-    limits: Limits = DEFAULT,
+    limits: Limits = DEFAULT, used: list[Path] | None = None,
 ) -> Document | None:
-    """Return the document in `path`, or None when it cannot be read (problems recorded)."""
+    """Return the document in `path`, or None when it cannot be read (problems recorded). The files of
+    the unit's folder it refers to (attachments, tables, pictures) are added to `used`."""
     parts = _front_matter(path, problems)
     if parts is None:
         return None
@@ -299,16 +285,17 @@ def read_document(
     title = r.get("title", f.required_text, required=True)
     status = r.get("status", f.choice(STATUSES, "trạng thái")) or Status.PUBLISHED
     issued, published = _read_dates(r, unit, status)
+    context = f.ReadContext(path, unit_dir, unit.code, status is Status.DRAFT, issued, limits,
+                            used if used is not None else [])
     number = _read_number(r, status)
     signer = _read_signer(r)
-    attachments = _read_attachments(r, path.parent, unit_dir, limits)
+    attachments = _read_attachments(r, context)
     withdrawn = _read_withdrawal(r, status)
     superseded_by = r.get("superseded_by", f.text)
     if status is Status.SUPERSEDED and not superseded_by:
         problems.error(path, r.line("status"), "superseded_by",
                        "văn bản 'superseded' phải ghi văn bản thay thế. Sửa: thêm 'superseded_by: <đơn vị>/<loại>/<tên tệp>'.")
     changes, aliases = _read_changes(r), _read_aliases(r)
-    context = f.ReadContext(path, unit_dir, unit.code, status is Status.DRAFT, issued, limits)
     details = kind.read(r, context) if kind.read else None
     if title is None or rendered is None:
         return None
@@ -470,7 +457,7 @@ def _read_signer(r: f.Reader) -> Person | None:
     return person if (person.name or person.title) else None
 
 
-def _read_attachments(r: f.Reader, doc_dir: Path, unit_dir: Path, limits: Limits) -> tuple[Attachment, ...]:
+def _read_attachments(r: f.Reader, context: f.ReadContext) -> tuple[Attachment, ...]:
     found = []
     for ar in r.items("attachments"):
         ar.unknown_keys(("file", "title"))
@@ -478,7 +465,7 @@ def _read_attachments(r: f.Reader, doc_dir: Path, unit_dir: Path, limits: Limits
         if written is None:
             continue
         try:
-            local = resolve_file(written, doc_dir, unit_dir, max_bytes=limits.max_file_bytes)
+            local = context.resolve(written)
         except FileRefError as exc:
             r.problems.error(r.path, ar.line("file"), ar.label("file"), describe(exc.what, written, exc.fix))
             continue

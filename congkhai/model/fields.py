@@ -4,14 +4,16 @@ or raises FieldError with a Vietnamese explanation and fix."""
 from __future__ import annotations
 
 import calendar
+import os
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, TypeVar
 
+from .files import LocalFile, resolve_file
 from .limits import DEFAULT, MAX_NUMBER_DIGITS, Limits
 from .problems import Problems, describe
 from .sources import YamlData
@@ -309,3 +311,13 @@ class ReadContext:
     is_draft: bool
     date: date | None
     limits: Limits = DEFAULT
+    used: list[Path] = field(default_factory=list, compare=False)  # files of the unit folder it refers to
+
+    def resolve(self, written: str, allowed: frozenset[str] | None = None) -> LocalFile:
+        """Return the checked file `written` next to the document (files.resolve_file), noting that the
+        document uses it; raises FileRefError."""
+        candidate = self.path.parent / written.replace("\\", "/")
+        if os.path.lexists(candidate):
+            self.used.append(candidate)
+        return resolve_file(written, self.path.parent, self.unit_dir, allowed=allowed,
+                            max_bytes=self.limits.max_file_bytes)

@@ -103,7 +103,7 @@ def load_portal(content: Path, units_dir: Path, today: date, problems: Problems,
     """
     units = load_units(units_dir, problems)
     documents: list[Document] = []
-    for docs, found in read(unit_folders(content, units, problems), units, today, limits, kinds):
+    for docs, found in read(unit_folders(content, units, problems, units_dir), units, today, limits, kinds):
         documents += docs
         problems.items.extend(found)
     visible = [d for d in documents if d.is_public and d.posted is not None and d.posted <= today]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import errno
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -119,3 +120,36 @@ def printable(text: str) -> str:
 
 def _problem(path: Path | str, line: int | None, fld: str | None, message: str, severity: Severity) -> Problem:
     return Problem(printable(_path(path)), line, printable(fld) if fld else fld, printable(message), severity)
+
+
+# What the operating system said, in Vietnamese, with the fix (never the system's English text).
+_FAULTS = {
+    errno.ENOSPC: ("ổ đĩa đầy, không ghi được", "giải phóng chỗ trống trên ổ đĩa rồi dựng lại"),
+    errno.EDQUOT: ("đã hết hạn mức dung lượng, không ghi được", "xóa bớt tệp hoặc xin thêm dung lượng rồi dựng lại"),
+    errno.EROFS: ("ổ đĩa chỉ cho đọc, không ghi được",
+                  "chọn thư mục ở ổ đĩa ghi được (--out cho trang, --cache-dir cho bộ nhớ đệm, hoặc --no-cache)"),
+    errno.EACCES: ("không có quyền truy cập",
+                   "cấp quyền đọc, ghi cho người dùng chạy lệnh, hoặc chọn thư mục khác (--out, --cache-dir)"),
+    errno.EPERM: ("hệ điều hành không cho phép thao tác trên",
+                  "cấp quyền cho người dùng chạy lệnh, hoặc chọn thư mục khác (--out, --cache-dir)"),
+    errno.ENOENT: ("tệp hoặc thư mục biến mất trong khi dựng (bị xóa hay đổi tên):",
+                   "chờ việc sao chép, đồng bộ tệp xong rồi dựng lại"),
+    errno.ELOOP: ("liên kết tượng trưng tạo thành vòng lặp:", "xóa hoặc sửa liên kết đó"),
+    errno.ENAMETOOLONG: ("tên tệp hoặc đường dẫn quá dài:", "đặt tên tệp, tên thư mục ngắn hơn"),
+    errno.EMFILE: ("quá nhiều tệp đang mở cùng lúc khi xử lý", "dựng lại với ít tiến trình hơn, ví dụ --jobs 1"),
+    errno.ENFILE: ("hệ thống đang mở quá nhiều tệp khi xử lý", "dựng lại sau, hoặc với --jobs 1"),
+    errno.EIO: ("ổ đĩa báo lỗi đọc, ghi ở", "kiểm tra ổ đĩa, chép dữ liệu sang ổ khác rồi dựng lại"),
+    errno.ENOTDIR: ("một phần của đường dẫn không phải thư mục:", "kiểm tra lại đường dẫn"),
+    errno.EISDIR: ("cần một tệp nhưng đây là thư mục:", "kiểm tra lại đường dẫn"),
+}
+
+
+def os_problem(exc: OSError) -> str:
+    """Return a fault of the machine (a full disk, a read-only folder, a file that vanished) as one
+    Vietnamese line naming the path and the fix."""
+    what, fix = _FAULTS.get(exc.errno or 0, ("lỗi hệ thống khi đọc, ghi",
+                                           "kiểm tra ổ đĩa và quyền truy cập rồi dựng lại"))
+    where = exc.filename or exc.filename2
+    path = f" {display_path(where)}" if where else ""
+    code = f" (mã lỗi {errno.errorcode.get(exc.errno, exc.errno)})" if exc.errno and exc.errno not in _FAULTS else ""
+    return f"{what}{path}{code}. Sửa: {fix}."
