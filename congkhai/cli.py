@@ -273,7 +273,9 @@ def _counts(result: pipeline.Result) -> str:
     portal = result.portal
     if portal is None:
         return ""
-    return f"{len(portal.units)} đơn vị, {len(portal.documents)} văn bản đăng công khai, {len(portal.drafts)} bản nháp"
+    units, documents = result.shown or (len(portal.units), len(portal.documents))
+    drafts = f", {len(portal.drafts)} bản nháp" if result.shown is None else ""
+    return f"{units} đơn vị, {documents} văn bản đăng công khai{drafts}"
 
 
 def _settings(args: argparse.Namespace) -> Settings:

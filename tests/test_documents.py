@@ -73,11 +73,15 @@ def test_every_mistake_gets_one_exact_message(site: Site) -> None:
     assert site.messages() == ERRORS
 
 
+HIDDEN = "content/thcs-a/thong-bao/nhap.md: bản nháp (status: draft), chưa hiện trên cổng."
+
+
 def test_check_prints_every_message_and_exits_1(site: Site, capsys) -> None:
     write_mistakes(site)
     assert site.run("check") == 1
     printed = capsys.readouterr().out.splitlines()
-    assert printed[:-1] == ERRORS
+    assert printed[:-2] == ERRORS
+    assert printed[-2] == HIDDEN  # the draft: not shown, and the author is told why
     assert printed[-1] == "Có 9 lỗi và 4 cảnh báo. Chưa dựng trang; trang đã dựng trước đó được giữ nguyên."
 
 

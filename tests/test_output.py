@@ -109,7 +109,7 @@ def test_a_build_stopped_at_any_moment_leaves_the_old_or_the_new_site(portal) ->
 def test_sigterm_prints_why_and_exits_143(portal) -> None:
     root, _ = portal
     process = start(root, DAYS[0])
-    printed = stop_after(process, signal.SIGTERM, 0.1, "Đang dựng")
+    printed = stop_after(process, signal.SIGTERM, 0.0, "Đang dựng")
     assert process.returncode == 143
     assert printed.splitlines()[-1] == (
         "Đã dừng theo yêu cầu (SIGTERM). Chưa dựng xong trang; trang đã dựng trước đó được giữ nguyên."

@@ -65,13 +65,27 @@ def _scan(folder: str, prefix: str, found: dict[str, int]) -> None:
 
 
 def wanted_files(entries: list[Entry]) -> dict[str, tuple[str, int]]:
-    """Return, for every file the entries make up, its cached path and inode (later entries win)."""
+    """Return, for every file the entries make up, its cached path and inode; raises FileClash when
+    two entries hold the same file (every output path has one owner: nothing is overwritten)."""
     wanted: dict[str, tuple[str, int]] = {}
+    owner: dict[str, Path] = {}
     for entry in entries:
         base = os.path.join(entry.folder, "files")
         for rel, inode in zip(entry.files, entry.inodes):
+            if rel in wanted:
+                raise FileClash(rel, owner[rel].name, entry.folder.name)
             wanted[rel] = (os.path.join(base, rel), inode)
+            owner[rel] = entry.folder
     return wanted
+
+
+class FileClash(Exception):
+    """Two parts of the site would write the same file."""
+
+    def __init__(self, rel: str, first: str, second: str) -> None:
+        super().__init__(f"hai phần của cổng ({first.lstrip('_')} và {second.lstrip('_')}) cùng tạo tệp /{rel}; cổng "
+                         "không ghi đè tệp nào nên chưa đăng lần dựng này. Sửa: đổi mã đơn vị hoặc tên thư mục trùng với "
+                         "một mục chung của cổng.")
 
 
 def link_tree(wanted: dict[str, tuple[str, int]], root: Path, keep: set[str] = frozenset()) -> None:  # type: ignore[assignment]

@@ -120,10 +120,14 @@ def build_part(ctx: BuildContext, name: str) -> PartOutcome:
     section = ctx.planner.unit_section(unit)
     copies = {item.url: item.source for item in section.files if item.source is not None}
     extras = {item.url: item.content for item in section.files if item.content is not None}
-    extras.update(unit_extras(ctx, unit, section))
+    generated = unit_extras(ctx, unit, section)
+    clashes = output_clashes(section, generated)
+    extras.update(generated)
     records = sorted((register_record(d, ctx.portal, ctx.site_url) for d in ctx.portal.of_unit(name)),
                      key=register_order)
-    meta = {"register": [[register_order(r), json_text(r), csv_row(r)] for r in records]}
+    meta: dict[str, Any] = {"register": [[register_order(r), json_text(r), csv_row(r)] for r in records]}
+    if clashes:
+        meta["clashes"] = clashes
     return _build(ctx, name, key, [section], extras, copies, previous, theme_assets=False, not_found_page=False,
                   meta=meta)
 
@@ -197,6 +201,23 @@ def _build(ctx: BuildContext, name: str, key: str, sections: list[Section], extr
     return PartOutcome(name, entry, False, len(wanted))
 
 
+def output_clashes(section: Section, generated: dict[str, bytes]) -> list[list[str]]:
+    """Return [address, first owner, second owner] for every file of a part that two things would
+    write: every output path is claimed once, and a second claim is an error naming both."""
+    owners: dict[str, str] = {}
+    clashes: list[list[str]] = []
+    claims = [(page_output(p.url), f"{display_path(p.source)}: trang" if p.source else f"trang /{p.url}")
+              for p in section.pages]
+    claims += [(f.url, f.owner or f"tệp /{f.url}") for f in section.files]
+    claims += [(url, f"tệp /{url} do cổng tạo (kênh RSS, danh sách, lịch, trang chuyển tiếp)") for url in generated]
+    for path, owner in claims:
+        if path in owners:
+            clashes.append([path, owners[path], owner])
+        else:
+            owners[path] = owner
+    return clashes
+
+
 def unit_extras(ctx: BuildContext, unit: Unit, section: Section) -> dict[str, bytes]:
     """Return the files of a unit's folder that are not pages: feeds, OPML, calendar, redirects, sitemaps."""
     files: dict[str, bytes] = {}
@@ -226,7 +247,8 @@ def portal_extras(ctx: BuildContext, section: Section) -> dict[str, bytes]:
     sources = feeds.feeds_of(ctx.feed_context())
     for source in sources:
         files[source.url] = feeds.render_feed(source, ctx.site_url, ctx.today, ctx.feed_limit)
-    files[urls.PORTAL_OPML] = feeds.portal_opml(ctx.portal, ctx.site_name, ctx.site_url, ctx.rules)
+    files[urls.PORTAL_OPML] = feeds.portal_opml(ctx.portal, ctx.site_name, ctx.site_url, ctx.rules,
+                                                ctx.planner.scope)
     files.update(folder_sitemaps([p.url for p in section.pages], [s.url for s in sources], ctx.site_url))
     return files
 

@@ -30,7 +30,8 @@ from ..model.documents import Document, load_unit_documents
 from ..model.kind import Kind
 from ..model.limits import Limits
 from ..model.portal import Portal, UnitLoader, load_portal, read_folders
-from ..model.problems import Problem, Problems, Severity
+from ..model.problems import Problem, Problems, Severity, display_path
+from ..model.text import format_date
 from ..model.units import Units
 from ..rules.compliance import Compliance, check_declarations, evaluate
 from ..rules.obligations import Rules, load_rules
@@ -39,7 +40,7 @@ from ..site.pages import Planner, SiteSettings
 from ..site.register import write_register
 from ..site.sitemaps import render_sitemap
 from . import keys, output, parallel
-from .cache import Cache, Entry, wanted_files
+from .cache import Cache, Entry, FileClash, wanted_files
 from .fingerprint import code_fingerprint, digest
 from .parts import ASSETS, PORTAL, BuildContext, PartOutcome, build_part, page_output
 
@@ -72,6 +73,7 @@ class Result:
     unchanged: bool = False  # the output already held exactly this site: nothing was written
     rebuilt: list[str] = field(default_factory=list)  # the parts built again (not taken from the cache)
     files: dict[str, int] | None = None  # the site's files (site-relative) and their inodes, when known
+    shown: tuple[int, int] | None = None  # units and documents of the site built (a unit's own site: its own)
     timings: dict[str, float] = field(default_factory=dict)  # seconds spent in each stage
 
     def ok(self, strict: bool) -> bool:
@@ -103,7 +105,15 @@ def validate(settings: Settings, cache: Cache | None = None) -> Result:
     every = [*portal.documents, *portal.drafts, *portal.scheduled]
     check_declarations(every, portal.units, rules, problems)
     compliance = evaluate(portal.units, portal.documents, rules, settings.today, settings.compliance_start)
-    return Result(problems, portal, rules, compliance, trees=trees)
+    return Result(problems, portal, rules, compliance, trees=trees, notes=hidden_notes(portal))
+
+
+def hidden_notes(portal: Portal) -> list[str]:
+    """Return a line for every document the portal does not show yet, and why: nothing is hidden silently."""
+    notes = [f"{display_path(d.source)}: hẹn đăng ngày {format_date(d.posted)}, chưa hiện trên cổng."
+             for d in portal.scheduled if d.posted]
+    notes += [f"{display_path(d.source)}: bản nháp (status: draft), chưa hiện trên cổng." for d in portal.drafts]
+    return notes
 
 
 def _read_one(context: tuple[Units, date, Limits], folder: Path) -> tuple[list[Document], list[Problem]]:
@@ -156,6 +166,8 @@ def plan(settings: Settings, result: Result, cache: Cache, engine: Any) -> Build
     )
     ctx.part_keys = keys.part_keys(ctx, result.trees)
     names = (ASSETS, PORTAL, *(code for code in portal.units if planner.in_scope(code)))
+    if settings.unit:  # its own units and documents, not the whole portal's
+        result.shown = (len(names) - 2, len(portal.documents))
     return BuildPlan(ctx, names)
 
 
@@ -263,6 +275,10 @@ def collect(outcomes: Sequence[PartOutcome], result: Result) -> None:
         pages = outcome.meta.get("pages") or {}
         for url, found in sorted((outcome.meta.get("live") or {}).items()):
             unsourced.setdefault(tuple(found), []).append(url)
+        for path, first, second in outcome.meta.get("clashes") or ():
+            result.problems.error(second.split(": ", 1)[0] if ": " in second else path, None, None,
+                                  f"hai tệp cùng được đăng ở một địa chỉ /{path}: {first}; và {second}. Cổng không "
+                                  "ghi đè tệp nào, nên chưa đăng lần dựng này. Sửa: đổi tên một trong hai.")
         for url in sorted(pages):
             page = pages[url]
             if page.get("live") and page.get("source"):
@@ -364,7 +380,7 @@ def _stages(settings: Settings, cache: Cache, log: Callable[[str], None], engine
             timer.lap(result, "search")
         publish(settings, parts, entries, result, cache)
         timer.lap(result, "publish")
-    except (BuildFailure, output.OutputError) as exc:
+    except (BuildFailure, output.OutputError, FileClash) as exc:
         result.failure = str(exc)
         return result
     result.pages = len(page_urls)
@@ -372,9 +388,6 @@ def _stages(settings: Settings, cache: Cache, log: Callable[[str], None], engine
     result.parts_built = len(parts) - result.parts_reused
     result.pages_rendered = sum(o.rendered_pages for o in parts)
     result.rebuilt = [o.name for o in parts if not o.reused]
-    if result.portal.scheduled:
-        result.notes.append(f"{len(result.portal.scheduled)} văn bản có ngày đăng sau {settings.today.isoformat()} "
-                            "chưa được hiển thị (hẹn ngày đăng).")
     return result
 
 

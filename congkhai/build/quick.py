@@ -16,6 +16,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from .. import GUIDE
 from .cache import FORMAT, tree_inodes
 from .fingerprint import code_fingerprint, digest
 from .output import MARKER as _MARKER
@@ -23,22 +24,38 @@ from .output import MARKER as _MARKER
 _CUSTOM_DIR = re.compile(r"^\s*custom_dir:\s*['\"]?([^'\"#\n]+?)['\"]?\s*(?:#.*)?$", re.MULTILINE)
 
 
-def _listing(root: Path) -> list[tuple[str, int, int, int]]:
-    """Return (relative path, size, mtime, inode) of every file under `root`, sorted."""
-    found: list[tuple[str, int, int, int]] = []
+def _listing(root: Path) -> list[tuple[str, int, int, int, str]]:
+    """Return (relative path, size, mtime, inode, link target) of every file under `root`, sorted,
+    following links (a file a link points at, a folder it leads to) so that editing a link's target,
+    or pointing the link elsewhere, counts as a change; a broken or looping link is listed as such."""
+    found: list[tuple[str, int, int, int, str]] = []
     if not root.exists():
         return found
-    top = os.fspath(root)
-    for folder, dirs, files in os.walk(top):
-        dirs.sort()
-        prefix = os.path.relpath(folder, top)
-        for name in sorted(files):
+    seen: set[tuple[int, int]] = set()
+
+    def walk(folder: str, prefix: str) -> None:
+        try:
+            info = os.stat(folder)
+            names = sorted(os.listdir(folder))
+        except OSError:
+            return
+        if (info.st_dev, info.st_ino) in seen:
+            return  # a link back up the tree: its files are listed already
+        seen.add((info.st_dev, info.st_ino))
+        for name in names:
             path = os.path.join(folder, name)
+            target = os.readlink(path) if os.path.islink(path) else ""
             try:
-                info = os.stat(path)
+                stat_ = os.stat(path)
             except OSError:
+                found.append((prefix + name, -1, -1, -1, target))
                 continue
-            found.append((os.path.join(prefix, name), info.st_size, info.st_mtime_ns, info.st_ino))
+            if os.path.isdir(path):
+                walk(path, prefix + name + "/")
+            else:
+                found.append((prefix + name, stat_.st_size, stat_.st_mtime_ns, stat_.st_ino, target))
+
+    walk(os.fspath(root), "")
     return found
 
 
@@ -54,7 +71,8 @@ def input_stamp(options: dict[str, Any], config: Path, content: Path, units: Pat
         theme = Path(found.group(1).strip())
         theme = theme if theme.is_absolute() else config.parent / theme
     return digest("stamp", FORMAT, code_fingerprint(), os.getcwd(), sorted(options.items()), config_text,
-                  _listing(content), _listing(units), _listing(theme) if theme else None)
+                  _listing(content), _listing(units), _listing(theme) if theme else None,
+                  _listing(GUIDE.parent))  # the guide's folder: its pictures count too
 
 
 def _record_path(cache_dir: Path) -> Path:

@@ -344,20 +344,30 @@ def _csv_problem(exc: csv.Error) -> str:
 
 
 def _read_xlsx(path: Path) -> list[list[Any]]:
+    """Return the rows of the first sheet as the reader of the file sees them: each cell's value, a
+    formula's result as the spreadsheet last computed and saved it. A formula whose result was never
+    saved (a file written by a script or some online editors) is refused, never read as a blank."""
     import openpyxl
 
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        formulas = openpyxl.load_workbook(path, read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds on a damaged file
         raise TableFileError(f"không đọc được tệp Excel ({type(exc).__name__})",
                              "Sửa: mở tệp bằng Excel và lưu lại dạng .xlsx.") from None
     try:
-        sheet = book.worksheets[0]
         rows = []
-        for index, row in enumerate(sheet.iter_rows(values_only=True)):
+        pairs = zip(book.worksheets[0].iter_rows(), formulas.worksheets[0].iter_rows())
+        for index, (row, written) in enumerate(pairs):
             if index > MAX_ROWS:
                 raise TableFileError(f"bảng quá dài (hơn {MAX_ROWS} dòng)", "Sửa: chia thành nhiều báo cáo.")
-            rows.append(["" if v is None else v for v in row])
+            for cell, source in zip(row, written):
+                if cell.value is None and isinstance(source.value, str) and source.value.startswith("="):
+                    raise TableFileError(
+                        f"ô {source.coordinate} có công thức {source.value[:40]} nhưng tệp chưa lưu kết quả tính",
+                        "Sửa: mở tệp bằng Excel hoặc LibreOffice rồi lưu lại (để tệp giữ kết quả của công thức), "
+                        "hoặc xuất bảng thành tệp CSV.")
+            rows.append(["" if cell.value is None else cell.value for cell in row])
         return rows
     except TableFileError:
         raise
@@ -366,6 +376,7 @@ def _read_xlsx(path: Path) -> list[list[Any]]:
                              "Sửa: mở tệp bằng Excel và lưu lại dạng .xlsx.") from None
     finally:
         book.close()
+        formulas.close()
 
 
 _HEADER = ("code", "name", "parent")
@@ -507,7 +518,7 @@ def table_csv(table: Table, unit: MoneyUnit | None) -> bytes:
     writer.writerow(["Mã", "Nội dung", "Cấp", *[c + suffix for c in table.columns]])
     for depth, line in table.rows():
         writer.writerow([csv_text(line.code), csv_text(line.name), depth + 1,
-                         *["" if a is None else format(a, "f") for a in line.amounts]])
+                         *[csv_text(None if a is None else format(a, "f")) for a in line.amounts]])
     return b"\xef\xbb\xbf" + out.getvalue().encode("utf-8")
 
 

@@ -13,13 +13,20 @@ from typing import Any
 
 from . import fields as f
 from .files import FileRefError, LocalFile
-from .kind import FieldSpec, Kind
 from .inventory import QUIET, link_problem, report_unused, scan_unit
+from .kind import FieldSpec, Kind
 from .limits import DEFAULT, MAX_DOCUMENT_BYTES, Limits
 from .markup import BodyError, RenderedBody, render_body
 from .periods import Period, parse_period
 from .problems import Problems, describe, display_path
-from .sources import YAML_FIX, YamlData, YamlInputError, parse_yaml, read_text, split_front_matter
+from .sources import (
+    YAML_FIX,
+    YamlData,
+    YamlInputError,
+    parse_yaml,
+    read_text,
+    split_front_matter,
+)
 from .text import format_date, slugify
 from .units import Person, Unit, Units
 
@@ -282,9 +289,11 @@ def read_document(
     r = f.Reader(path, data, problems)
     unit = units[unit_dir.name]
     r.unknown_keys(CORE_FIELDS + kind.field_names(), f" cho loại '{kind.folder}'")
-    title = r.get("title", f.required_text, required=True)
+    title = _visible(r, "title", r.get("title", f.required_text, required=True))
     status = r.get("status", f.choice(STATUSES, "trạng thái")) or Status.PUBLISHED
     issued, published = _read_dates(r, unit, status)
+    for name, day in (("date", issued), ("published", published)):
+        _plausible_day(r, name, day, today)
     context = f.ReadContext(path, unit_dir, unit.code, status is Status.DRAFT, issued, limits,
                             used if used is not None else [])
     number = _read_number(r, status)
@@ -299,16 +308,43 @@ def read_document(
     details = kind.read(r, context) if kind.read else None
     if title is None or rendered is None:
         return None
-    return Document(
+    doc = Document(
         unit=unit.code, kind=kind, slug=slugify(path.stem) or "van-ban", source=path, title=title, rendered=rendered,
         body_line=body_line, date=issued, published=published, number=number, signer=signer,
         basis=r.get("basis", f.text_list) or (), recipients=r.get("recipients", f.text_list) or (),
-        tags=r.get("tags", f.text_list) or (), description=r.get("description", f.text),
+        tags=r.get("tags", f.text_list) or (), description=_visible(r, "description", r.get("description", f.text)),
         obligation=r.get("obligation", f.text), period=r.get("period", period_value),
         attachments=attachments, status=status, withdrawn=withdrawn, superseded_by=superseded_by,
         changes=changes, aliases=aliases, doc_id=r.get("id", f.text), details=details,
         lines={k[0]: v + data.offset for k, v in data.lines.items() if len(k) == 1},
     )
+    _check_outputs(doc, problems)
+    return doc
+
+
+def _check_outputs(doc: Document, problems: Problems) -> None:
+    """Record an error for every two files the document would publish at the same address (two
+    attachments whose names fold alike, an attachment named like its page or like a file its kind
+    makes) and for an old address (`aliases`) that is its own."""
+    owners: dict[str, str] = {"index.html": "trang của văn bản"}
+    for attachment in doc.attachments:
+        _claim_file(doc, attachment.file.name, f"tệp đính kèm '{attachment.file.written}'", owners, problems)
+    for made in doc.kind.files(doc):
+        _claim_file(doc, made.name, f"tệp '{made.name}' do cổng tạo cho {doc.kind.lower}", owners, problems)
+    if doc.slug in doc.aliases:
+        problems.error(doc.source, doc.line("aliases"), "aliases",
+                       describe("địa chỉ cũ trùng với địa chỉ hiện tại của văn bản", doc.slug,
+                                "Sửa: xóa tên này khỏi 'aliases' (chỉ ghi các tên tệp cũ, trước khi đổi tên)."))
+
+
+def _claim_file(doc: Document, name: str, owner: str, owners: dict[str, str], problems: Problems) -> None:
+    other = owners.get(name)
+    if other is None:
+        owners[name] = owner
+        return
+    problems.error(doc.source, doc.line("attachments"), "attachments",
+                   f"{owner} và {other} cùng được đăng ở một địa chỉ …/{doc.slug}/{name} (tên tệp sau khi bỏ dấu, "
+                   "viết thường). Sửa: đổi tên một trong hai tệp.")
 
 
 UNSAFE_FIX = ("Sửa: xóa các phần này khỏi tệp (cổng không cho phép script, khung nhúng, biểu mẫu, kiểu CSS hay "
@@ -358,6 +394,42 @@ def _front_matter(path: Path, problems: Problems) -> tuple[YamlData, str, int] |
         problems.error(path, 2, None, "phần đầu phải là các dòng 'tên: giá trị'. " + YAML_FIX)
         return None
     return data, body, body_line
+
+
+# Characters that change the direction text is shown in (a title could read differently from what it
+# says), and characters that take no room (a number that looks like another one).
+_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_ZERO_WIDTH = re.compile("[\u200b-\u200d\u2060\ufeff]")
+# The earliest date a posting can plausibly carry: a year before it was mistyped (a "1026" for "2026").
+EARLIEST = date(1990, 1, 1)
+
+
+def _visible(r: f.Reader, name: str, value: str | None) -> str | None:
+    """Return a text field without invisible characters: a direction control is an error (it can make
+    the text read otherwise than it is), a zero-width character a warning (it is removed)."""
+    if value is None:
+        return None
+    if _BIDI.search(value):
+        codes = ", ".join(sorted({f"U+{ord(c):04X}" for c in _BIDI.findall(value)}))
+        r.problems.error(r.path, r.line(name), name, f"có ký tự điều khiển hướng chữ vô hình ({codes}) làm chữ hiện "
+                                                     "khác với chữ thật. Sửa: gõ lại giá trị này (không chép từ nguồn lạ).")
+        value = _BIDI.sub("", value)
+    if _ZERO_WIDTH.search(value):
+        codes = ", ".join(sorted({f"U+{ord(c):04X}" for c in _ZERO_WIDTH.findall(value)}))
+        r.problems.warning(r.path, r.line(name), name, f"có ký tự vô hình ({codes}), đã được bỏ khi đăng. Sửa: gõ lại "
+                                                       "giá trị này.")
+        value = _ZERO_WIDTH.sub("", value)
+    return value
+
+
+def _plausible_day(r: f.Reader, name: str, day: date | None, today: date) -> None:
+    """Warn about a date that is most likely a mistyped year: before 1990, or more than a year ahead."""
+    if day is None:
+        return
+    if day < EARLIEST or day > today.replace(year=today.year + 1, day=min(today.day, 28)):
+        r.problems.warning(r.path, r.line(name), name, describe(
+            f"ngày khó có thật (trước năm {EARLIEST.year} hoặc hơn một năm sau hôm nay {format_date(today)}), có thể "
+            "gõ nhầm năm", day.isoformat(), "Sửa: kiểm tra lại năm."))
 
 
 def _read_dates(r: f.Reader, unit: Unit, status: Status) -> tuple[date | None, date | None]:
@@ -418,7 +490,7 @@ def period_value(value: Any) -> Period | None:
 
 
 def _read_number(r: f.Reader, status: Status) -> str | None:
-    number = r.get("number", f.text)
+    number = _visible(r, "number", r.get("number", f.text))
     if number is None:
         return None
     number = number.removeprefix("Số:").removeprefix("Số").strip()

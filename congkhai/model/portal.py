@@ -11,7 +11,7 @@ from pathlib import Path
 from .documents import Document, Status, load_unit_documents, unit_folders
 from .kind import Kind
 from .limits import Limits
-from .problems import Problem, Problems, describe
+from .problems import Problem, Problems, describe, display_path
 from .text import format_date
 from .units import Units, load_units
 
@@ -110,6 +110,7 @@ def load_portal(content: Path, units_dir: Path, today: date, problems: Problems,
     drafts = [d for d in documents if d.status is Status.DRAFT]
     scheduled = [d for d in documents if d.is_public and d.posted is not None and d.posted > today]
     _check_references(documents, problems)
+    _check_identities(documents, problems)
     return Portal(
         units=units,
         documents=tuple(sorted(visible, key=lambda d: d.key)),
@@ -117,6 +118,36 @@ def load_portal(content: Path, units_dir: Path, today: date, problems: Problems,
         drafts=tuple(sorted(drafts, key=lambda d: d.key)),
         scheduled=tuple(sorted(scheduled, key=lambda d: d.key)),
     )
+
+
+def _check_identities(documents: Sequence[Document], problems: Problems) -> None:
+    """Record an error for each `id` two documents share: an id, and the feed guids made from it, must
+    be unique across the portal."""
+    first: dict[str, Document] = {}
+    for doc in sorted(documents, key=lambda d: str(d.source)):
+        if not doc.doc_id:
+            continue
+        other = first.setdefault(doc.doc_id, doc)
+        if other is not doc:
+            problems.error(doc.source, doc.line("id"), "id",
+                           describe(f"mã nhận diện trùng với văn bản {display_path(other.source)}", doc.doc_id,
+                                    "Sửa: mỗi văn bản một mã riêng trên toàn cổng (ví dụ thêm mã đơn vị và năm)."))
+
+
+def _superseding_cycle(doc: Document, by_key: dict[str, Document]) -> list[Document] | None:
+    """Return the chain of replacements from `doc` back to itself, or None when it ends."""
+    chain = [doc]
+    current = doc
+    while current.superseded_by:
+        current = by_key.get(current.superseded_by.strip("/"))  # type: ignore[assignment]
+        if current is None:
+            return None
+        if current is doc:
+            return chain
+        if current in chain:
+            return None  # a cycle further on: reported for its own members
+        chain.append(current)
+    return None
 
 
 def _check_references(documents: Sequence[Document], problems: Problems) -> None:
@@ -136,6 +167,12 @@ def _check_references(documents: Sequence[Document], problems: Problems) -> None
                     describe("văn bản thay thế vẫn là bản nháp", doc.superseded_by,
                              "Sửa: đăng văn bản mới trước khi đánh dấu văn bản cũ là 'superseded'."),
                 )
+        cycle = _superseding_cycle(doc, by_key) if doc.superseded_by else None
+        if cycle:
+            problems.error(doc.source, doc.line("superseded_by"), "superseded_by",
+                           describe("các văn bản thay thế lẫn nhau thành vòng: " + " → ".join(
+                               d.key for d in [*cycle, doc]), doc.superseded_by,
+                               "Sửa: văn bản mới nhất không ghi 'superseded_by'; mỗi văn bản cũ trỏ tới văn bản thay nó."))
         for change in doc.changes:
             if doc.date and change.date < doc.date:
                 problems.warning(

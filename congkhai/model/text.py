@@ -47,11 +47,15 @@ def inert(text: str) -> str:
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+_NEGATIVE_NUMBER = re.compile(r"-\d+(?:[.,]\d+)?")
+
+
 def csv_text(value: object) -> str:
     """Return a value as a CSV cell that a spreadsheet shows as text and never runs as a formula
-    (a leading apostrophe before '=', '+', '-', '@', as OWASP advises; None is an empty cell)."""
+    (a leading apostrophe before '=', '+', '-', '@', as OWASP advises; a negative amount such as -2500
+    stays a number; None is an empty cell)."""
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return "'" + text if text.startswith(FORMULA_STARTS) and not _NEGATIVE_NUMBER.fullmatch(text) else text
 
 
 def fold(text: str) -> str:

@@ -35,7 +35,6 @@ from .audit import CONTENT_SECURITY_POLICY, live_code
 from .pages import PlannedPage, Section, SitePlan
 
 
-
 class RenderError(Exception):
     """MkDocs could not build the site; the message says why."""
 
@@ -200,7 +199,9 @@ class _PlanPlugin(BasePlugin):
         self._mark = 0
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        kept = Files([f for f in files if self.theme_assets and not f.is_documentation_page()])
+        # The theme's static files; not MkDocs' sitemap template (the build writes the sitemaps itself).
+        kept = Files([f for f in files if self.theme_assets and not f.is_documentation_page()
+                      and f.src_uri not in ("sitemap.xml", "sitemap.xml.gz")])
         for section in self.sections:
             for page in section.pages:
                 # MkDocs converts nothing: the page's HTML comes from the plan (on_page_markdown)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import uuid
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
@@ -364,9 +364,11 @@ def render_opml(title: str, feeds: Iterable[tuple[str, str, str]], site_url: str
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="utf-8") + b"\n"
 
 
-def portal_opml(portal: Portal, site_name: str, site_url: str, rules: Rules | None = None) -> bytes:
-    """Return /feeds.opml: the portal's feed, every unit's feed and every obligation's feed."""
-    units = sorted(portal.units.values(), key=unit_order)
+def portal_opml(portal: Portal, site_name: str, site_url: str, rules: Rules | None = None,
+                scope: Collection[str] | None = None) -> bytes:
+    """Return /feeds.opml: the portal's feed, every unit's feed (of the units in `scope`, a unit's own
+    site) and every obligation's feed."""
+    units = sorted((u for u in portal.units.values() if scope is None or u.code in scope), key=unit_order)
     every = [(site_name, urls.PORTAL_FEED, urls.HOME)] + [
         (u.name, urls.unit_feed(u.code), urls.unit_url(u.code)) for u in units
     ] + [(f"Nghĩa vụ: {r.title}", urls.obligation_feed(r.id), urls.obligation_url(r.id)) for r in (rules or ())]

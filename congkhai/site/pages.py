@@ -16,13 +16,15 @@ from typing import Any
 
 import jinja2
 
+from .. import GUIDE
 from ..kinds import KINDS, tin_tuc
 from ..kinds.tin_tuc import AREAS
 from ..model import references
 from ..model.documents import Document, Status
-from ..model.markup import TocEntry
 from ..model.kind import Kind
+from ..model.markup import TocEntry
 from ..model.portal import Portal, newest_first
+from ..model.problems import display_path
 from ..model.text import (
     format_amount,
     format_date,
@@ -85,6 +87,7 @@ class PlannedFile:
     url: str
     source: Path | None = None
     content: bytes | None = None
+    owner: str = ""  # who asks for it, as an error message names it ("content/…/x.md: tệp đính kèm 'a.pdf'")
 
 
 @dataclass(frozen=True)
@@ -120,7 +123,7 @@ class SiteSettings:
     portal_name: str | None = None
 
 
-GUIDE_SOURCE = Path(__file__).resolve().parents[2] / "docs" / "huong-dan-soan-thao.md"
+GUIDE_SOURCE = GUIDE
 
 
 @functools.cache
@@ -490,8 +493,11 @@ class Planner:
         """Return the files published with a document: its attachments and what its kind adds (a news
         item's picture, a budget table as CSV)."""
         here = lambda name: urls.attachment_url(doc.unit, doc.kind.folder, doc.slug, name)  # noqa: E731
-        files = [PlannedFile(here(a.file.name), a.file.path) for a in doc.attachments]
-        return files + [PlannedFile(here(f.name), f.source, f.content) for f in doc.kind.files(doc)]
+        source = display_path(doc.source)
+        files = [PlannedFile(here(a.file.name), a.file.path, owner=f"{source}: tệp đính kèm '{a.file.written}'")
+                 for a in doc.attachments]
+        return files + [PlannedFile(here(f.name), f.source, f.content, f"{source}: tệp '{f.name}' do cổng tạo")
+                        for f in doc.kind.files(doc)]
 
     def listing_page(self, unit: Unit, kind: Kind) -> PlannedPage:
         """Return a unit's listing of one kind: current documents newest first, grouped by year."""
