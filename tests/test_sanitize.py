@@ -76,7 +76,7 @@ def hostile_portal(site: Site) -> None:
         attachments:
           - file: ke-hoach.pdf
             title: {_yaml('Tệp ' + PAYLOAD)}
-        """, body=f"# Mục {PAYLOAD}\n\nĐoạn đầu {PAYLOAD}\n\n{PAYLOAD}\n")
+        """, body=f"# Mục {PAYLOAD}\n\nĐoạn đầu {PAYLOAD}\n\n{PAYLOAD}\n\n{ATTRIBUTE_LISTS}")
 
 
 class _LiveMarkup(HTMLParser):
@@ -111,9 +111,11 @@ def live_markup(path: Path) -> list[str]:
     """Return what in one output file could run as markup, judged by what the file is."""
     data = path.read_bytes()
     if path.suffix == ".html":
+        from congkhai.site.audit import live_code
+
         parser = _LiveMarkup()
         parser.feed(data.decode("utf-8"))
-        return parser.live
+        return parser.live + live_code(data)
     if path.suffix in (".xml", ".opml"):  # readers render descriptions (and some render titles) as HTML
         texts = [t for e in ET.fromstring(data).iter() for t in [e.text or "", *e.attrib.values()]]
         return [t[:60] for t in texts if TAG_IN_TEXT.search(t)]
@@ -194,7 +196,7 @@ Xem [mục trên](#x" onmouseover="alert(1)).
 | a   | 1       |
 {: .bang onclick="alert(9)" }
 
-!!! note "Lưu ý <img src=x onerror=alert(10)>"
+!!! note "Lưu ý <img src=y onerror=alert(10)>"
     Nội dung {: onclick="alert(11)" }
 
 <div markdown="1" onclick="alert(12)" id='y" autofocus onfocus="alert(13)'>

@@ -419,3 +419,22 @@ def _run(site: Site, command: str, config: Path) -> dict:
     with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed):
         code = site.run(command, config=config)
     return {"code": code, "text": printed.getvalue()}
+
+
+# --- published files readable by the web server ------------------------------------------------------------
+
+def test_every_build_publishes_folders_0755_and_files_0644(site: Site) -> None:
+    site.standard_units()
+    site.doc("thcs-a", "ke-hoach", "kh", PLAN)
+    previous = os.umask(0o022)
+    try:
+        for round_number in range(3):  # the first build, a rebuild from the spare site, a rebuild after an edit
+            if round_number == 2:
+                site.doc("thcs-a", "ke-hoach", "kh", PLAN.replace("năm 2025", "năm 2025 (sửa)"))
+            assert site.run("build") == 0
+            modes = {oct(p.stat().st_mode & 0o777) for p in [site.out, *site.out.rglob("*")]
+                     if p.is_dir()} | {"file " + oct(p.stat().st_mode & 0o777) for p in site.out.rglob("*")
+                                       if p.is_file()}
+            assert modes == {"0o755", "file 0o644"}, (round_number, modes)
+    finally:
+        os.umask(previous)
