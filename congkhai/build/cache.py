@@ -265,7 +265,7 @@ class Cache:
             shutil.rmtree(self._scratch, ignore_errors=True)
         for leftover in (self.root / "sections").glob(".*") if (self.root / "sections").is_dir() else ():
             owner = _LEFTOVER.search(leftover.name)
-            if owner is None or int(owner.group(1)) == os.getpid() or not _alive(int(owner.group(1))):
+            if owner is None or int(owner.group(1)) == os.getpid() or not process_alive(int(owner.group(1))):
                 shutil.rmtree(leftover, ignore_errors=True)
         if self.temporary:
             shutil.rmtree(self.root.parent, ignore_errors=True)
@@ -307,7 +307,7 @@ def _sweep_scratch(folder: Path) -> None:
     """Remove the scratch spaces of builds whose process is gone."""
     for path in folder.iterdir():
         owner = path.name.split("-", 1)[0]
-        if owner.isdigit() and int(owner) != os.getpid() and not _alive(int(owner)):
+        if owner.isdigit() and int(owner) != os.getpid() and not process_alive(int(owner)):
             shutil.rmtree(path, ignore_errors=True)
 
 
@@ -315,14 +315,15 @@ def _sweep_temporary() -> None:
     """Remove the temporary caches of builds that were killed (their process is gone)."""
     for path in Path(tempfile.gettempdir()).glob("congkhai-cache-*-*"):
         owner = path.name.split("-")[2]
-        if owner.isdigit() and not _alive(int(owner)):
+        if owner.isdigit() and not process_alive(int(owner)):
             shutil.rmtree(path, ignore_errors=True)
 
 
 _LEFTOVER = re.compile(r"\.(?:new|old)-(\d+)-")
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """Return True while process `pid` runs (one we may not signal counts as running)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

@@ -22,6 +22,8 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
+from .cache import process_alive
+
 MARKER = ".congkhai-site"
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
@@ -146,7 +148,7 @@ def clean_stale(out: Path) -> None:
         prefix = f".{out.name}.{state}-"
         for path in parent.glob(prefix + "*"):
             owner = path.name[len(prefix):].split("-", 1)[0]
-            if owner.isdigit() and int(owner) != os.getpid() and _alive(int(owner)):
+            if owner.isdigit() and int(owner) != os.getpid() and process_alive(int(owner)):
                 continue  # another build is running
             shutil.rmtree(path, ignore_errors=True)
 
@@ -277,13 +279,3 @@ def _exchange(a: Path, b: Path) -> bool:
     if code in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
         return False
     raise OSError(code, os.strerror(code), str(b))
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
