@@ -8,6 +8,7 @@ May import: model, site (the search plan), and the rest of build.
 
 from __future__ import annotations
 
+import base64
 import gzip
 import hashlib
 import json
@@ -17,6 +18,7 @@ import subprocess
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import cbor2
 
@@ -73,31 +75,12 @@ def search_entries(plan: SearchPlan, cache: Cache, jobs: int | None = None) -> t
             todo.append((scope, shards, key, form))
     scratch = cache.scratch()
     try:
-        paths: dict[tuple[tuple[bool, bool], int], Path] = {}
-        for form, position in sorted({(form, i) for _, shards, _, form in todo for part in shards for i in part}):
-            folder = ("records" if form[0] else "lean") + ("" if form[1] else "-unsorted")
-            path = scratch / folder / plan.records[position].url / "index.html"
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(pages[form][position], encoding="utf-8")
-            paths[form, position] = path
-        runs = []  # (tree to index, where Pagefind writes)
+        runs = []  # (the records of one bundle or part, in which form, where Pagefind writes it)
         for scope, shards, key, form in todo:
             for number, part in enumerate(shards):
-                tree = scratch / "bundles" / (scope or "_portal") / str(number)
-                for position in part:
-                    _link(paths[form, position], tree / plan.records[position].url / "index.html")
-                runs.append((tree, scratch / "parts" / (scope or "_portal") / str(number)))
-        running = _Processes()
-        pool = ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 1)
-        try:
-            futures = [pool.submit(_index, executable, tree, output, running) for tree, output in runs]
-            for future in futures:
-                future.result()
-        except BaseException:
-            running.stop()
-            raise
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
+                runs.append(([pages[form][i] for i in part], [plan.records[i].url for i in part],
+                             scratch / "parts" / (scope or "_portal") / str(number)))
+        _index_all(executable, runs, jobs or os.cpu_count() or 1)
         for scope, shards, key, _ in todo:
             built = scratch / "out" / (scope or "_portal")
             target = built / bundle_path(scope)
@@ -149,56 +132,95 @@ def executable_version(executable: str) -> str:
     return done.stdout.strip() or done.stderr.strip()
 
 
-class _Processes:
-    """The Pagefind processes running for one build, so that stopping the build stops them too."""
+class _Service:
+    """One `pagefind --service` process and a client of its protocol (the one Pagefind's own Python
+    client speaks: JSON messages in base64, each ended by ','), sending many requests at once and
+    reading their answers as they come: no process per bundle, no record written to disk."""
 
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._running: set[subprocess.Popen[str]] = set()
-        self._stopped = False
+    def __init__(self, executable: str) -> None:
+        self.process = subprocess.Popen([executable, "--service"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                        stderr=subprocess.DEVNULL)
+        self.next_id = 0
+        self.pending = b""
 
-    def run(self, command: list[str]) -> subprocess.CompletedProcess[str]:
-        """Run `command` to its end (or until stop()); raises SearchError when stopped before it starts."""
-        with self._lock:
-            if self._stopped:
-                raise SearchError("đã dừng")
-            process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-            self._running.add(process)
+    def ask(self, payloads: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Return the service's answer to each request, in order; raises SearchError on any error."""
+        ids, data = [], bytearray()
+        for payload in payloads:
+            self.next_id += 1
+            ids.append(self.next_id)
+            data += base64.b64encode(json.dumps({"message_id": self.next_id, "payload": payload}).encode()) + b","
+        writer = threading.Thread(target=self._write, args=(bytes(data),), daemon=True)
+        writer.start()  # a thread writes while this one reads: neither pipe fills up
+        answers: dict[int, dict[str, Any]] = {}
+        while len(answers) < len(ids):
+            message = json.loads(base64.b64decode(self._read()))
+            answers[message.get("message_id")] = message["payload"]
+        writer.join()
+        failed = [a for a in answers.values() if a.get("type") == "Error"]
+        if failed:
+            raise SearchError(f"Pagefind không tạo được chỉ mục tìm kiếm: {failed[0].get('message', '')}")
+        return [answers[i] for i in ids]
+
+    def _write(self, data: bytes) -> None:
         try:
-            out, err = process.communicate()
-        finally:
-            with self._lock:
-                self._running.discard(process)
-        return subprocess.CompletedProcess(command, process.returncode, out, err)
+            assert self.process.stdin is not None
+            self.process.stdin.write(data)
+            self.process.stdin.flush()
+        except OSError:
+            pass  # the service ended: the reader says so
 
-    def stop(self) -> None:
-        """Kill every running process; start no more."""
-        with self._lock:
-            self._stopped = True
-            for process in self._running:
-                process.kill()
+    def _read(self) -> bytes:
+        assert self.process.stdout is not None
+        while b"," not in self.pending:
+            chunk = self.process.stdout.read1(1 << 20)
+            if not chunk:
+                raise SearchError("Pagefind dừng giữa chừng khi tạo chỉ mục tìm kiếm")
+            self.pending += chunk
+        message, _, self.pending = self.pending.partition(b",")
+        return message
+
+    def close(self) -> None:
+        for stream in (self.process.stdin, self.process.stdout):
+            if stream is not None:
+                stream.close()
+        self.process.kill()
+        self.process.wait()
 
 
-def _link(source: Path, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
+def _index_all(executable: str, runs: list[tuple[list[str], list[str], Path]], jobs: int) -> None:
+    """Index every run (its records' pages and addresses, its output folder) in up to `jobs` Pagefind
+    services working side by side, one bundle after another in each (so one holds one index at a time)."""
+    services = [_Service(executable) for _ in range(max(1, min(jobs, len(runs))))]
     try:
-        os.link(source, target)
-    except OSError:
-        shutil.copyfile(source, target)
+        with ThreadPoolExecutor(max_workers=len(services)) as pool:
+            futures = [pool.submit(_index_runs, service, runs[number::len(services)])
+                       for number, service in enumerate(services)]
+            for future in futures:
+                future.result()
+    finally:
+        for service in services:
+            service.close()
 
 
-def _index(executable: str, site: Path, output: Path, running: _Processes) -> None:
-    command = [executable, "--site", str(site), "--output-path", str(output), "--force-language", "vi", "--silent"]
-    done = running.run(command)
-    if done.returncode != 0:
-        raise SearchError(f"Pagefind không tạo được chỉ mục tìm kiếm: {done.stderr.strip() or done.stdout.strip()}")
-    for item in output.iterdir():
-        if item.name not in KEEP and not (item.name.startswith("wasm.") or item.name.endswith(".pf_meta")):
-            if item.is_dir():
-                shutil.rmtree(item)
-            else:
-                item.unlink()
-    canonicalize(output)
+def _index_runs(service: _Service, runs: list[tuple[list[str], list[str], Path]]) -> None:
+    for pages, addresses, output in runs:
+        (made,) = service.ask([{"type": "NewIndex", "config": {"force_language": "vi"}}])
+        index = made["index_id"]
+        # Each step waits for the one before: the service answers requests as they finish, not in order.
+        service.ask([{"type": "AddFile", "index_id": index, "url": "/" + url, "file_path": None, "file_contents": page}
+                     for page, url in zip(pages, addresses)])
+        # The files come back in the answer (WriteFiles answers before its files are all written):
+        # the bundle is complete when written here, and only what the portal serves is written.
+        (files,) = service.ask([{"type": "GetFiles", "index_id": index}])
+        service.ask([{"type": "DeleteIndex", "index_id": index}])
+        for item in files["files"]:
+            relative = Path(item["path"])
+            if relative.parts[0] in KEEP or relative.name.startswith("wasm.") or relative.name.endswith(".pf_meta"):
+                target = output / relative
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(base64.b64decode(item["content"]))
+        canonicalize(output)
 
 
 _SIGNATURE = b"pagefind_dcd"
