@@ -338,8 +338,8 @@ def status_checks(result: pipeline.Result, unit: str | None) -> list[Check]:
     today = result.compliance.today
     return [
         c for c in result.compliance.checks
-        if unit is None or units.is_within(c.unit, unit, today if units[c.unit].active_on(today)
-                                           else (units[c.unit].active_until or today))
+        if unit is None or units.is_overseen_by(c.unit, unit, today if units[c.unit].active_on(today)
+                                                else (units[c.unit].active_until or today))
     ]
 
 

@@ -32,7 +32,7 @@ STANDARD_UNITS = {
         code: phong-gd
         name: Phòng Giáo dục và Đào tạo huyện Ven Sông
         kind: phong
-        parent: so-gd
+        sector_parent: so-gd
         active_until: 2025-06-30
         successor: ubnd-xa
         """,
@@ -40,7 +40,7 @@ STANDARD_UNITS = {
         code: ubnd-xa
         name: Ủy ban nhân dân xã Bến Đò
         kind: xa
-        parent: so-gd
+        sector_parent: so-gd
         active_from: 2025-07-01
         address: Số 1 đường Bến Đò
         phone: 0210 3800 001
@@ -85,7 +85,8 @@ class Site:
         return path
 
     def standard_units(self) -> None:
-        """Write a Sở, a dissolved district office, a commune and a school that moved between them."""
+        """Write a Sở, a dissolved district office and a commune (both guided by the Sở on education, not
+        under it administratively) and a school that moved from the office to the commune."""
         for code, text in STANDARD_UNITS.items():
             self.unit(code, text)
 
