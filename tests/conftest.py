@@ -144,6 +144,30 @@ class Site:
             return cli.main(argv + list(rest))
 
 
+def parse_status(printed: str, units, rules) -> list[tuple[str, str, str, str, str, str]]:
+    """Return the rows `status` printed as (unit code, obligation id, period label, deadline, status
+    symbol, posting title), mapping the Vietnamese names it prints back to codes: each unit block
+    starts with the unit's full name, each row gives the obligation's short name."""
+    import re
+
+    by_name = sorted(((u.name, code) for code, u in units.items()), key=lambda x: -len(x[0]))
+    by_short = {r.short: r.id for r in rules}
+    assert len(by_short) == len(list(rules)), "short names of obligations must be unique"
+    rows, unit = [], None
+    for line in printed.splitlines():
+        if not line.strip():
+            continue
+        if not line.startswith("  "):
+            unit = next((code for name, code in by_name if line == name or line.startswith(name + " (")), None)
+            continue
+        cells = re.split(r"\s{2,}", line.strip())
+        if unit is None or cells[0] == "Nghĩa vụ":
+            continue
+        assert not re.search(r"\b[a-z]+-[a-z0-9-]+\b", line.replace(cells[-1], "")), f"internal id printed: {line}"
+        rows.append((unit, by_short[cells[0]], cells[1], cells[2], cells[3][0], cells[4] if len(cells) > 4 else ""))
+    return rows
+
+
 @pytest.fixture
 def site(tmp_path: Path) -> Site:
     """An empty throwaway portal."""

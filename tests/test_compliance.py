@@ -190,10 +190,12 @@ def test_status_and_the_site_agree_on_every_status_of_the_sample_at_two_dates(tm
     """The command line and the published compliance pages tell one story, whatever day is judged."""
     import re
     from contextlib import chdir
+    from datetime import date
 
-    from conftest import REPO
+    from conftest import CONFIG, REPO, parse_status
 
-    from congkhai import cli
+    from congkhai import cli, config
+    from congkhai.build import pipeline
     from congkhai.rules.compliance import Standing
 
     by_symbol = {s.symbol: s.key for s in Standing}
@@ -204,12 +206,13 @@ def test_status_and_the_site_agree_on_every_status_of_the_sample_at_two_dates(tm
             printed = capsys.readouterr().out
             out = tmp_path / on
             assert cli.main(["build", "--no-search", "--out", str(out), "--on", on, "--no-cache"]) == 0
+            sample = pipeline.validate(config.load(CONFIG, today=date.fromisoformat(on)))
         told = {}
-        for line in printed.splitlines():
-            found = re.match(r"(\S+)\s+(\S+)\s+(\S+)\s+(?:thường xuyên|\S+)\s+(\S) ", line)
-            if found and found.group(4) in by_symbol:
-                period = "-" if found.group(3) == "—" else found.group(3)  # a continuous duty has no period
-                told[f"{found.group(1)}|{found.group(2)}|{period}"] = by_symbol[found.group(4)]
+        for unit, rule_id, label, _, symbol, _ in parse_status(printed, sample.portal.units, sample.rules):
+            if symbol in by_symbol:
+                periods = {c.period.label if c.period else "thường xuyên": c for c in sample.compliance.checks
+                           if c.unit == unit and c.rule.id == rule_id}
+                told[periods[label].key] = by_symbol[symbol]
         shown = {}
         for page in out.glob("*/tinh-hinh-cong-khai/index.html"):
             for check, status in re.findall(r'data-check="([^"]+)" data-status="([^"]+)"',
