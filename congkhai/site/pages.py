@@ -28,6 +28,7 @@ from ..model.problems import display_path
 from ..model.text import (
     format_amount,
     format_date,
+    format_date_line,
     format_date_long,
     format_int,
     format_size,
@@ -169,7 +170,7 @@ def _versions_of(checks: Iterable[Check]) -> list[Any]:
 
 
 _env.globals.update(
-    href=_href, urls=urls, KINDS=KINDS, Status=Status, versions_of=_versions_of,
+    href=_href, urls=urls, KINDS=KINDS, Status=Status, versions_of=_versions_of, date_line=format_date_line,
     certainty=CERTAINTY, due_soon_days=DUE_SOON_DAYS, select_by=SELECT_BY,
     certainty_short={"text": "đã đối chiếu văn bản", "secondary": "nguồn thứ cấp", "unverified": "chưa xác minh"},
 )
