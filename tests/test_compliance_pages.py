@@ -106,9 +106,9 @@ def validate_like_build(site: Site, on: str) -> pipeline.Result:
 # 1. The supervisor's matrix ----------------------------------------------------------------------------
 
 MATRIX_MEMBERS = {
-    "so-gddt": {"ubnd-phuong-hoa-sen", "mn-hoa-mai", "th-kim-dong", "th-thcs-binh-minh", "thcs-hoa-sen",
+    "so-gddt": {"ubnd-phuong-hoa-sen", "mn-hoa-mai", "mn-sao-sang", "th-kim-dong", "th-thcs-binh-minh", "thcs-hoa-sen",
                 "thpt-tan-ha", "gdtx-tan-ha"},
-    "ubnd-phuong-hoa-sen": {"mn-hoa-mai", "th-kim-dong", "th-thcs-binh-minh", "thcs-hoa-sen"},
+    "ubnd-phuong-hoa-sen": {"mn-hoa-mai", "mn-sao-sang", "th-kim-dong", "th-thcs-binh-minh", "thcs-hoa-sen"},
     # dissolved on 30/06/2025: its schools as they were on its last day (the merged preschool was gone)
     "phong-gddt-tan-ha": {"mn-hoa-mai", "th-kim-dong", "th-thcs-binh-minh", "thcs-hoa-sen"},
 }
@@ -446,7 +446,7 @@ def test_status_unit_restricts_to_the_unit_and_its_subordinates(sample, capsys) 
         school_rows = status_rows(capsys.readouterr().out, sample)
     assert school == 0
     rows = status_rows(printed, sample)
-    members = {"ubnd-phuong-hoa-sen", "mn-hoa-mai", "th-kim-dong", "th-thcs-binh-minh", "thcs-hoa-sen"}
+    members = {"ubnd-phuong-hoa-sen", "mn-hoa-mai", "mn-sao-sang", "th-kim-dong", "th-thcs-binh-minh", "thcs-hoa-sen"}
     assert set(rows) == members
     assert len(rows) == sum(len(sample.compliance.of_unit(code)) for code in members)
     assert len(everything) == len(sample.compliance.checks) > len(rows)
