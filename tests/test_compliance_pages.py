@@ -164,7 +164,9 @@ def test_supervisor_matrix_reads_without_colour_and_its_totals_add_up(sample_sit
                 assert expected is not None and expected.key == check_key, check_key
                 assert by_key[check_key].standing.key == status
                 period_text = words(td.xpath('.//span[@class="ck-matrix__period"]')[0].text_content())
-                assert period_text == (period if period != "-" else "thường xuyên")
+                # the period in words, not its key ("quý I/2025", not "2025-Q1")
+                expected_period = by_key[check_key].period.short_label if period != "-" else "thường xuyên"
+                assert period_text == expected_period
                 statuses.append(status)
                 columns[rule_id].append(status)
                 all_cells.append(status)

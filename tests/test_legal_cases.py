@@ -315,3 +315,29 @@ def test_supervisors_change_on_1_july_2025_and_the_dissolved_office_is_judged_on
     units = result.portal.units
     assert units.is_overseen_by("thcs-a", "so-gd", date(2025, 7, 1))
     assert units.ancestors_on("thcs-a", date(2025, 7, 1)) == ["ubnd-xa"]
+
+
+def test_feeds_follow_the_oversight_chain_and_route_a_dissolved_units_duties_to_todays_unit(site: Site) -> None:
+    import feedparser
+    from lxml import html as lhtml
+
+    site.standard_units()
+    site.unit("ubnd-xa", (site.units / "ubnd-xa.yml").read_text(encoding="utf-8")
+              + "parent:\n  - name: Ủy ban nhân dân tỉnh Thử Nghiệm\n    from: 2025-07-01\n")
+    site.content.mkdir()
+    assert site.run("build", "--no-search") == 0
+    so = feedparser.parse((site.out / "so-gd/qua-han.xml").read_bytes())
+    titles = [e.title for e in so.entries]
+    # the Sở guides the commune's school without managing it: its overdue feed shows the school's items
+    assert any(t.startswith("Quá hạn: Trường Trung học cơ sở Sao Mai") for t in titles)
+    # the dissolved office's missed duties reach the commune that took over its tasks
+    ward = feedparser.parse((site.out / "ubnd-xa/qua-han.xml").read_bytes())
+    office = [e for e in ward.entries if e.title.startswith("Quá hạn: Phòng Giáo dục và Đào tạo huyện Ven Sông")]
+    assert office and all("đơn vị phải xử lý hiện nay: Ủy ban nhân dân xã Bến Đò" in e.description for e in office)
+    assert all("Phiên bản áp dụng vì:" in e.description for e in office)
+    # "Trực thuộc" is the administrative chain: the province's People's Committee, named, not the Sở
+    page = lhtml.document_fromstring((site.out / "ubnd-xa/index.html").read_text(encoding="utf-8"))
+    facts = {" ".join(dt.text_content().split()): " ".join(dt.getnext().text_content().split())
+             for dt in page.xpath('//dl[contains(@class, "ck-facts")]/dt')}
+    assert facts["Trực thuộc"] == "Ủy ban nhân dân tỉnh Thử Nghiệm (từ 01/07/2025)"
+    assert facts["Chỉ đạo, hướng dẫn chuyên môn"].startswith("Sở Giáo dục và Đào tạo tỉnh Thử Nghiệm")

@@ -44,6 +44,17 @@ class Period:
             return f"9 tháng năm {year}"
         return f"năm học {year}–{year + 1}"
 
+    @property
+    def short_label(self) -> str:
+        """Return the period in few words for a table cell ("quý I/2025", "6 tháng/2026", "2025–2026")."""
+        year = self.start.year
+        return {
+            PeriodKind.YEAR: str(year),
+            PeriodKind.QUARTER: f"quý {ROMAN[(self.start.month - 1) // 3]}/{year}",
+            PeriodKind.HALF: f"6 tháng/{year}",
+            PeriodKind.NINE: f"9 tháng/{year}",
+        }.get(self.kind, f"{year}–{year + 1}")
+
 
 _SHAPES = (
     (re.compile(r"^(\d{4})$"), PeriodKind.YEAR),
