@@ -75,6 +75,8 @@ CASES = [
     ("budget-execution", "2024", date(2025, 1, 24), ("tt61", date(2025, 2, 7), [])),
     # TT 26/2026 Đ27 k2 "03 tháng, 06 tháng, 09 tháng, năm" + NĐ 73 Đ37 (unv. 10 days)
     ("budget-execution", "2026-Q1", None, ("tt26", date(2026, 4, 10), [])),
+    ("budget-execution", "2026-3M", None, ("tt26", date(2026, 4, 10), [])),  # TT 26's "03 tháng": the same period
+    ("budget-execution", "2026-6M", None, ("tt26", date(2026, 7, 10), [])),  # "06 tháng"
     ("budget-execution", "2026-H1", None, ("tt26", date(2026, 7, 10), [])),
     ("budget-execution", "2026-9M", None, ("tt26", date(2026, 10, 12), [])),  # 10/10/2026 Sat → 12/10
     ("budget-execution", "2026-Q2", None, None),  # TT 26 Đ27 k2: no quarter II report from 2026

@@ -178,7 +178,7 @@ CORE_SPECS = (
               "công khai của hướng dẫn).", "edu-plan-results"),
     FieldSpec("period", "Kỳ công khai", "Kỳ công khai: 2026 (năm), 2026-Q1 (quý), 2026-H1 (6 tháng), 2026-9M "
               "(9 tháng), 2025-2026 (năm học).", "2025-2026",
-              pattern=(r"^\d{4}(-Q[1-4]|-H[12]|-9M|-\d{4})?$", "2026, 2026-Q1, 2026-H1, 2026-9M hoặc 2025-2026")),
+              pattern=(r"^\d{4}(-Q[1-4]|-H[12]|-[369]M|-\d{4})?$", "2026, 2026-Q1, 2026-H1, 2026-9M hoặc 2025-2026")),
     FieldSpec("attachments", "Tệp đính kèm", "Tệp đính kèm đặt cạnh tệp .md (pdf, doc, docx, xls, xlsx, odt, ods, "
               "csv, jpg, png, webp; tối đa 50 MB).", "\n- file: ban-scan-co-chu-ky.pdf\n  title: Bản scan có chữ ký",
               widget="objects", fields=(FieldSpec("file", "Tệp", "", "ban-scan.pdf", widget="file", required=True),

@@ -59,7 +59,9 @@ class Period:
 _SHAPES = (
     (re.compile(r"^(\d{4})$"), PeriodKind.YEAR),
     (re.compile(r"^(\d{4})-Q([1-4])$"), PeriodKind.QUARTER),
-    (re.compile(r"^(\d{4})-H1$"), PeriodKind.HALF),
+    # TT 26/2026/TT-BTC names the first quarter and the first half "03 tháng", "06 tháng": the same periods
+    (re.compile(r"^(\d{4})-3M$"), PeriodKind.QUARTER),
+    (re.compile(r"^(\d{4})-(?:H1|6M)$"), PeriodKind.HALF),
     (re.compile(r"^(\d{4})-9M$"), PeriodKind.NINE),
     (re.compile(r"^(\d{4})-(\d{4})$"), PeriodKind.SCHOOL_YEAR),
 )
@@ -73,7 +75,8 @@ EXAMPLES = {
 
 
 def parse_period(text: str) -> Period | None:
-    """Return the period written `text` ("2024", "2024-Q1", "2024-H1", "2024-9M", "2024-2025"), or None."""
+    """Return the period written `text` ("2024", "2024-Q1", "2024-H1", "2024-9M", "2024-2025"; "2026-3M" and
+    "2026-6M" are the first quarter and half), or None. The key is always the first spelling."""
     for shape, kind in _SHAPES:
         match = shape.match(text)
         if not match:
@@ -84,9 +87,9 @@ def parse_period(text: str) -> Period | None:
                 return None
             return school_year(year)
         if kind is PeriodKind.QUARTER:
-            return quarter(year, int(match.group(2)))
+            return quarter(year, int(match.group(2)) if match.lastindex and match.lastindex > 1 else 1)
         if kind is PeriodKind.HALF:
-            return Period(date(year, 1, 1), date(year, 6, 30), kind, text)
+            return Period(date(year, 1, 1), date(year, 6, 30), kind, f"{year}-H1")
         if kind is PeriodKind.NINE:
             return Period(date(year, 1, 1), date(year, 9, 30), kind, text)
         return Period(date(year, 1, 1), date(year, 12, 31), kind, text)
