@@ -215,6 +215,10 @@ def test_the_document_page_has_the_parts_decree_30_requires(site: Site) -> None:
               "parent:\n  - name: Ủy ban nhân dân tỉnh Thử Nghiệm\n")
     site.doc("so-gd", "thong-bao", "bao-cao", "title: Kết quả công khai năm 2025\nnumber: 12/BC-SGDĐT\n"
              "date: 2026-02-05\nsigner:\n  authority: KT. GIÁM ĐỐC\n  title: PHÓ GIÁM ĐỐC\n  name: Nguyễn Văn An\n")
+    site.unit("ubnd-xa", (site.units / "ubnd-xa.yml").read_text(encoding="utf-8")
+              + "parent:\n  - name: Ủy ban nhân dân tỉnh Thử Nghiệm\n    from: 2025-07-01\n")
+    site.doc("ubnd-xa", "thong-bao", "xa", "title: Thông báo lịch tiếp dân\nnumber: 05/TB-UBND\ndate: 2026-02-05\n")
+    site.doc("thcs-a", "thong-bao", "truong", "title: Thông báo lịch học\nnumber: 07/TB-THCS\ndate: 2026-02-05\n")
     assert site.run("build", "--no-search") == 0
     page = lhtml.document_fromstring((site.out / "so-gd/thong-bao/bao-cao/index.html").read_text(encoding="utf-8"))
     head = [" ".join(p.text_content().split()) for p in page.xpath('//div[@class="ck-nd30"]//p')]
@@ -225,3 +229,11 @@ def test_the_document_page_has_the_parts_decree_30_requires(site: Site) -> None:
     assert [p.text_content() for p in page.xpath('//p[@class="ck-nd30__type"]')] == ["BÁO CÁO"]
     signer = [" ".join(p.text_content().split()) for p in page.xpath('//div[@class="ck-sign__signer"]/p')]
     assert signer == ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "Nguyễn Văn An"]
+    # a People's Committee's letterhead is its own name, without the province's committee above it; a
+    # school under the commune has the commune above it
+    ward = lhtml.document_fromstring((site.out / "ubnd-xa/thong-bao/xa/index.html").read_text(encoding="utf-8"))
+    assert [p.text_content() for p in ward.xpath('//div[@class="ck-nd30__issuer"]/p')][:2] == [
+        "ỦY BAN NHÂN DÂN XÃ BẾN ĐÒ", "Số: 05/TB-UBND"]
+    school = lhtml.document_fromstring((site.out / "thcs-a/thong-bao/truong/index.html").read_text(encoding="utf-8"))
+    assert [p.text_content() for p in school.xpath('//div[@class="ck-nd30__issuer"]/p')][:2] == [
+        "ỦY BAN NHÂN DÂN XÃ BẾN ĐÒ", "TRƯỜNG TRUNG HỌC CƠ SỞ SAO MAI"]

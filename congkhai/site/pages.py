@@ -33,7 +33,7 @@ from ..model.text import (
     format_int,
     format_size,
 )
-from ..model.units import AUTONOMY, OWNERSHIP, Indicator, IndicatorValue, Unit, unit_order
+from ..model.units import AUTONOMY, OWNERSHIP, Indicator, IndicatorValue, Unit, UnitKind, unit_order
 from ..rules import views as compliance_view
 from ..rules.compliance import DUE_SOON_DAYS, Check, Compliance, responsible_unit
 from ..rules.deadlines import DEFAULT_POLICY, Policy
@@ -253,6 +253,14 @@ class Planner:
     def unit(self, code: str) -> Unit:
         """Return the unit with `code`."""
         return self.portal.units[code]
+
+    def letterhead_parent(self, unit: Unit, day: date) -> str | None:
+        """Return the parent body a document's letterhead names above the issuer (NĐ 30/2020 Phụ lục I,
+        "cơ quan chủ quản trực tiếp (nếu có)"): the unit's administrative superior on `day`; none for a
+        People's Committee, whose letterhead is its own name ("ỦY BAN NHÂN DÂN / PHƯỜNG …")."""
+        if unit.kind is UnitKind.XA:
+            return None
+        return self.portal.units.parent_body_on(unit.code, day)
 
     def texts_of(self, version: RuleVersion) -> list[LegalText]:
         """Return the legal texts a rule version rests on, as the rules file lists them."""
