@@ -327,7 +327,8 @@ def _status(options: Settings, unit: str | None, fail_on_overdue: bool) -> int:
     print(status_table(result, unit))
     from .rules.compliance import Standing
 
-    overdue = [c for c in status_checks(result, unit) if c.standing is Standing.OVERDUE]
+    # a unit that no longer exists cannot post any more: its history is reported, not failed on
+    overdue = [c for c in status_checks(result, unit) if c.standing is Standing.OVERDUE and not c.dissolved]
     return 1 if fail_on_overdue and overdue else 0
 
 

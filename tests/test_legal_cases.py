@@ -343,3 +343,15 @@ def test_feeds_follow_the_oversight_chain_and_route_a_dissolved_units_duties_to_
              for dt in page.xpath('//dl[contains(@class, "ck-facts")]/dt')}
     assert facts["Trực thuộc"] == "Ủy ban nhân dân tỉnh Thử Nghiệm (từ 01/07/2025)"
     assert facts["Chỉ đạo, hướng dẫn chuyên môn"].startswith("Sở Giáo dục và Đào tạo tỉnh Thử Nghiệm")
+
+
+def test_fail_on_overdue_ignores_the_history_of_a_unit_that_no_longer_exists(site: Site, capsys) -> None:
+    site.unit("so-gd", "name: Sở Giáo dục và Đào tạo tỉnh Thử Nghiệm\nkind: so\nbudget_role: khong\n")
+    site.unit("phong-gd", "name: Phòng Giáo dục và Đào tạo huyện Ven Sông\nkind: phong\nsector_parent: so-gd\n"
+              "active_until: 2025-06-30\n")
+    site.content.mkdir()
+    capsys.readouterr()
+    assert site.run("status", "--fail-on-overdue") == 0  # the office's missed 2025 reports: history only
+    printed = capsys.readouterr().out
+    assert "Phòng Giáo dục và Đào tạo huyện Ven Sông (ngừng hoạt động từ 30/06/2025, đánh giá đến ngày đó)" in printed
+    assert "✗ Quá hạn 76 ngày, chưa đăng (tính đến ngày ngừng hoạt động 30/06/2025)" in printed  # Q1 2025, TT 61 Đ6 k2
