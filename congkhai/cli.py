@@ -327,7 +327,8 @@ def _status(options: Settings, unit: str | None, fail_on_overdue: bool) -> int:
     print(status_table(result, unit))
     from .rules.compliance import Standing
 
-    overdue = [c for c in status_checks(result, unit) if c.standing is Standing.OVERDUE]
+    # a unit that no longer exists cannot post any more: its history is reported, not failed on
+    overdue = [c for c in status_checks(result, unit) if c.standing is Standing.OVERDUE and not c.dissolved]
     return 1 if fail_on_overdue and overdue else 0
 
 
@@ -338,34 +339,61 @@ def status_checks(result: pipeline.Result, unit: str | None) -> list[Check]:
     today = result.compliance.today
     return [
         c for c in result.compliance.checks
-        if unit is None or units.is_within(c.unit, unit, today if units[c.unit].active_on(today)
-                                           else (units[c.unit].active_until or today))
+        if unit is None or units.is_overseen_by(c.unit, unit, today if units[c.unit].active_on(today)
+                                                else (units[c.unit].active_until or today))
     ]
 
 
+STATUS_HEADER = ("Nghĩa vụ", "Kỳ", "Hạn", "Tình trạng", "Văn bản")
+
+
 def status_table(result: pipeline.Result, unit: str | None) -> str:
-    """Return the compliance statuses as a plain-text table with totals."""
+    """Return the compliance statuses as plain text: one block per unit under its Vietnamese name, one
+    row per obligation and period (columns separated by at least two spaces), then the totals."""
     assert result.portal is not None and result.compliance is not None
     checks = status_checks(result, unit)
+    units = result.portal.units
     today = result.compliance.today
-    scope = "mọi đơn vị" if unit is None else f"{result.portal.units[unit].name} và các đơn vị trực thuộc"
-    rows = [("Đơn vị", "Nghĩa vụ", "Kỳ", "Hạn", "Tình trạng", "Văn bản")]
-    for c in checks:
-        deadline = format_date(c.deadline) + ("*" if c.assumed else "") if c.deadline else "thường xuyên"
-        rows.append((c.unit, c.rule.id, c.period.key if c.period else "—", deadline,
-                     f"{c.standing.symbol} {c.describe()}", c.posting.key if c.posting else ""))
-    widths = [max(len(r[i]) for r in rows) for i in range(5)]
+    scope = "mọi đơn vị" if unit is None else f"{units[unit].name} và các đơn vị thuộc phạm vi theo dõi"
+    rows = {c.key: _status_row(c) for c in checks}
+    widths = [max(len(r[i]) for r in [STATUS_HEADER, *rows.values()]) for i in range(4)]
     lines = [f"Tình hình công khai ngày {format_date(today)} ({scope})", ""]
-    for row in rows:
-        lines.append("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:5])) + "  " + row[5])
-    counts = Counter(c.standing for c in checks)
-    lines.append("")
-    if any(c.assumed for c in checks):
-        lines.append("* hạn tính theo ngày giả định vì văn bản chưa ghi ngày giao, ngày phê duyệt hay ngày gửi báo cáo.")
+    for code in dict.fromkeys(c.unit for c in checks):
+        lines.append(_status_heading(units[code], checks, units, today))
+        for row in [STATUS_HEADER, *(rows[c.key] for c in checks if c.unit == code)]:
+            lines.append("  " + "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:4])) + "  " + row[4])
+        lines.append("")
     from .rules.compliance import Standing
 
+    counts = Counter(c.standing for c in checks)
+    if any(c.assumed for c in checks):
+        lines.append("* hạn tính theo ngày giả định vì văn bản chưa ghi ngày giao, ngày phê duyệt hay ngày gửi báo cáo.")
+    if any(c.selection and c.selection.arguable for c in checks):
+        lines.append("† có cách hiểu khác về quy định áp dụng cho kỳ này; xem trang tình hình công khai của đơn vị.")
     lines.append("Tổng: " + ", ".join(f"{counts.get(s, 0)} {s.label.lower()}" for s in Standing) + ".")
     return "\n".join(line.rstrip() for line in lines)
+
+
+def _status_row(check: Check) -> tuple[str, str, str, str, str]:
+    """Return one row of `status`: obligation, period, deadline, status, posting, all in words."""
+    deadline = format_date(check.deadline) + ("*" if check.assumed else "") if check.deadline else "thường xuyên"
+    if check.deadline and not check.period:
+        deadline = f"từ {format_date(check.deadline)}"
+    if check.selection and check.selection.arguable:
+        deadline += "†"
+    period = check.period.label if check.period else "thường xuyên"
+    posting = check.posting.title if check.posting else ""
+    return (check.rule.short, period, deadline, f"{check.standing.symbol} {check.describe()}", " ".join(posting.split()))
+
+
+def _status_heading(unit: Any, checks: list[Check], units: Any, today: date) -> str:
+    """Return a unit's heading line in `status`: its name, and for a unit that no longer exists, the day
+    it was judged on and the unit that must act today."""
+    if unit.active_on(today):
+        return unit.name
+    responsible = next((c.responsible for c in checks if c.unit == unit.code), None)
+    who = f"; đơn vị phải xử lý hiện nay: {units[responsible].name}" if responsible in units else ""
+    return f"{unit.name} (ngừng hoạt động từ {format_date(unit.active_until)}, đánh giá đến ngày đó{who})"
 
 
 def _import(args: argparse.Namespace) -> int:

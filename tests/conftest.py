@@ -32,7 +32,7 @@ STANDARD_UNITS = {
         code: phong-gd
         name: Phòng Giáo dục và Đào tạo huyện Ven Sông
         kind: phong
-        parent: so-gd
+        sector_parent: so-gd
         active_until: 2025-06-30
         successor: ubnd-xa
         """,
@@ -40,7 +40,7 @@ STANDARD_UNITS = {
         code: ubnd-xa
         name: Ủy ban nhân dân xã Bến Đò
         kind: xa
-        parent: so-gd
+        sector_parent: so-gd
         active_from: 2025-07-01
         address: Số 1 đường Bến Đò
         phone: 0210 3800 001
@@ -85,7 +85,8 @@ class Site:
         return path
 
     def standard_units(self) -> None:
-        """Write a Sở, a dissolved district office, a commune and a school that moved between them."""
+        """Write a Sở, a dissolved district office and a commune (both guided by the Sở on education, not
+        under it administratively) and a school that moved from the office to the commune."""
         for code, text in STANDARD_UNITS.items():
             self.unit(code, text)
 
@@ -141,6 +142,30 @@ class Site:
             argv += ["--out", "site"]
         with chdir(self.root):
             return cli.main(argv + list(rest))
+
+
+def parse_status(printed: str, units, rules) -> list[tuple[str, str, str, str, str, str]]:
+    """Return the rows `status` printed as (unit code, obligation id, period label, deadline, status
+    symbol, posting title), mapping the Vietnamese names it prints back to codes: each unit block
+    starts with the unit's full name, each row gives the obligation's short name."""
+    import re
+
+    by_name = sorted(((u.name, code) for code, u in units.items()), key=lambda x: -len(x[0]))
+    by_short = {r.short: r.id for r in rules}
+    assert len(by_short) == len(list(rules)), "short names of obligations must be unique"
+    rows, unit = [], None
+    for line in printed.splitlines():
+        if not line.strip():
+            continue
+        if not line.startswith("  "):
+            unit = next((code for name, code in by_name if line == name or line.startswith(name + " (")), None)
+            continue
+        cells = re.split(r"\s{2,}", line.strip())
+        if unit is None or cells[0] == "Nghĩa vụ":
+            continue
+        assert not re.search(r"\b[a-z]+-[a-z0-9-]+\b", line.replace(cells[-1], "")), f"internal id printed: {line}"
+        rows.append((unit, by_short[cells[0]], cells[1], cells[2], cells[3][0], cells[4] if len(cells) > 4 else ""))
+    return rows
 
 
 @pytest.fixture

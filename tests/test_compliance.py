@@ -61,13 +61,34 @@ def statuses(site: Site, unit: str, on: str = "2026-11-22") -> dict[str, str]:
 def test_every_status_with_its_days(site: Site) -> None:
     portal(site)
     found = statuses(site, "thcs-a")
-    assert found["budget-estimate|2026"] == "dung-han 0"  # deadline 23/02/2026 (after Tết), posted 20/02
-    assert found["budget-estimate|2025"] == "muon 7"  # deadline 03/02/2025 (after Tết), posted 10/02
-    assert found["donations|2025-2026"] == "khong-phat-sinh 0"
-    assert found["edu-general|2025-2026"] == "qua-han 145"  # deadline 30/06/2026
+    # assigned 20/01/2026, when TT 61/2017 was still in force (TT 26/2026 from 25/03/2026): TT 61 Điều 6
+    # k1, 15 days, 04/02/2026; posted 20/02 (the 30 days of the new regime would be argued, unverified)
+    assert found["budget-estimate|2026"] == "muon 16"
+    assert found["budget-estimate|2025"] == "muon 7"  # TT 61 Điều 6 k1: 03/02/2025 (after Tết), posted 10/02
+    assert "donations|2025-2026" not in found  # unverified basis: off unless the portal turns it on
+    # TT 09/2024 Điều 15 k1 a "trước ngày 30 tháng 6": the last day on time is 29/06/2026
+    assert found["edu-general|2025-2026"] == "qua-han 146"
     assert found["tuyen-truyen-xa|2026-2027"] == "sap-den-han 23"  # 15/12/2026
-    assert found["edu-general|2026-2027"] == "chua-den-han 220"
+    assert found["edu-general|2026-2027"] == "chua-den-han 219"  # before 30/06/2027: 29/06/2027
     assert found["cchc-phong|2025"] == "dung-han 0"
+
+
+def test_an_obligation_shipped_off_is_judged_when_the_portal_turns_it_on(site: Site) -> None:
+    from contextlib import chdir
+    from datetime import date
+
+    from congkhai import config
+    from congkhai.build import pipeline
+
+    portal(site)
+    settings = config.load(site.config(drop=("extra",), add="extra:\n  congkhai:\n    obligations_on: [donations]\n"),
+                           today=date(2026, 11, 22))
+    with chdir(site.root):
+        result = pipeline.validate(settings)
+    assert result.problems.sorted() == []
+    found = {c.key: c for c in result.compliance.of_unit("thcs-a")}
+    assert found["thcs-a|donations|2025-2026"].standing.key == "khong-phat-sinh"
+    assert found["thcs-a|donations|2025-2026"].rule.sure == "unverified"
 
 
 def test_a_school_that_changed_supervisor_answers_to_each_in_turn(site: Site) -> None:
@@ -83,6 +104,10 @@ def test_a_unit_dissolved_mid_year_is_judged_only_while_it_existed(site: Site) -
     portal(site)
     found = statuses(site, "mn-cu")
     assert found["budget-execution|2024-H1"] == "khong-phat-sinh 0"  # closed 30/06, due 15/07: it existed
+    # TT 61 Điều 6 k2 "hằng quý": quarter II is a report of its own, due 15/07 as the half-year; judged
+    # as of the unit's last day (31/07/2024): 16 days overdue, not counted on to today
+    assert found["budget-execution|2024-Q2"] == "qua-han 16"
+    assert found["budget-execution|2024-Q1"] == "qua-han 107"  # 15/04 → 31/07/2024
     assert "budget-execution|2024-Q3" not in found  # it was gone before the quarter closed
     assert "budget-execution|2024" not in found
     assert not any(key.endswith("|2025") for key in found)
@@ -91,15 +116,18 @@ def test_a_unit_dissolved_mid_year_is_judged_only_while_it_existed(site: Site) -
 def test_periods_before_the_unit_existed_are_not_judged(site: Site) -> None:
     portal(site)
     found = statuses(site, "ubnd-xa")
-    assert "budget-execution|2025-H1" not in found  # the commune began on 01/07/2025
-    assert found["budget-execution|2025-Q3"] == "qua-han 403"
+    assert not any(key.startswith("budget-") for key in found)  # a commune's budget is a local budget:
+    # TT 26/2026 Điều 26 (commune-budget, off by default), not the budget-unit articles
     assert "edu-general|2025-2026" not in found  # a commune is not a school
+    ward = statuses(site, "thcs-a")
+    assert "tuyen-truyen-xa|2024-2025" not in ward  # the commune's rule and the commune began 01/07/2025
 
 
 def test_the_status_changes_with_the_date_judged(site: Site) -> None:
     portal(site)
-    assert statuses(site, "thcs-a", on="2026-06-10")["edu-general|2025-2026"] == "sap-den-han 20"
-    assert statuses(site, "thcs-a", on="2026-05-01")["edu-general|2025-2026"] == "chua-den-han 60"
+    # due 29/06/2026 ("trước ngày 30 tháng 6", TT 09/2024 Điều 15 k1 a)
+    assert statuses(site, "thcs-a", on="2026-06-10")["edu-general|2025-2026"] == "sap-den-han 19"
+    assert statuses(site, "thcs-a", on="2026-05-01")["edu-general|2025-2026"] == "chua-den-han 59"
 
 
 def test_declarations_are_checked(site: Site) -> None:
@@ -114,13 +142,14 @@ def test_declarations_are_checked(site: Site) -> None:
     prefix = "Lỗi: content/"
     assert [m for m in site.messages() if m.startswith(prefix)] == [
         "Lỗi: content/thcs-a/thong-bao/sai-ky.md, dòng 5: 'period': kỳ này không có trong lịch công khai của nghĩa vụ "
-        "'edu-general', nhận được '2025'. Kỳ hợp lệ: school-year (theo Thông tư 09/2024/TT-BGDĐT, Điều 4, 14, 15).",
+        "'edu-general', nhận được '2025'. Kỳ hợp lệ: năm học (theo Thông tư 09/2024/TT-BGDĐT, Điều 4; Điều 14 "
+        "khoản 1 điểm a; Điều 15 khoản 1 điểm a).",
         "Lỗi: content/thcs-a/thong-bao/sai-loai.md, dòng 4: 'obligation': loại văn bản này không đáp ứng nghĩa vụ "
         "'budget-final' (nghĩa vụ cần: công khai tài chính (quyết toán ngân sách)), nhận được 'budget-final'.",
         "Lỗi: content/thcs-a/thong-bao/sai-ma.md, dòng 4: 'obligation': không có nghĩa vụ công khai mang mã này, "
         "nhận được 'edu-genral'. Sửa: dùng một trong: edu-general, edu-finance, edu-quality, edu-plan-results, "
-        "edu-annual-report, budget-estimate, budget-execution, budget-final, donations, procedures, "
-        "feedback-channel, cchc-phong, tuyen-truyen-xa.",
+        "edu-annual-report, budget-estimate, budget-execution, budget-final, commune-budget, donations, "
+        "procedures, feedback-channel, cchc-phong, tuyen-truyen-xa.",
         "Lỗi: content/thcs-a/thong-bao/thieu-ky.md, dòng 4: 'period': nghĩa vụ 'edu-quality' cần ghi kỳ công khai. "
         "Sửa: thêm 'period:' (ví dụ 2025-2026).",
         "Lỗi: content/thcs-a/thu-tuc/ky-thua.md, dòng 5: 'period': nghĩa vụ 'procedures' là nghĩa vụ thường xuyên, "
@@ -161,10 +190,12 @@ def test_status_and_the_site_agree_on_every_status_of_the_sample_at_two_dates(tm
     """The command line and the published compliance pages tell one story, whatever day is judged."""
     import re
     from contextlib import chdir
+    from datetime import date
 
-    from conftest import REPO
+    from conftest import CONFIG, REPO, parse_status
 
-    from congkhai import cli
+    from congkhai import cli, config
+    from congkhai.build import pipeline
     from congkhai.rules.compliance import Standing
 
     by_symbol = {s.symbol: s.key for s in Standing}
@@ -175,12 +206,13 @@ def test_status_and_the_site_agree_on_every_status_of_the_sample_at_two_dates(tm
             printed = capsys.readouterr().out
             out = tmp_path / on
             assert cli.main(["build", "--no-search", "--out", str(out), "--on", on, "--no-cache"]) == 0
+            sample = pipeline.validate(config.load(CONFIG, today=date.fromisoformat(on)))
         told = {}
-        for line in printed.splitlines():
-            found = re.match(r"(\S+)\s+(\S+)\s+(\S+)\s+(?:thường xuyên|\S+)\s+(\S) ", line)
-            if found and found.group(4) in by_symbol:
-                period = "-" if found.group(3) == "—" else found.group(3)  # a continuous duty has no period
-                told[f"{found.group(1)}|{found.group(2)}|{period}"] = by_symbol[found.group(4)]
+        for unit, rule_id, label, _, symbol, _ in parse_status(printed, sample.portal.units, sample.rules):
+            if symbol in by_symbol:
+                periods = {c.period.label if c.period else "thường xuyên": c for c in sample.compliance.checks
+                           if c.unit == unit and c.rule.id == rule_id}
+                told[periods[label].key] = by_symbol[symbol]
         shown = {}
         for page in out.glob("*/tinh-hinh-cong-khai/index.html"):
             for check, status in re.findall(r'data-check="([^"]+)" data-status="([^"]+)"',

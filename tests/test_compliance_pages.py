@@ -12,7 +12,7 @@ from pathlib import Path
 
 import feedparser
 import pytest
-from conftest import CONFIG, REPO, SAMPLE_ON, Site
+from conftest import CONFIG, REPO, SAMPLE_ON, Site, parse_status
 from lxml import html as lhtml
 
 from congkhai import cli, config
@@ -106,9 +106,9 @@ def validate_like_build(site: Site, on: str) -> pipeline.Result:
 # 1. The supervisor's matrix ----------------------------------------------------------------------------
 
 MATRIX_MEMBERS = {
-    "so-gddt": {"ubnd-phuong-hoa-sen", "mn-hoa-mai", "th-kim-dong", "th-thcs-binh-minh", "thcs-hoa-sen",
+    "so-gddt": {"ubnd-phuong-hoa-sen", "mn-hoa-mai", "mn-sao-sang", "th-kim-dong", "th-thcs-binh-minh", "thcs-hoa-sen",
                 "thpt-tan-ha", "gdtx-tan-ha"},
-    "ubnd-phuong-hoa-sen": {"mn-hoa-mai", "th-kim-dong", "th-thcs-binh-minh", "thcs-hoa-sen"},
+    "ubnd-phuong-hoa-sen": {"mn-hoa-mai", "mn-sao-sang", "th-kim-dong", "th-thcs-binh-minh", "thcs-hoa-sen"},
     # dissolved on 30/06/2025: its schools as they were on its last day (the merged preschool was gone)
     "phong-gddt-tan-ha": {"mn-hoa-mai", "th-kim-dong", "th-thcs-binh-minh", "thcs-hoa-sen"},
 }
@@ -164,7 +164,9 @@ def test_supervisor_matrix_reads_without_colour_and_its_totals_add_up(sample_sit
                 assert expected is not None and expected.key == check_key, check_key
                 assert by_key[check_key].standing.key == status
                 period_text = words(td.xpath('.//span[@class="ck-matrix__period"]')[0].text_content())
-                assert period_text == (period if period != "-" else "thường xuyên")
+                # the period in words, not its key ("quý I/2025", not "2025-Q1")
+                expected_period = by_key[check_key].period.short_label if period != "-" else "thường xuyên"
+                assert period_text == expected_period
                 statuses.append(status)
                 columns[rule_id].append(status)
                 all_cells.append(status)
@@ -262,7 +264,9 @@ def test_one_page_per_obligation_with_rule_basis_who_must_who_did_and_certainty(
         # who must post, and how sure the portal is of the rule
         assert words(facts["Ai phải đăng"].text_content()), rule.id
         assert words(facts["Mức độ chắc chắn"].text_content()) == CERTAINTY[rule.sure], rule.id
-        assert rule.id in words(facts["Văn bản đáp ứng"].text_content())
+        # no internal ids or field names in what the page says (the id is only in addresses)
+        text = words(body.text_content())
+        assert rule.id not in text and "obligation:" not in text and "_date" not in text, rule.id
         # the rule in words and its basis, version by version
         cards = body.xpath('.//div[@class="ck-card"]')
         assert len(cards) == len(rule.versions), rule.id
@@ -296,14 +300,20 @@ def test_one_page_per_obligation_with_rule_basis_who_must_who_did_and_certainty(
             assert "Đơn vị đặt ra" in facts
     # plain Vietnamese, pinned for a few rules
     general = words(article(page(sample_site, urls.obligation_url("edu-general"))).text_content())
-    assert "Năm học: trước hết ngày 30/06" in general
+    # the law's own words: "trước ngày 30 tháng 6" (TT 09/2024 Điều 15 k1 a), a fixed date that does not move
+    assert "Năm học: trước ngày 30 tháng 6 (là ngày cố định trong năm: không lùi khi rơi vào ngày nghỉ)" in general
     assert "Trường mầm non" in general and "trường trung học phổ thông" in general
     execution = words(article(page(sample_site, urls.obligation_url("budget-execution"))).text_content())
-    assert "Từ 01/08/2017 đến 31/12/2025 · Căn cứ: Thông tư 61/2017/TT-BTC" in execution
-    assert "Quý I (3 tháng), 6 tháng đầu năm, quý III: chậm nhất 15 ngày sau khi kết thúc kỳ" in execution
-    assert "Cả năm: chậm nhất 5 ngày làm việc kể từ ngày gửi báo cáo cấp trên" in execution
-    report = words(article(page(sample_site, urls.obligation_url("edu-annual-report"))).text_content())
-    assert "chưa xác minh; là giả định của cổng" in report
+    # TT 61/2017 ended when TT 26/2026 took effect (Điều 38 k2): 24/03/2026
+    assert "Từ 01/08/2017 đến 24/03/2026 · Căn cứ: Thông tư 61/2017/TT-BTC" in execution
+    assert ("Quý I, quý II, 6 tháng, quý III, quý IV: chậm nhất là 15 ngày, kể từ ngày kết thúc kỳ") in execution
+    assert ("Cả năm: chậm nhất là 05 ngày làm việc, kể từ ngày đơn vị báo cáo đơn vị dự toán cấp trên trực "
+            "tiếp") in execution
+    assert "03 tháng, 06 tháng, 09 tháng: chậm nhất là 10 ngày, kể từ ngày kết thúc kỳ" in execution
+    assert "Thông tư 26/2026/TT-BTC, Điều 37 khoản 3" in execution  # the transitional clause, as data
+    donations = words(article(page(sample_site, urls.obligation_url("donations"))).text_content())
+    assert "chưa xác minh; là giả định của cổng" in donations
+    assert "Thông tư 16/2018/TT-BGDĐT (hiệu lực từ 18/09/2018)" in donations
 
 
 # 4. A unit's compliance page ------------------------------------------------------------------------------
@@ -322,7 +332,11 @@ def test_unit_page_shows_posting_deadline_basis_and_upcoming_deadlines(sample_si
         for check in checks:
             row = rows[check.key]
             assert row.get("data-status") == check.standing.key
-            period, deadline, status, posting = row.xpath("./td")
+            period, deadline, status, posting, applied = row.xpath("./td")
+            # the version applied and why, and the other reading when there is one
+            if check.selection is not None:
+                assert f"Vì: {words(check.selection.reason)}." in words(applied.text_content()), check.key
+                assert ("Có cách hiểu khác" in words(applied.text_content())) == check.selection.arguable, check.key
             if check.period is not None:
                 expected = format_date(check.deadline) + ("*" if check.assumed else "")
                 assert words(deadline.text_content()) == expected, check.key
@@ -418,34 +432,28 @@ def test_obligation_feed_has_one_stable_item_per_missed_deadline(site: Site) -> 
 # 6. status ------------------------------------------------------------------------------------------------------
 
 
-def status_rows(printed: str) -> list[str]:
-    """Return the unit codes of the table rows `status` prints."""
-    lines = printed.splitlines()
-    start = next(i for i, line in enumerate(lines) if line.startswith("Đơn vị "))
-    rows = []
-    for line in lines[start + 1:]:
-        if not line.strip():
-            break
-        rows.append(line.split()[0])
-    return rows
+def status_rows(printed: str, sample) -> list[str]:
+    """Return the unit codes of the table rows `status` prints (it prints names: mapped back)."""
+    return [row[0] for row in parse_status(printed, sample.portal.units, sample.rules)]
 
 
 def test_status_unit_restricts_to_the_unit_and_its_subordinates(sample, capsys) -> None:
     with chdir(REPO):
         capsys.readouterr()
         assert cli.main(["status", "--on", SAMPLE_ON]) == 0
-        everything = status_rows(capsys.readouterr().out)
+        everything = status_rows(capsys.readouterr().out, sample)
         assert cli.main(["status", "--unit", "ubnd-phuong-hoa-sen", "--on", SAMPLE_ON]) == 0
         printed = capsys.readouterr().out
         school = cli.main(["status", "--unit", "thcs-hoa-sen", "--on", SAMPLE_ON])
-        school_rows = status_rows(capsys.readouterr().out)
+        school_rows = status_rows(capsys.readouterr().out, sample)
     assert school == 0
-    rows = status_rows(printed)
-    members = {"ubnd-phuong-hoa-sen", "mn-hoa-mai", "th-kim-dong", "th-thcs-binh-minh", "thcs-hoa-sen"}
+    rows = status_rows(printed, sample)
+    members = {"ubnd-phuong-hoa-sen", "mn-hoa-mai", "mn-sao-sang", "th-kim-dong", "th-thcs-binh-minh", "thcs-hoa-sen"}
     assert set(rows) == members
     assert len(rows) == sum(len(sample.compliance.of_unit(code)) for code in members)
     assert len(everything) == len(sample.compliance.checks) > len(rows)
-    assert "Tình hình công khai ngày 22/11/2026 (Ủy ban nhân dân phường Hoa Sen và các đơn vị trực thuộc)" in printed
+    assert ("Tình hình công khai ngày 22/11/2026 (Ủy ban nhân dân phường Hoa Sen và các đơn vị thuộc phạm vi theo "
+            "dõi)") in printed
     assert set(school_rows) == {"thcs-hoa-sen"} and len(school_rows) == len(sample.compliance.of_unit("thcs-hoa-sen"))
 
 
@@ -495,7 +503,10 @@ def test_status_fail_on_overdue_exits_0_when_nothing_is_overdue_and_1_when_somet
     assert "Tổng: 1 đúng hạn, 0 đăng muộn, 0 không phát sinh, 0 quá hạn, 1 sắp đến hạn," in quiet, quiet
     assert site.run("status", "--fail-on-overdue", on="2026-12-16") == 1  # the Sở's deadline was 15/12
     late = capsys.readouterr().out
-    assert ", 1 quá hạn, 0 sắp đến hạn," in late and "thcs-moi  tuyen-truyen-so" in late, late
+    assert ", 1 quá hạn, 0 sắp đến hạn," in late, late
+    # Vietnamese names, never internal ids: the school's name heads its block, the obligation's short name
+    assert "Trường Trung học cơ sở Mới\n" in late and "thcs-moi" not in late and "tuyen-truyen-so" not in late
+    assert "  Kế hoạch tuyên truyền cải cách hành chính năm học  năm học 2026–2027  15/12/2026  ✗ Quá hạn 1 ngày" in late
     assert site.run("status", on="2026-12-16") == 0  # without the flag, overdue is only reported
 
 
@@ -505,9 +516,11 @@ def test_status_fail_on_overdue_exits_0_when_nothing_is_overdue_and_1_when_somet
 def boundary_portal(site: Site) -> None:
     site.standard_units()
     site.unit("thcs-b", "code: thcs-b\nname: Trường Trung học cơ sở Bình An\nkind: thcs\nparent: so-gd\n")
+    site.unit("thcs-c", "code: thcs-c\nname: Trường Trung học cơ sở Cẩm Hà\nkind: thcs\nparent: so-gd\n")
     front = "title: Thông tin chung năm học 2025–2026\ndate: {day}\nobligation: edu-general\nperiod: 2025-2026\n"
-    site.doc("thcs-a", "thong-bao", "dung-ngay-han", front.format(day="2026-06-30"))  # the deadline itself
-    site.doc("thcs-b", "thong-bao", "sau-mot-ngay", front.format(day="2026-07-01"))
+    site.doc("thcs-a", "thong-bao", "ngay-cuoi", front.format(day="2026-06-29"))  # the last day on time
+    site.doc("thcs-b", "thong-bao", "ngay-30", front.format(day="2026-06-30"))  # the date the text names
+    site.doc("thcs-c", "thong-bao", "sau-hai-ngay", front.format(day="2026-07-01"))
 
 
 def check_on(site: Site, key: str, on: str):
@@ -518,24 +531,44 @@ def check_on(site: Site, key: str, on: str):
 
 def test_status_boundaries_on_the_deadline_and_thirty_days_before(site: Site) -> None:
     boundary_portal(site)
+    # TT 09/2024 Điều 15 k1 a: "trước ngày 30 tháng 6 hằng năm", read literally (the default): the last
+    # day on time is 29/06; posting on the 30th is one day late
     on_time = check_on(site, "thcs-a|edu-general|2025-2026", "2026-11-22")
-    assert on_time.deadline == date(2026, 6, 30)
+    assert on_time.deadline == date(2026, 6, 29)
     assert (on_time.standing, on_time.days, on_time.describe()) == (Standing.ON_TIME, 0, "Đúng hạn")
     late = check_on(site, "thcs-b|edu-general|2025-2026", "2026-11-22")
     assert (late.standing, late.days, late.describe()) == (Standing.LATE, 1, "Đăng muộn 1 ngày")
+    later = check_on(site, "thcs-c|edu-general|2025-2026", "2026-11-22")
+    assert (later.standing, later.days) == (Standing.LATE, 2)
     assert DUE_SOON_DAYS == 30
-    missing = "thcs-a|edu-general|2026-2027"  # due 30/06/2027, never posted
-    soon = check_on(site, missing, "2027-05-31")
-    assert soon.deadline == date(2027, 6, 30)
+    missing = "thcs-a|edu-general|2026-2027"  # due before 30/06/2027 (29/06), never posted
+    soon = check_on(site, missing, "2027-05-30")
+    assert soon.deadline == date(2027, 6, 29)
     assert (soon.standing.key, soon.standing.label, soon.days, soon.describe()) == (
         "sap-den-han", "Sắp đến hạn", 30, "Còn 30 ngày đến hạn")
-    not_yet = check_on(site, missing, "2027-05-30")
+    not_yet = check_on(site, missing, "2027-05-29")
     assert (not_yet.standing.key, not_yet.standing.label, not_yet.days, not_yet.describe()) == (
         "chua-den-han", "Chưa đến hạn", 31, "Chưa đến hạn")
-    today = check_on(site, missing, "2027-06-30")
+    today = check_on(site, missing, "2027-06-29")
     assert (today.standing, today.days, today.describe()) == (Standing.DUE_SOON, 0, "Hạn là hôm nay")
-    overdue = check_on(site, missing, "2027-07-01")
+    overdue = check_on(site, missing, "2027-06-30")
     assert (overdue.standing, overdue.days, overdue.describe()) == (Standing.OVERDUE, 1, "Quá hạn 1 ngày, chưa đăng")
+
+
+def test_a_portal_may_read_before_a_date_inclusively(site: Site) -> None:
+    """before_date_inclusive: the portal reads "trước ngày 30 tháng 6" as "by 30 June" (a setting, since
+    the text's reading is not settled)."""
+    from congkhai.build import pipeline
+
+    boundary_portal(site)
+    settings = config.load(site.config(drop=("extra",), add="extra:\n  congkhai:\n    before_date_inclusive: true\n"),
+                           today=TODAY)
+    with chdir(site.root):
+        result = pipeline.validate(settings)
+    found = {c.key: c for c in result.compliance.checks}
+    assert found["thcs-b|edu-general|2025-2026"].deadline == date(2026, 6, 30)
+    assert found["thcs-b|edu-general|2025-2026"].standing is Standing.ON_TIME
+    assert found["thcs-c|edu-general|2025-2026"].days == 1
 
 
 # 8. The sample portal ---------------------------------------------------------------------------------------------

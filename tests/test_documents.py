@@ -22,7 +22,7 @@ def write_mistakes(site: Site) -> None:
     site.doc("thcs-a", "thong-bao", "ngay-sai", "title: Thông báo A\ndate: 2023-02-30\n")
     site.doc("thcs-a", "thong-bao", "ngay-kieu-viet", "title: Thông báo B\ndate: 15/3/2024\n")
     site.doc("phong-gd", "thong-bao", "sau-giai-the", "title: Thông báo C\nnumber: 12/TB-PGDĐT\ndate: 2025-08-01\n")
-    site.doc("thcs-a", "ke-hoach", "Ke-Hoach-2024", GOOD)
+    site.doc("thcs-a", "ke-hoach", "Ke-Hoach-2024", GOOD.replace("05/KH", "07/KH"))  # its own number: only the address clashes
     site.doc("thcs-a", "thong-bao", "thieu-tep",
              "title: Thông báo D\ndate: 2024-03-01\nattachments:\n  - file: khong-co.pdf\n    title: Bản scan\n")
     site.doc("thcs-a", "thong-bao", "yaml-hong", "title: Thông báo E\ndate: 2024-03-01\ntags: [a, b\n")
@@ -164,3 +164,76 @@ def test_drafts_and_future_postings_are_not_visible(site: Site) -> None:
     assert portal.documents == ()
     assert [d.slug for d in portal.drafts] == ["nhap"]
     assert [d.slug for d in portal.scheduled] == ["hen-ngay"]
+
+
+def test_a_number_used_twice_in_a_year_is_an_error_naming_both_files(site: Site) -> None:
+    """Nghị định 30/2020/NĐ-CP Điều 15 k1: numbering restarts each 1 January; a number and symbol are unique
+    in a year for one issuer (the same number with another symbol, or in another year, is fine)."""
+    site.standard_units()
+    site.doc("thcs-a", "ke-hoach", "ke-hoach-a", "title: Kế hoạch A\nnumber: 05/KH-THCS\ndate: 2026-01-15\n")
+    site.doc("thcs-a", "thong-bao", "ke-hoach-b", "title: Kế hoạch B\nnumber: 5/KH-THCS\ndate: 2026-03-02\n")
+    site.doc("thcs-a", "thong-bao", "thong-bao-c", "title: Thông báo C\nnumber: 05/TB-THCS\ndate: 2026-03-02\n")
+    site.doc("thcs-a", "ke-hoach", "ke-hoach-d", "title: Kế hoạch D\nnumber: 05/KH-THCS\ndate: 2025-03-02\n")
+    site.doc("ubnd-xa", "ke-hoach", "ke-hoach-e", "title: Kế hoạch E\nnumber: 05/KH-THCS\ndate: 2026-03-02\n")
+    assert [m for m in site.messages() if "đã dùng" in m] == [
+        "Lỗi: content/thcs-a/thong-bao/ke-hoach-b.md, dòng 3: 'number': số, ký hiệu đã dùng cho văn bản "
+        "content/thcs-a/ke-hoach/ke-hoach-a.md cùng năm 2026 (Nghị định 30/2020/NĐ-CP Điều 15: số và ký hiệu văn "
+        "bản của một cơ quan là duy nhất trong một năm), nhận được '5/KH-THCS'. Sửa: đối chiếu sổ đăng ký văn bản "
+        "đi và ghi đúng số của văn bản này.",
+    ]
+
+
+def test_type_named_by_the_number_and_two_line_signature(site: Site) -> None:
+    site.standard_units()
+    site.doc("thcs-a", "thong-bao", "sai-loai", "title: Kế hoạch công khai\nnumber: 12/BC-THCS\ndate: 2026-03-02\n")
+    site.doc("thcs-a", "thong-bao", "cong-van", "title: Về việc niêm yết\nnumber: 13/THCS-VP\ndate: 2026-03-02\n")
+    site.doc("thcs-a", "thong-bao", "ky-thay", "title: Thông báo A\nnumber: 14/TB-THCS\ndate: 2026-03-02\n"
+             "signer:\n  authority: KT. HIỆU TRƯỞNG\n  name: Lương Thị Thúy\n")
+    site.doc("thcs-a", "thong-bao", "sai-dau", "title: Thông báo B\nnumber: 15/TB-THCS\ndate: 2026-03-02\n"
+             "signer:\n  authority: Ký thay Hiệu trưởng\n  title: PHÓ HIỆU TRƯỞNG\n  name: Lương Thị Thúy\n")
+    assert [m for m in site.messages() if m.startswith("Cảnh báo: content/")] == [
+        "Cảnh báo: content/thcs-a/thong-bao/ky-thay.md, dòng 6: 'signer.title': người ký thay, thừa lệnh hay thừa "
+        "ủy quyền ghi hai dòng: thẩm quyền rồi chức vụ của chính người ký, nhận được 'KT. HIỆU TRƯỞNG'. Sửa: thêm "
+        "'title', ví dụ 'PHÓ HIỆU TRƯỞNG' dưới 'KT. HIỆU TRƯỞNG'.",
+        "Cảnh báo: content/thcs-a/thong-bao/sai-dau.md, dòng 6: 'signer.authority': dòng thẩm quyền ký bắt đầu bằng "
+        "TM., KT., Q., TL. hoặc TUQ. (Nghị định 30/2020/NĐ-CP), nhận được 'Ký thay Hiệu trưởng'. Sửa: ví dụ 'KT. "
+        "HIỆU TRƯỞNG'; chức vụ của người ký ghi ở 'title'.",
+        "Cảnh báo: content/thcs-a/thong-bao/sai-loai.md, dòng 3: 'number': ký hiệu 'BC' trong số là báo cáo, nhưng "
+        "tiêu đề bắt đầu bằng 'Kế hoạch' (Nghị định 30/2020/NĐ-CP: tên loại và chữ viết tắt trong số phải khớp "
+        "nhau), nhận được '12/BC-THCS'. Sửa: nếu văn bản là kế hoạch, ký hiệu là 'KH'; nếu không, sửa tiêu đề.",
+    ]
+    docs = {d.slug: d for d in site.validate().portal.documents}
+    assert docs["sai-loai"].doc_type.name == "Báo cáo"  # the number decides the type named on the page
+    assert docs["cong-van"].doc_type.name == "Công văn"
+
+
+def test_the_document_page_has_the_parts_decree_30_requires(site: Site) -> None:
+    from lxml import html as lhtml
+
+    site.standard_units()
+    site.unit("so-gd", "name: Sở Giáo dục và Đào tạo tỉnh Thử Nghiệm\nkind: so\nplace: Thử Nghiệm\n"
+              "parent:\n  - name: Ủy ban nhân dân tỉnh Thử Nghiệm\n")
+    site.doc("so-gd", "thong-bao", "bao-cao", "title: Kết quả công khai năm 2025\nnumber: 12/BC-SGDĐT\n"
+             "date: 2026-02-05\nsigner:\n  authority: KT. GIÁM ĐỐC\n  title: PHÓ GIÁM ĐỐC\n  name: Nguyễn Văn An\n")
+    site.unit("ubnd-xa", (site.units / "ubnd-xa.yml").read_text(encoding="utf-8")
+              + "parent:\n  - name: Ủy ban nhân dân tỉnh Thử Nghiệm\n    from: 2025-07-01\n")
+    site.doc("ubnd-xa", "thong-bao", "xa", "title: Thông báo lịch tiếp dân\nnumber: 05/TB-UBND\ndate: 2026-02-05\n")
+    site.doc("thcs-a", "thong-bao", "truong", "title: Thông báo lịch học\nnumber: 07/TB-THCS\ndate: 2026-02-05\n")
+    assert site.run("build", "--no-search") == 0
+    page = lhtml.document_fromstring((site.out / "so-gd/thong-bao/bao-cao/index.html").read_text(encoding="utf-8"))
+    head = [" ".join(p.text_content().split()) for p in page.xpath('//div[@class="ck-nd30"]//p')]
+    assert head == ["ỦY BAN NHÂN DÂN TỈNH THỬ NGHIỆM", "SỞ GIÁO DỤC VÀ ĐÀO TẠO TỈNH THỬ NGHIỆM", "Số: 12/BC-SGDĐT",
+                    "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
+                    "Thử Nghiệm, ngày 05 tháng 02 năm 2026"]
+    # the type the number names, in capitals, above the summary
+    assert [p.text_content() for p in page.xpath('//p[@class="ck-nd30__type"]')] == ["BÁO CÁO"]
+    signer = [" ".join(p.text_content().split()) for p in page.xpath('//div[@class="ck-sign__signer"]/p')]
+    assert signer == ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "Nguyễn Văn An"]
+    # a People's Committee's letterhead is its own name, without the province's committee above it; a
+    # school under the commune has the commune above it
+    ward = lhtml.document_fromstring((site.out / "ubnd-xa/thong-bao/xa/index.html").read_text(encoding="utf-8"))
+    assert [p.text_content() for p in ward.xpath('//div[@class="ck-nd30__issuer"]/p')][:2] == [
+        "ỦY BAN NHÂN DÂN XÃ BẾN ĐÒ", "Số: 05/TB-UBND"]
+    school = lhtml.document_fromstring((site.out / "thcs-a/thong-bao/truong/index.html").read_text(encoding="utf-8"))
+    assert [p.text_content() for p in school.xpath('//div[@class="ck-nd30__issuer"]/p')][:2] == [
+        "ỦY BAN NHÂN DÂN XÃ BẾN ĐÒ", "TRƯỜNG TRUNG HỌC CƠ SỞ SAO MAI"]

@@ -190,3 +190,19 @@ def test_signing_by_order_or_by_delegation(fixture: str, signature: dict[str, st
     assert not any(part in letter.body for part in expected)
     assert letter.recipients == (["Như trên", "Lưu: VT."] if fixture == "cong-van.txt"
                                  else ["UBND phường Hoa Sen", "Như Điều 2", "Lưu: VT, KT."])
+
+
+def test_a_commune_letterhead_is_one_issuing_body_without_a_parent() -> None:
+    """A commune's People's Committee writes its name over two lines ("ỦY BAN NHÂN DÂN" / "PHƯỜNG HOA
+    SEN"): one issuing body, no cơ quan chủ quản; a school under the commune has the commune above it."""
+    text = ("ỦY BAN NHÂN DÂN\tCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nPHƯỜNG HOA SEN\tĐộc lập - Tự do - Hạnh phúc\n"
+            "Số: 41/KH-UBND\tHoa Sen, ngày 26 tháng 01 năm 2026\n\nKẾ HOẠCH\nCải cách hành chính năm 2026\n\n"
+            "I. MỤC ĐÍCH\nNội dung.\n\nNơi nhận:\n- Các trường;\n- Lưu: VT.\tTM. ỦY BAN NHÂN DÂN\n\tKT. CHỦ TỊCH\n"
+            "\tPHÓ CHỦ TỊCH\n\tTrịnh Thị Thanh Loan\n")
+    letter = letterhead.parse(text)
+    assert (letter.issuer, letter.parent, letter.place) == ("ỦY BAN NHÂN DÂN PHƯỜNG HOA SEN", None, "Hoa Sen")
+    assert (letter.signer_authority, letter.signer_title, letter.signer_name) == (
+        "TM. ỦY BAN NHÂN DÂN, KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Trịnh Thị Thanh Loan")
+    school = letterhead.parse(text.replace("ỦY BAN NHÂN DÂN\t", "UBND PHƯỜNG HOA SEN\t", 1)
+                              .replace("PHƯỜNG HOA SEN\tĐộc", "TRƯỜNG THCS HOA SEN\tĐộc"))
+    assert (school.issuer, school.parent) == ("TRƯỜNG THCS HOA SEN", "UBND PHƯỜNG HOA SEN")

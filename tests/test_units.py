@@ -30,12 +30,60 @@ def test_dated_parents_answer_who_supervised_when(site: Site) -> None:
     school = units["thcs-a"]
     assert school.parent_on(date(2025, 6, 30)) == "phong-gd"
     assert school.parent_on(date(2025, 7, 1)) == "ubnd-xa"
-    assert units.ancestors_on("thcs-a", date(2024, 5, 1)) == ["phong-gd", "so-gd"]
+    # administratively the Phòng belonged to the district People's Committee, the commune belongs to the
+    # province's: neither is "trực thuộc" the Sở, which guides both on education (the sector relation)
+    assert units.ancestors_on("thcs-a", date(2024, 5, 1)) == ["phong-gd"]
+    assert units.overseers_on("thcs-a", date(2024, 5, 1)) == ["phong-gd", "so-gd"]
+    assert units.overseers_on("thcs-a", date(2026, 1, 1)) == ["ubnd-xa", "so-gd"]
+    assert units.is_overseen_by("thcs-a", "so-gd", date(2026, 1, 1))
+    assert not units.is_within("thcs-a", "so-gd", date(2026, 1, 1))
     assert [u.code for u in units.children_on("ubnd-xa", date(2026, 1, 1))] == ["thcs-a"]
     assert [u.code for u in units.children_on("phong-gd", date(2026, 1, 1))] == []
+    assert [u.code for u in units.sector_children_on("so-gd", date(2026, 1, 1))] == ["ubnd-xa"]
     assert [u.code for u in units.ever_under("phong-gd")] == ["thcs-a"]
+    assert [u.code for u in units.ever_under("so-gd")] == ["phong-gd", "ubnd-xa", "thcs-a"]
     assert [u.code for u in units.dissolved_by(date(2026, 1, 1))] == ["phong-gd"]
-    assert [u.code for u in units.roots_on(date(2026, 1, 1))] == ["so-gd"]
+    assert [u.code for u in units.roots_on(date(2026, 1, 1))] == ["so-gd", "ubnd-xa"]
+    assert units.former_children("so-gd", date(2026, 1, 1)) == []  # guided, never managed
+
+
+def test_a_parent_outside_the_portal_is_named_and_dated(site: Site) -> None:
+    site.standard_units()
+    site.unit("ubnd-xa", (site.units / "ubnd-xa.yml").read_text(encoding="utf-8")
+              + "parent:\n  - name: Ủy ban nhân dân tỉnh Thử Nghiệm\n    from: 2025-07-01\n")
+    units = load_units(site.units, Problems())
+    assert units.parent_body_on("ubnd-xa", date(2026, 1, 1)) == "Ủy ban nhân dân tỉnh Thử Nghiệm"
+    assert units["ubnd-xa"].parent_on(date(2026, 1, 1)) is None  # not a unit of the portal: still a root
+    assert units.parent_body_on("thcs-a", date(2026, 1, 1)) == "Ủy ban nhân dân xã Bến Đò"
+    assert units.parent_body_on("thcs-a", date(2025, 1, 1)) == "Phòng Giáo dục và Đào tạo huyện Ven Sông"
+    assert messages(site) == []
+
+
+def test_a_commune_put_under_the_so_administratively_is_a_warning(site: Site) -> None:
+    site.standard_units()
+    site.unit("ubnd-xa", "name: Ủy ban nhân dân xã Bến Đò\nkind: xa\nparent: so-gd\nactive_from: 2025-07-01\n")
+    assert messages(site) == [
+        "Cảnh báo: units/ubnd-xa.yml, dòng 3: 'parent': Ủy ban nhân dân cấp xã không trực thuộc Sở Giáo dục và Đào "
+        "tạo: về hành chính xã thuộc Ủy ban nhân dân tỉnh, Sở chỉ hướng dẫn, kiểm tra chuyên môn (Thông tư "
+        "15/2025/TT-BGDĐT), nhận được 'so-gd'. Sửa: ghi 'sector_parent: so-gd' và 'parent: [{name: Ủy ban nhân "
+        "dân tỉnh …}]'.",
+    ]
+
+
+def test_ownership_and_autonomy(site: Site) -> None:
+    site.standard_units()
+    site.unit("mn-tu", "name: Trường Mầm non tư thục Sao Sáng\nkind: mn\nparent: ubnd-xa\nownership: tu-thuc\n"
+              "autonomy: '2'\nactive_from: 2025-07-01\n")
+    site.unit("ubnd-xa", (site.units / "ubnd-xa.yml").read_text(encoding="utf-8") + "ownership: cong-lap\n")
+    units = load_units(site.units, Problems())
+    assert units["mn-tu"].ownership_or_default == "tu-thuc"
+    assert units["thcs-a"].ownership_or_default == "cong-lap"  # a school whose file does not say
+    assert messages(site) == [
+        "Lỗi: units/mn-tu.yml, dòng 5: 'autonomy': chỉ đơn vị sự nghiệp công lập mới có nhóm tự chủ tài chính, "
+        "nhận được '2'. Sửa: xóa trường 'autonomy'.",
+        "Lỗi: units/ubnd-xa.yml, dòng 9: 'ownership': chỉ trường học, trung tâm mới có loại hình công lập, dân lập, "
+        "tư thục, nhận được 'cong-lap'. Sửa: xóa trường 'ownership'.",
+    ]
 
 
 def test_multi_level_school_and_former_names(site: Site) -> None:

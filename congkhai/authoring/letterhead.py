@@ -13,40 +13,12 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from ..model.doctypes import OFFICIAL_LETTER, TYPES_BY_ABBREVIATION, TYPES_BY_NAME, DocType
 from ..model.text import fold, nfc
 
-
-@dataclass(frozen=True)
-class DocType:
-    """A type of administrative document: its name, abbreviation and the portal kind it becomes."""
-
-    name: str
-    abbreviation: str
-    kind: str
+__all__ = ["DocType", "OFFICIAL_LETTER", "TYPES_BY_ABBREVIATION", "TYPES_BY_NAME", "Letter", "parse"]
 
 
-_TYPES = [
-    DocType("Nghị quyết", "NQ", "thong-bao"), DocType("Quyết định", "QĐ", "thong-bao"),
-    DocType("Chỉ thị", "CT", "thong-bao"), DocType("Quy chế", "QC", "thong-bao"),
-    DocType("Quy định", "QyĐ", "thong-bao"), DocType("Thông cáo", "TC", "thong-bao"),
-    DocType("Thông báo", "TB", "thong-bao"), DocType("Hướng dẫn", "HD", "thong-bao"),
-    DocType("Chương trình", "CTr", "ke-hoach"), DocType("Kế hoạch", "KH", "ke-hoach"),
-    DocType("Phương án", "PA", "ke-hoach"), DocType("Đề án", "ĐA", "ke-hoach"),
-    DocType("Dự án", "DA", "ke-hoach"), DocType("Báo cáo", "BC", "thong-bao"),
-    DocType("Biên bản", "BB", "thong-bao"), DocType("Tờ trình", "TTr", "thong-bao"),
-    DocType("Hợp đồng", "HĐ", "thong-bao"), DocType("Công điện", "CĐ", "thong-bao"),
-    DocType("Giấy ủy quyền", "GUQ", "thong-bao"), DocType("Giấy mời", "GM", "thong-bao"),
-    DocType("Giấy giới thiệu", "GGT", "thong-bao"), DocType("Phiếu gửi", "PG", "thong-bao"),
-    DocType("Phiếu chuyển", "PC", "thong-bao"), DocType("Phiếu báo", "PB", "thong-bao"),
-    DocType("Bản ghi nhớ", "GN", "thong-bao"), DocType("Bản thỏa thuận", "TTh", "thong-bao"),
-    DocType("Giấy nghỉ phép", "NP", "thong-bao"),
-]
-TYPES_BY_NAME = {fold(t.name).upper(): t for t in _TYPES}
-TYPES_BY_ABBREVIATION = {t.abbreviation.upper(): t for t in _TYPES} | {
-    "BGN": TYPES_BY_NAME["BAN GHI NHO"], "BTT": TYPES_BY_NAME["BAN THOA THUAN"],
-    "GNP": TYPES_BY_NAME["GIAY NGHI PHEP"],
-}
-OFFICIAL_LETTER = DocType("Công văn", "", "thong-bao")
 # Words in a title that make a decision or a report a budget disclosure.
 FINANCE_WORDS = re.compile(r"\b(du toan|quyet toan|tai chinh|thu chi|thu, chi|ngan sach|tai tro|hoc phi)\b")
 
@@ -270,9 +242,26 @@ def _read_header(lines: list[_Line], type_index: int | None, letter: Letter) -> 
             letter.type = found
             letter.notes.append(Note("info", f"loại văn bản lấy theo ký hiệu '{symbol}' trong số ({found.name})."))
     if bodies:
+        bodies = _join_people_committee(bodies)
         letter.issuer = bodies[-1]
         letter.parent = " ".join(bodies[:-1]) or None
     return type_index if type_index is not None else last + 1
+
+
+_COMMITTEE = re.compile(r"^(ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN|UBND|HỘI ĐỒNG NHÂN DÂN|HĐND)$")
+_LOCALITY = re.compile(r"^(XÃ|PHƯỜNG|THỊ TRẤN|ĐẶC KHU|HUYỆN|QUẬN|THỊ XÃ|THÀNH PHỐ|TỈNH)\b")
+
+
+def _join_people_committee(bodies: list[str]) -> list[str]:
+    """Return the letterhead lines with a People's Committee written over two lines ("ỦY BAN NHÂN DÂN" /
+    "PHƯỜNG HOA SEN") joined into one issuing body: a commune's own documents have no parent body."""
+    joined: list[str] = []
+    for line in bodies:
+        if joined and _COMMITTEE.match(joined[-1]) and _LOCALITY.match(line):
+            joined[-1] = f"{joined[-1]} {line}"
+        else:
+            joined.append(line)
+    return joined
 
 
 def _read_number(segment: str, letter: Letter) -> None:

@@ -74,8 +74,8 @@ def ever_above(portal: Portal, codes: Iterable[str]) -> set[str]:
         current = units.get(queue.pop())
         if current is None:
             continue
-        for period in current.parents:
-            if period.unit not in found:
+        for period in (*current.parents, *current.sector_parents):
+            if period.unit is not None and period.unit not in found:
                 found.add(period.unit)
                 queue.append(period.unit)
     return found

@@ -34,7 +34,8 @@ from ..model.problems import Problem, Problems, Severity, display_path
 from ..model.text import format_date
 from ..model.units import Units
 from ..rules.compliance import Compliance, check_declarations, evaluate
-from ..rules.obligations import Rules, load_rules
+from ..rules.deadlines import policy_of
+from ..rules.obligations import Rules, check_switches, load_rules
 from ..site import audit, search, urls
 from ..site.pages import Planner, SiteSettings
 from ..site.register import write_register
@@ -101,10 +102,14 @@ def validate(settings: Settings, cache: Cache | None = None) -> Result:
     reader = read_folders if cache is None else _cached_reader(cache, settings, trees)
     portal = load_portal(settings.content, settings.units, settings.today, problems, settings.limits,
                          kinds.REGISTRY, reader)
-    rules = load_rules(portal.units.values(), problems)
+    own = settings.portal
+    rules = load_rules(portal.units.values(), problems, own.obligations_on, own.obligations_off)
+    check_switches(rules, {"obligations_on": own.obligations_on, "obligations_off": own.obligations_off},
+                   settings.config_file, problems)
+    policy = policy_of(own)
     every = [*portal.documents, *portal.drafts, *portal.scheduled]
-    check_declarations(every, portal.units, rules, problems)
-    compliance = evaluate(portal.units, portal.documents, rules, settings.today, settings.compliance_start)
+    check_declarations(every, portal.units, rules, problems, policy)
+    compliance = evaluate(portal.units, portal.documents, rules, settings.today, settings.compliance_start, policy)
     return Result(problems, portal, rules, compliance, trees=trees, notes=hidden_notes(portal))
 
 
@@ -158,7 +163,8 @@ def plan(settings: Settings, result: Result, cache: Cache, engine: Any) -> Build
             raise BuildFailure(str(exc)) from None
         refs = references.resolve(result.portal.documents, result.portal.units)
     search_plan = search.plan_search(portal, scope=site.scope) if settings.search else None
-    planner = Planner(portal, site, result.rules, result.compliance, settings.compliance_start, search_plan, refs)
+    planner = Planner(portal, site, result.rules, result.compliance, settings.compliance_start, search_plan, refs,
+                      policy_of(settings.portal))
     ctx = BuildContext(
         portal=portal, planner=planner, rules=result.rules or Rules(), compliance=planner.site_compliance,
         settings=settings, site_name=site.site_name, search_page=urls.SEARCH if settings.search else None,

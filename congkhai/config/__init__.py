@@ -46,6 +46,15 @@ class PortalSettings(BaseModel):
     feed_limit: int = Field(50, ge=1, le=1000, description="số mục tối đa trong mỗi kênh RSS")
     compliance_from: date | None = Field(None, description="ngày đầu tiên cổng đánh giá tình hình công khai")
     max_file_mb: int = Field(50, ge=1, le=2048, description="cỡ tối đa của một tệp đính kèm (MB)")
+    obligations_on: list[str] = Field(default_factory=list, description=(
+        "mã các nghĩa vụ mặc định tắt (căn cứ chưa xác minh) mà cổng vẫn đánh giá, ví dụ donations, commune-budget"))
+    obligations_off: list[str] = Field(default_factory=list, description="mã các nghĩa vụ cổng không đánh giá")
+    before_date_inclusive: bool = Field(False, description=(
+        "đọc 'trước ngày 30 tháng 6' là được đăng cả ngày 30/6 (mặc định: hạn cuối là ngày 29/6)"))
+    days_off: list[date] = Field(default_factory=list, description=(
+        "ngày nghỉ thêm ngoài lịch nghỉ lễ, Tết chính thức (ví dụ ngày nghỉ bù mới công bố)"))
+    working_days: list[date] = Field(default_factory=list, description=(
+        "ngày làm việc dù lịch chính thức ghi là ngày nghỉ (ví dụ ngày làm bù, hoặc một ngày lễ cổng không áp dụng)"))
 
 
 PORTAL_KEYS = tuple(PortalSettings.model_fields)
@@ -157,6 +166,9 @@ _ERRORS = {
     "date_parsing": "cần ngày dạng YYYY-MM-DD",
     "date_type": "cần ngày dạng YYYY-MM-DD",
     "string_type": "cần một dòng chữ",
+    "list_type": "cần một danh sách, mỗi mục một dòng bắt đầu bằng '- '",
+    "bool_parsing": "cần true hoặc false",
+    "bool_type": "cần true hoặc false",
 }
 
 
@@ -200,9 +212,18 @@ def _allowed(key: str) -> str:
         return f"ghi một số nguyên từ {bounds['Ge'].ge} đến {bounds['Le'].le}"
     if spec.annotation in (date, date | None):
         return "ghi ngày dạng YYYY-MM-DD, ví dụ 2025-01-01 (đặt trong ngoặc kép cũng được)"
+    if spec.annotation is bool:
+        return "ghi true hoặc false"
+    if spec.annotation == list[date]:
+        return "ghi danh sách ngày dạng YYYY-MM-DD, mỗi ngày một dòng '- 2026-11-24'"
+    if spec.annotation == list[str]:
+        return "ghi danh sách mã, mỗi mã một dòng '- donations'"
     return "ghi một dòng chữ"
 
 
 def _default(key: str) -> str:
-    default = PortalSettings.model_fields[key].default
-    return "không có" if default is None else str(default)
+    spec = PortalSettings.model_fields[key]
+    default = spec.default if spec.default_factory is None else spec.default_factory()
+    if isinstance(default, bool):
+        return "true" if default else "false"
+    return "không có" if default in (None, []) else str(default)

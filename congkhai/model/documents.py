@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from . import fields as f
+from .doctypes import OFFICIAL_LETTER, DocType, type_of_number, type_of_title
 from .files import FileRefError, LocalFile
 from .inventory import QUIET, link_problem, report_unused, scan_unit
 from .kind import FieldSpec, Kind
@@ -124,6 +125,12 @@ class Document:
         return f"urn:uuid:{uuid.uuid5(GUID_NAMESPACE, self.identity)}"
 
     @property
+    def doc_type(self) -> DocType | None:
+        """Return the type of administrative document its number names (NĐ 30/2020: "BC" → Báo cáo),
+        else the type its title starts with; None when neither says."""
+        return type_of_number(self.number) or type_of_title(self.title)
+
+    @property
     def posted(self) -> date | None:
         """Return the posting date (`published`, else `date`)."""
         return self.published or self.date
@@ -171,7 +178,7 @@ CORE_SPECS = (
               "công khai của hướng dẫn).", "edu-plan-results"),
     FieldSpec("period", "Kỳ công khai", "Kỳ công khai: 2026 (năm), 2026-Q1 (quý), 2026-H1 (6 tháng), 2026-9M "
               "(9 tháng), 2025-2026 (năm học).", "2025-2026",
-              pattern=(r"^\d{4}(-Q[1-4]|-H[12]|-9M|-\d{4})?$", "2026, 2026-Q1, 2026-H1, 2026-9M hoặc 2025-2026")),
+              pattern=(r"^\d{4}(-Q[1-4]|-H[12]|-[369]M|-\d{4})?$", "2026, 2026-Q1, 2026-H1, 2026-9M hoặc 2025-2026")),
     FieldSpec("attachments", "Tệp đính kèm", "Tệp đính kèm đặt cạnh tệp .md (pdf, doc, docx, xls, xlsx, odt, ods, "
               "csv, jpg, png, webp; tối đa 50 MB).", "\n- file: ban-scan-co-chu-ky.pdf\n  title: Bản scan có chữ ký",
               widget="objects", fields=(FieldSpec("file", "Tệp", "", "ban-scan.pdf", widget="file", required=True),
@@ -253,7 +260,47 @@ def load_unit_documents(unit_dir: Path, units: Units, problems: Problems, today:
             _claim(doc, alias, claims, problems)
         documents.append(doc)
     report_unused(found, used, problems)
+    _check_numbers(documents, problems)
     return documents
+
+
+def number_key(doc: Document) -> tuple[int, str] | None:
+    """Return (year, number) under which a document's number must be unique: an issuer numbers its
+    documents from 01 each 1 January, and a number and symbol are unique in a year (Nghị định
+    30/2020/NĐ-CP Điều 15 khoản 1). None for a document without a number or a date."""
+    if not doc.number or doc.status is Status.DRAFT:
+        return None
+    match = NUMBER_RE.match(doc.number)
+    if match is None or not match.group("n"):
+        return None
+    year = int(match.group("year")) if match.group("year") else (doc.date.year if doc.date else None)
+    if year is None:
+        return None
+    return year, f"{int(match.group('n'))}/{match.group('symbol').upper()}"
+
+
+def _check_numbers(documents: list[Document], problems: Problems) -> None:
+    """Record an error for each document of a unit reusing a number and symbol already used that year,
+    naming both files."""
+    seen: dict[tuple[int, str], Document] = {}
+    for doc in sorted(documents, key=lambda d: (d.date or date.min, d.source.as_posix())):
+        key = number_key(doc)
+        if key is None:
+            continue
+        first = seen.setdefault(key, doc)
+        if first is not doc:
+            problems.error(doc.source, doc.line("number"), "number", describe(
+                f"số, ký hiệu đã dùng cho văn bản {_posix(first.source)} cùng năm {key[0]} (Nghị định 30/2020/NĐ-CP "
+                "Điều 15: số và ký hiệu văn bản của một cơ quan là duy nhất trong một năm)", doc.number,
+                "Sửa: đối chiếu sổ đăng ký văn bản đi và ghi đúng số của văn bản này."))
+
+
+def _stays_in(path: Path, content: Path, unit_dir: Path) -> bool:
+    """Return True when `path`, followed through every symlink, is inside the unit's own folder (a unit
+    folder that is itself a link out of content/ counts as outside)."""
+    own = content.resolve() / unit_dir.name
+    real = path.resolve()
+    return own in real.parents
 
 
 def _claim(doc: Document, slug: str, claims: dict[str, Document], problems: Problems) -> None:
@@ -297,6 +344,7 @@ def read_document(
     context = f.ReadContext(path, unit_dir, unit.code, status is Status.DRAFT, issued, limits,
                             used if used is not None else [])
     number = _read_number(r, status)
+    _check_type(r, number, title)
     signer = _read_signer(r)
     attachments = _read_attachments(r, context)
     withdrawn = _read_withdrawal(r, status)
@@ -520,13 +568,42 @@ def _read_number(r: f.Reader, status: Status) -> str | None:
     return number
 
 
+def _check_type(r: f.Reader, number: str | None, title: str | None) -> None:
+    """Warn when the number's type abbreviation and the title name different types (NĐ 30/2020/NĐ-CP:
+    the type named in the document and in its number agree, e.g. "BC" is a Báo cáo)."""
+    by_number = type_of_number(number)
+    by_title = type_of_title(title) if title else None
+    if by_number is None or by_title is None or by_number is OFFICIAL_LETTER or by_number == by_title:
+        return
+    r.problems.warning(r.path, r.line("number"), "number", describe(
+        f"ký hiệu '{by_number.abbreviation}' trong số là {by_number.name.lower()}, nhưng tiêu đề bắt đầu bằng "
+        f"'{by_title.name}' (Nghị định 30/2020/NĐ-CP: tên loại và chữ viết tắt trong số phải khớp nhau)", number,
+        f"Sửa: nếu văn bản là {by_title.name.lower()}, ký hiệu là '{by_title.abbreviation}'; nếu không, sửa tiêu đề."))
+
+
+SIGNING_MARKS = {"TM.": "thay mặt tập thể", "KT.": "ký thay người đứng đầu", "Q.": "quyền",
+                 "TL.": "thừa lệnh", "TUQ.": "thừa ủy quyền"}
+
+
 def _read_signer(r: f.Reader) -> Person | None:
+    """Return the signer: the authority line (TM., KT., Q., TL., TUQ. before the head's title or the body's
+    name), the signer's own title and name (Nghị định 30/2020/NĐ-CP, Phụ lục I)."""
     if not r.present("signer"):
         return None
     sr = r.child("signer")
     sr.unknown_keys(("name", "title", "authority"))
     person = Person(sr.get("name", f.text), sr.get("title", f.text), sr.get("authority", f.text))
-    return person if (person.name or person.title) else None
+    if person.authority:
+        mark = person.authority.split(" ", 1)[0].upper()
+        if mark.rstrip(".") + "." not in SIGNING_MARKS:
+            sr.problems.warning(r.path, sr.line("authority"), sr.label("authority"), describe(
+                "dòng thẩm quyền ký bắt đầu bằng TM., KT., Q., TL. hoặc TUQ. (Nghị định 30/2020/NĐ-CP)",
+                person.authority, "Sửa: ví dụ 'KT. HIỆU TRƯỞNG'; chức vụ của người ký ghi ở 'title'."))
+        elif not person.title and mark.rstrip(".") != "Q":
+            sr.problems.warning(r.path, sr.line("authority"), sr.label("title"), describe(
+                "người ký thay, thừa lệnh hay thừa ủy quyền ghi hai dòng: thẩm quyền rồi chức vụ của chính người ký",
+                person.authority, "Sửa: thêm 'title', ví dụ 'PHÓ HIỆU TRƯỞNG' dưới 'KT. HIỆU TRƯỞNG'."))
+    return person if (person.name or person.title or person.authority) else None
 
 
 def _read_attachments(r: f.Reader, context: f.ReadContext) -> tuple[Attachment, ...]:

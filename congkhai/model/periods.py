@@ -44,11 +44,24 @@ class Period:
             return f"9 tháng năm {year}"
         return f"năm học {year}–{year + 1}"
 
+    @property
+    def short_label(self) -> str:
+        """Return the period in few words for a table cell ("quý I/2025", "6 tháng/2026", "2025–2026")."""
+        year = self.start.year
+        return {
+            PeriodKind.YEAR: str(year),
+            PeriodKind.QUARTER: f"quý {ROMAN[(self.start.month - 1) // 3]}/{year}",
+            PeriodKind.HALF: f"6 tháng/{year}",
+            PeriodKind.NINE: f"9 tháng/{year}",
+        }.get(self.kind, f"{year}–{year + 1}")
+
 
 _SHAPES = (
     (re.compile(r"^(\d{4})$"), PeriodKind.YEAR),
     (re.compile(r"^(\d{4})-Q([1-4])$"), PeriodKind.QUARTER),
-    (re.compile(r"^(\d{4})-H1$"), PeriodKind.HALF),
+    # TT 26/2026/TT-BTC names the first quarter and the first half "03 tháng", "06 tháng": the same periods
+    (re.compile(r"^(\d{4})-3M$"), PeriodKind.QUARTER),
+    (re.compile(r"^(\d{4})-(?:H1|6M)$"), PeriodKind.HALF),
     (re.compile(r"^(\d{4})-9M$"), PeriodKind.NINE),
     (re.compile(r"^(\d{4})-(\d{4})$"), PeriodKind.SCHOOL_YEAR),
 )
@@ -62,7 +75,8 @@ EXAMPLES = {
 
 
 def parse_period(text: str) -> Period | None:
-    """Return the period written `text` ("2024", "2024-Q1", "2024-H1", "2024-9M", "2024-2025"), or None."""
+    """Return the period written `text` ("2024", "2024-Q1", "2024-H1", "2024-9M", "2024-2025"; "2026-3M" and
+    "2026-6M" are the first quarter and half), or None. The key is always the first spelling."""
     for shape, kind in _SHAPES:
         match = shape.match(text)
         if not match:
@@ -73,9 +87,9 @@ def parse_period(text: str) -> Period | None:
                 return None
             return school_year(year)
         if kind is PeriodKind.QUARTER:
-            return quarter(year, int(match.group(2)))
+            return quarter(year, int(match.group(2)) if match.lastindex and match.lastindex > 1 else 1)
         if kind is PeriodKind.HALF:
-            return Period(date(year, 1, 1), date(year, 6, 30), kind, text)
+            return Period(date(year, 1, 1), date(year, 6, 30), kind, f"{year}-H1")
         if kind is PeriodKind.NINE:
             return Period(date(year, 1, 1), date(year, 9, 30), kind, text)
         return Period(date(year, 1, 1), date(year, 12, 31), kind, text)

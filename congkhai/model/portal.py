@@ -58,12 +58,13 @@ class Portal:
         ]
 
     def within(self, ancestor: str) -> list[Document]:
-        """Return the documents of `ancestor` and of every unit under it on each document's date,
-        newest first: a school's 2024 posting belongs to its 2024 supervisor."""
+        """Return the documents of `ancestor` and of every unit it oversaw on each document's date
+        (managed or guided, Units.overseers_on), newest first: a school's 2024 posting belongs to its
+        2024 supervisor."""
         if not self._within:
             for doc in self.documents:
                 day = doc.date or doc.posted or self.today
-                for code in (doc.unit, *self.units.ancestors_on(doc.unit, day)):
+                for code in (doc.unit, *self.units.overseers_on(doc.unit, day)):
                     self._within.setdefault(code, []).append(doc)
             for docs in self._within.values():
                 docs.sort(key=newest_first)

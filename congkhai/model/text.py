@@ -79,6 +79,13 @@ def format_date_long(day: date) -> str:
     return f"ngày {day.day:02d} tháng {month} năm {day.year}"
 
 
+def format_date_line(place: str | None, day: date) -> str:
+    """Return the place and date line of a document: "Hồng Lam, ngày 05 tháng 02 năm 2026" (NĐ 30/2020
+    Phụ lục I: the place named by the local unit, then the date written in full)."""
+    line = format_date_long(day)
+    return f"{place}, {line}" if place else line[:1].upper() + line[1:]
+
+
 def format_date(day: date) -> str:
     """Return the on-screen date form "24/02/2023"."""
     return f"{day.day:02d}/{day.month:02d}/{day.year}"

@@ -57,16 +57,27 @@ class UnitKind(enum.Enum):
 
 SCHOOL_KINDS = frozenset({UnitKind.MN, UnitKind.TH, UnitKind.THCS, UnitKind.THPT, UnitKind.GDTX})
 KINDS_BY_CODE = {k.code: k for k in UnitKind}
+# Loại hình of a school (Luật Giáo dục 2019 Điều 47: công lập, dân lập, tư thục; secondary).
+OWNERSHIP = {"cong-lap": "công lập", "dan-lap": "dân lập", "tu-thuc": "tư thục"}
+# Financial autonomy of a public service unit (Nghị định 60/2021/NĐ-CP, four groups; secondary).
+AUTONOMY = {
+    "1": "tự bảo đảm chi thường xuyên và chi đầu tư",
+    "2": "tự bảo đảm chi thường xuyên",
+    "3": "tự bảo đảm một phần chi thường xuyên",
+    "4": "do Nhà nước bảo đảm chi thường xuyên",
+}
 
 
 @dataclass(frozen=True)
 class ParentPeriod:
-    """The unit supervising another from `start` to `end` (inclusive; None = open)."""
+    """The body above a unit from `start` to `end` (inclusive; None = open): a unit of the portal
+    (`unit`), or a body outside it named in full (`name`, e.g. the provincial People's Committee)."""
 
-    unit: str
+    unit: str | None
     start: date | None = None
     end: date | None = None
     line: int | None = None
+    name: str | None = None
 
     def covers(self, day: date) -> bool:
         """Return True when `day` falls in the period."""
@@ -126,6 +137,10 @@ class Unit:
     levels: tuple[UnitKind, ...] = ()
     short_name: str | None = None
     parents: tuple[ParentPeriod, ...] = ()
+    sector_parents: tuple[ParentPeriod, ...] = ()
+    ownership: str | None = None
+    autonomy: str | None = None
+    place: str | None = None
     address: str | None = None
     phone: str | None = None
     email: str | None = None
@@ -159,12 +174,26 @@ class Unit:
             self.active_until is None or day <= self.active_until
         )
 
+    @property
+    def ownership_or_default(self) -> str:
+        """Return the unit's loại hình: its file's `ownership`, else công lập (state bodies, and schools
+        whose file does not say)."""
+        return self.ownership or "cong-lap"
+
     def parent_on(self, day: date) -> str | None:
-        """Return the code of the unit supervising this one on `day`, or None."""
-        for period in self.parents:
-            if period.covers(day):
-                return period.unit
-        return None
+        """Return the code of the unit this one is under administratively on `day` ("trực thuộc"), or
+        None (none, or a body outside the portal)."""
+        period = self.parent_period_on(day)
+        return period.unit if period else None
+
+    def parent_period_on(self, day: date) -> ParentPeriod | None:
+        """Return the administrative parent period covering `day`, or None."""
+        return next((p for p in self.parents if p.covers(day)), None)
+
+    def sector_parent_on(self, day: date) -> str | None:
+        """Return the code of the unit guiding this one professionally on `day` (quan hệ chuyên môn,
+        e.g. the Sở for a commune's education work), or None when the unit's file names none."""
+        return next((p.unit for p in self.sector_parents if p.covers(day)), None)
 
     def name_on(self, day: date) -> str:
         """Return the name the unit bore on `day` (former names apply up to their `until`)."""
@@ -181,11 +210,13 @@ class Units(Mapping[str, Unit]):
         self._units = dict(sorted(units.items()))
         self._ever_children: dict[str, list[Unit]] = {}
         for unit in self._units.values():
-            for parent in dict.fromkeys(period.unit for period in unit.parents):
+            links = [p.unit for p in (*unit.parents, *unit.sector_parents) if p.unit is not None]
+            for parent in dict.fromkeys(links):
                 self._ever_children.setdefault(parent, []).append(unit)
-        boundaries = {p_day for u in self._units.values() for p in u.parents for p_day in (p.start, p.end)}
+        boundaries = {p_day for u in self._units.values() for p in (*u.parents, *u.sector_parents)
+                      for p_day in (p.start, p.end)}
         self._boundaries = sorted(d for d in boundaries if d is not None)
-        self._ancestors: dict[tuple[str, date], list[str]] = {}
+        self._ancestors: dict[tuple[str, date, bool], list[str]] = {}
 
     def __getitem__(self, code: str) -> Unit:
         return self._units[code]
@@ -202,30 +233,62 @@ class Units(Mapping[str, Unit]):
         return sorted(found, key=unit_order)
 
     def ancestors_on(self, code: str, day: date) -> list[str]:
-        """Return the supervising chain of `code` on `day`, nearest first."""
-        held = self._ancestors.get((code, day))
+        """Return the administrative chain of `code` on `day` ("trực thuộc"), nearest first."""
+        held = self._ancestors.get((code, day, False))
         if held is None:
-            held = self._ancestors[(code, day)] = self._chain(code, day)
+            held = self._ancestors[(code, day, False)] = self._chain(code, day, False)
         return list(held)
 
-    def _chain(self, code: str, day: date) -> list[str]:
+    def overseers_on(self, code: str, day: date) -> list[str]:
+        """Return the chain of units overseeing `code` on `day`, nearest first: at each step the
+        sector (professional) superior when the unit has one, else its administrative superior. A
+        commune's schools are overseen by the commune and, through the commune's education work, by
+        the Sở; that is the chain the Sở's oversight views and feeds follow."""
+        held = self._ancestors.get((code, day, True))
+        if held is None:
+            held = self._ancestors[(code, day, True)] = self._chain(code, day, True)
+        return list(held)
+
+    def _chain(self, code: str, day: date, sector: bool) -> list[str]:
         chain: list[str] = []
-        current = self._units[code].parent_on(day)
+        unit = self._units[code]
+        current = (unit.sector_parent_on(day) or unit.parent_on(day)) if sector else unit.parent_on(day)
         while current is not None and current in self._units and current not in chain and current != code:
             chain.append(current)
-            current = self._units[current].parent_on(day)
+            unit = self._units[current]
+            current = (unit.sector_parent_on(day) or unit.parent_on(day)) if sector else unit.parent_on(day)
         return chain
 
     def is_within(self, code: str, ancestor: str, day: date) -> bool:
-        """Return True when `code` is `ancestor` or sits under it on `day`."""
+        """Return True when `code` is `ancestor` or sits under it administratively on `day`."""
         return code == ancestor or ancestor in self.ancestors_on(code, day)
 
+    def is_overseen_by(self, code: str, ancestor: str, day: date) -> bool:
+        """Return True when `code` is `ancestor` or `ancestor` oversees it on `day` (overseers_on)."""
+        return code == ancestor or ancestor in self.overseers_on(code, day)
+
+    def sector_children_on(self, code: str, day: date) -> list[Unit]:
+        """Return the active units `code` guides professionally on `day` without managing them."""
+        found = [u for u in self._units.values() if u.active_on(day) and u.sector_parent_on(day) == code]
+        return sorted(found, key=unit_order)
+
+    def parent_body_on(self, code: str, day: date) -> str | None:
+        """Return the name of the body `code` is under administratively on `day` (its cơ quan chủ
+        quản, as a document's header names it): a portal unit's name on that day, or the outside body
+        named in the unit's file; None when there is none."""
+        period = self._units[code].parent_period_on(day)
+        if period is None:
+            return None
+        if period.unit is not None and period.unit in self._units:
+            return self._units[period.unit].name_on(day)
+        return period.name
+
     def ever_under(self, ancestor: str) -> list[Unit]:
-        """Return every unit that was under `ancestor` at some time (not including it), ordered."""
+        """Return every unit `ancestor` oversaw at some time (not including it), ordered."""
         found = []
         for unit in self.ever_below(ancestor):
             if unit.code != ancestor and any(
-                self.is_within(unit.code, ancestor, day) for day in _sample_days(unit, self)
+                self.is_overseen_by(unit.code, ancestor, day) for day in _sample_days(unit, self)
             ):
                 found.append(unit)
         return sorted(found, key=unit_order)
@@ -243,10 +306,11 @@ class Units(Mapping[str, Unit]):
         return [found[c] for c in sorted(found)]
 
     def former_children(self, code: str, day: date) -> list[Unit]:
-        """Return the units that were directly under `code` at some time but are not on `day`."""
+        """Return the units that were directly under `code` (administratively) at some time but are
+        not on `day`."""
         found = [
             u for u in self._ever_children.get(code, ())
-            if not (u.active_on(day) and u.parent_on(day) == code)
+            if any(p.unit == code for p in u.parents) and not (u.active_on(day) and u.parent_on(day) == code)
         ]
         return sorted(found, key=unit_order)
 
@@ -283,7 +347,7 @@ def _sample_days(unit: Unit, units: Units) -> list[date]:
 UNIT_FIELDS = (
     "code", "name", "short_name", "kind", "levels", "parent", "address", "phone", "email", "website",
     "head", "active_from", "active_until", "successor", "former_names", "description", "obligations",
-    "indicators", "budget_role", "settles_procedures",
+    "indicators", "budget_role", "settles_procedures", "sector_parent", "ownership", "autonomy", "place",
 )
 
 
@@ -335,17 +399,20 @@ def _read_unit(path: Path, problems: Problems) -> Unit | None:
     name = r.get("name", f.required_text, required=True)
     kind = r.get("kind", f.choice(KINDS_BY_CODE, "loại đơn vị"), required=True)
     levels = _read_levels(r, kind)
-    parents = _read_parents(r)
-    if kind is UnitKind.SO and parents:
-        problems.error(path, r.line("parent"), "parent", "Sở Giáo dục và Đào tạo là cấp cao nhất của cổng, không có "
-                                                         "đơn vị cấp trên. Sửa: xóa trường 'parent'.")
+    parents = _read_parents(r, "parent")
+    if kind is UnitKind.SO and any(p.unit for p in parents):
+        problems.error(path, r.line("parent"), "parent", "Sở Giáo dục và Đào tạo là cấp cao nhất của cổng, không trực "
+                                                         "thuộc đơn vị nào của cổng. Sửa: ghi cơ quan chủ quản bằng tên, "
+                                                         "ví dụ 'parent: [{name: Ủy ban nhân dân tỉnh …}]'.")
     active_from, active_until, successor = _read_life(r, kind)
     email, website = _read_contacts(r)
+    ownership, autonomy = _read_ownership(r, kind)
     if code is None or name is None or kind is None:
         return None
     return Unit(
         code=code, name=name, kind=kind, source=path, levels=levels,
-        short_name=r.get("short_name", f.text), parents=parents,
+        short_name=r.get("short_name", f.text), parents=parents, sector_parents=_read_parents(r, "sector_parent"),
+        ownership=ownership, autonomy=autonomy, place=r.get("place", f.text),
         address=r.get("address", f.text), phone=r.get("phone", f.text), email=email, website=website,
         head=_read_head(r), active_from=active_from, active_until=active_until, successor=successor,
         former_names=_read_former_names(r), description=r.get("description", f.text),
@@ -516,81 +583,124 @@ def _read_levels(r: f.Reader, kind: UnitKind | None) -> tuple[UnitKind, ...]:
     return tuple(sorted(set(result), key=lambda k: _KIND_ORDER[k]))
 
 
-def _read_parents(r: f.Reader) -> tuple[ParentPeriod, ...]:
-    raw = r.raw("parent")
+def _read_ownership(r: f.Reader, kind: UnitKind | None) -> tuple[str | None, str | None]:
+    """Return the school's loại hình and financial autonomy group (only schools have them; autonomy
+    only for public ones)."""
+    ownership = r.get("ownership", f.choice({k: k for k in OWNERSHIP}, "loại hình (cong-lap, dan-lap, tu-thuc)"))
+    autonomy = r.get("autonomy", f.choice({k: k for k in AUTONOMY}, "nhóm tự chủ tài chính (1, 2, 3, 4)"))
+    if ownership and kind is not None and not kind.is_school:
+        r.problems.error(r.path, r.line("ownership"), "ownership", describe(
+            "chỉ trường học, trung tâm mới có loại hình công lập, dân lập, tư thục", ownership,
+            "Sửa: xóa trường 'ownership'."))
+        ownership = None
+    if autonomy and (ownership or "cong-lap") != "cong-lap":
+        r.problems.error(r.path, r.line("autonomy"), "autonomy", describe(
+            "chỉ đơn vị sự nghiệp công lập mới có nhóm tự chủ tài chính", autonomy, "Sửa: xóa trường 'autonomy'."))
+        autonomy = None
+    return ownership, autonomy
+
+
+def _read_parents(r: f.Reader, field: str) -> tuple[ParentPeriod, ...]:
+    """Return the dated superiors in `field` ('parent': administrative; 'sector_parent': professional).
+    A 'parent' item may name a body outside the portal (`name`) instead of a unit code (`unit`)."""
+    raw = r.raw(field)
     if raw is None:
         return ()
     if isinstance(raw, str):
         code = f.text(raw)
-        return (ParentPeriod(code, line=r.line("parent")),) if code else ()
+        return (ParentPeriod(code, line=r.line(field)),) if code else ()
     periods = []
-    for pr in r.items("parent"):
-        pr.unknown_keys(("unit", "from", "until"))
-        code = pr.get("unit", f.required_text, required=True)
+    for pr in r.items(field):
+        pr.unknown_keys(("unit", "name", "from", "until") if field == "parent" else ("unit", "from", "until"))
+        name = pr.get("name", f.text) if field == "parent" else None
+        code = pr.get("unit", f.required_text, required=name is None)
         start = pr.get("from", f.date_value)
         end = pr.get("until", f.date_value)
         if start and end and start > end:
             r.problems.error(r.path, pr.line("until"), pr.label("until"),
                              describe(f"ngày kết thúc trước ngày bắt đầu ({format_date(start)})", end.isoformat()))
             continue
-        if code:
-            periods.append(ParentPeriod(code, start, end, pr.line()))
+        if code and name:
+            r.problems.error(r.path, pr.line("name"), pr.label("name"), describe(
+                "mỗi giai đoạn ghi một đơn vị của cổng ('unit') hoặc tên một cơ quan ngoài cổng ('name'), không cả hai",
+                name, "Sửa: xóa một trong hai dòng."))
+            continue
+        if code or name:
+            periods.append(ParentPeriod(code, start, end, pr.line(), name))
     periods.sort(key=lambda p: (p.start or date.min))
+    _check_sequence(r, field, periods)
+    return tuple(periods)
+
+
+def _check_sequence(r: f.Reader, label: str, periods: list[ParentPeriod]) -> None:
+    """Record an error when dated superiors overlap, leave a gap, or miss a start date."""
     for before, after in zip(periods, periods[1:]):
-        label = "parent"
+        first, second = before.unit or before.name, after.unit or after.name
         if before.end is None or (after.start is not None and after.start <= before.end):
             r.problems.error(
                 r.path, after.line, label,
-                f"hai giai đoạn trực thuộc chồng lên nhau ({before.unit} và {after.unit}). "
+                f"hai giai đoạn trực thuộc chồng lên nhau ({first} và {second}). "
                 "Sửa: giai đoạn trước phải có 'until' sớm hơn 'from' của giai đoạn sau.",
             )
         elif after.start is None:
             r.problems.error(r.path, after.line, label,
-                             f"giai đoạn trực thuộc {after.unit} thiếu 'from'. Sửa: ghi ngày bắt đầu.")
+                             f"giai đoạn trực thuộc {second} thiếu 'from'. Sửa: ghi ngày bắt đầu.")
         elif after.start != before.end + timedelta(days=1):
             r.problems.error(
                 r.path, after.line, label,
-                f"có khoảng trống giữa hai giai đoạn trực thuộc: {before.unit} đến {format_date(before.end)}, "
-                f"{after.unit} từ {format_date(after.start)}. Sửa: 'from' của giai đoạn sau phải là "
+                f"có khoảng trống giữa hai giai đoạn trực thuộc: {first} đến {format_date(before.end)}, "
+                f"{second} từ {format_date(after.start)}. Sửa: 'from' của giai đoạn sau phải là "
                 f"{(before.end + timedelta(days=1)).isoformat()}.",
             )
-    return tuple(periods)
 
 
 def _check_links(units: Units, problems: Problems) -> None:
     for unit in units.values():
-        for period in unit.parents:
-            parent = units.get(period.unit)
-            if parent is None:
-                problems.error(
-                    unit.source, period.line, "parent",
-                    describe("không có đơn vị cấp trên mang mã này", period.unit,
-                             "Sửa: dùng mã của một tệp trong thư mục units/."),
-                )
-                continue
-            if parent.code == unit.code:
-                continue  # reported as a cycle
-            start = period.start or unit.active_from
-            end = period.end or unit.active_until
-            if parent.active_until is not None and (end is None or end > parent.active_until):
-                problems.error(
-                    unit.source, period.line, "parent",
-                    f"đơn vị cấp trên {parent.code} chỉ hoạt động đến {format_date(parent.active_until)}. "
-                    f"Sửa: ghi 'until: {parent.active_until.isoformat()}' cho giai đoạn này và thêm "
-                    "giai đoạn trực thuộc đơn vị mới.",
-                )
-            if parent.active_from is not None and (start is None or start < parent.active_from):
-                problems.error(
-                    unit.source, period.line, "parent",
-                    f"đơn vị cấp trên {parent.code} chỉ hoạt động từ {format_date(parent.active_from)}. "
-                    f"Sửa: ghi 'from: {parent.active_from.isoformat()}' cho giai đoạn này.",
-                )
+        for label, periods in (("parent", unit.parents), ("sector_parent", unit.sector_parents)):
+            for period in periods:
+                if period.unit is not None:
+                    _check_link(units, unit, period, label, problems)
         if unit.successor is not None and unit.successor not in units:
             problems.error(
                 unit.source, None, "successor",
                 describe("không có đơn vị kế thừa mang mã này", unit.successor,
                          "Sửa: dùng mã của một tệp trong thư mục units/."),
             )
+
+
+def _check_link(units: Units, unit: Unit, period: ParentPeriod, label: str, problems: Problems) -> None:
+    """Record an error when a superior is unknown or did not exist during the period; warn when a
+    commune is put under the Sở administratively."""
+    parent = units.get(period.unit or "")
+    if parent is None:
+        problems.error(unit.source, period.line, label,
+                       describe("không có đơn vị cấp trên mang mã này", period.unit,
+                                "Sửa: dùng mã của một tệp trong thư mục units/."))
+        return
+    if parent.code == unit.code:
+        return  # reported as a cycle
+    start = period.start or unit.active_from
+    end = period.end or unit.active_until
+    if parent.active_until is not None and (end is None or end > parent.active_until):
+        problems.error(
+            unit.source, period.line, label,
+            f"đơn vị cấp trên {parent.code} chỉ hoạt động đến {format_date(parent.active_until)}. "
+            f"Sửa: ghi 'until: {parent.active_until.isoformat()}' cho giai đoạn này và thêm "
+            "giai đoạn trực thuộc đơn vị mới.",
+        )
+    if parent.active_from is not None and (start is None or start < parent.active_from):
+        problems.error(
+            unit.source, period.line, label,
+            f"đơn vị cấp trên {parent.code} chỉ hoạt động từ {format_date(parent.active_from)}. "
+            f"Sửa: ghi 'from: {parent.active_from.isoformat()}' cho giai đoạn này.",
+        )
+    if label == "parent" and unit.kind is UnitKind.XA and parent.kind is UnitKind.SO:
+        problems.warning(
+            unit.source, period.line, label,
+            describe("Ủy ban nhân dân cấp xã không trực thuộc Sở Giáo dục và Đào tạo: về hành chính xã thuộc Ủy ban "
+                     "nhân dân tỉnh, Sở chỉ hướng dẫn, kiểm tra chuyên môn (Thông tư 15/2025/TT-BGDĐT)", parent.code,
+                     f"Sửa: ghi 'sector_parent: {parent.code}' và 'parent: [{{name: Ủy ban nhân dân tỉnh …}}]'."),
+        )
 
 
 _ORIGIN = date(1900, 1, 1)

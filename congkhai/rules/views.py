@@ -37,10 +37,12 @@ def current(checks: Iterable[Check], today: date) -> Check | None:
 
 
 def members_of(units: Units, code: str, today: date) -> list[Unit]:
-    """Return the units under `code` on `today` (on its last day when it no longer exists)."""
+    """Return the units `code` oversees on `today` (on its last day when it no longer exists): those it
+    manages and, through the sector relation, those it guides (the Sở: the communes' schools)."""
     unit = units[code]
     day = today if unit.active_on(today) else (unit.active_until or today)
-    found = [u for u in units.values() if u.code != code and u.active_on(day) and units.is_within(u.code, code, day)]
+    found = [u for u in units.values()
+             if u.code != code and u.active_on(day) and units.is_overseen_by(u.code, code, day)]
     return sorted(found, key=unit_order)
 
 

@@ -25,6 +25,9 @@ def deadline_event(check: Check, unit: Unit, stamp: datetime, site_url: str | No
     event.add("dtend", check.deadline + timedelta(days=1))
     event.add("summary", inert(f"Hạn công khai: {check.rule.title} – {check.period.label}"))
     assumed = " (hạn tính theo ngày giả định)" if check.assumed else ""
+    if check.selection is not None and check.selection.arguable:
+        others = sorted({o.deadline for o, _ in check.selection.argued if o.deadline and o.deadline != check.deadline})
+        assumed += "; theo cách hiểu khác của quy định, hạn " + ", ".join(format_date(d) for d in others)
     event.add("description", inert(f"{unit.name} đăng văn bản đáp ứng nghĩa vụ \"{check.rule.title}\", "
                                    f"{check.period.label}, chậm nhất ngày {format_date(check.deadline)}{assumed}. "
                                    f"Căn cứ: {check.version.basis}."))

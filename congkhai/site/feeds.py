@@ -81,12 +81,17 @@ class FeedContext:
         self._overdue: dict[str, list[Check]] | None = None
 
     def overdue_under(self) -> dict[str, list[Check]]:
-        """Return the overdue checks of each unit and of every unit under it (on the deadline)."""
+        """Return the overdue checks of each unit and of every unit overseeing it on the deadline, and
+        of the unit that must act today (a dissolved unit's successor) and those overseeing it."""
         if self._overdue is None:
             self._overdue = {}
+            units, today = self.portal.units, self.portal.today
             for check in self.compliance.overdue():
-                day = check.deadline or self.portal.today
-                for code in (check.unit, *self.portal.units.ancestors_on(check.unit, day)):
+                day = check.deadline or today
+                codes = [check.unit, *units.overseers_on(check.unit, day)]
+                if check.responsible and check.responsible != check.unit:
+                    codes += [check.responsible, *units.overseers_on(check.responsible, today)]
+                for code in dict.fromkeys(codes):
                     self._overdue.setdefault(code, []).append(check)
         return self._overdue
 
@@ -197,20 +202,43 @@ def _missed_order(check: Check, portal: Portal) -> tuple[int, str]:
 
 def missed_event(check: Check, portal: Portal) -> FeedEvent:
     """Return the news that a unit let a deadline pass: one item per unit, obligation and period, with a
-    guid of its own, so a reader shows it once however many times the feed is rebuilt."""
+    guid of its own, so a reader shows it once however many times the feed is rebuilt. The text says
+    which rule version was applied and why, whether the deadline rests on an assumed date, and which
+    unit must act today when the unit no longer exists."""
     unit = portal.units[check.unit]
     period = f" ({check.period.label})" if check.period else ""
     day = _missed_day(check, portal)
-    when = f"Hạn: {format_date(check.deadline)}. " if check.deadline and check.period else ""
     return FeedEvent(
         _missed_guid(check),
         f"Quá hạn: {unit.name} chưa đăng {check.rule.title[0].lower() + check.rule.title[1:]}{period}",
         urls.compliance_url(unit.code) + "#" + check.rule.id,
         day,
-        f"{when}Căn cứ: {check.version.basis}. Đơn vị chưa đăng văn bản đáp ứng nghĩa vụ này khi hết hạn.",
+        " ".join(verdict_lines(check, portal)),
         unit.name,
         ("Quá hạn công khai", check.rule.short),
     )
+
+
+def verdict_lines(check: Check, portal: Portal) -> list[str]:
+    """Return a missed deadline explained in sentences: the deadline (assumed or not), the basis, why
+    that version, the other reading if any, and who must act today."""
+    lines = []
+    if check.deadline and check.period:
+        lines.append(f"Hạn: {format_date(check.deadline)}.")
+    if check.assumed:
+        lines.append("Hạn này tính theo ngày giả định vì văn bản chưa ghi ngày sự kiện (ngày được giao, ngày phê "
+                     "duyệt hay ngày gửi báo cáo); đơn vị ghi ngày thật thì hạn được tính lại.")
+    lines.append(f"Căn cứ: {check.version.basis}.")
+    if check.selection is not None:
+        lines.append(f"Phiên bản áp dụng vì: {check.selection.reason}.")
+        for option, why in check.selection.argued:
+            if option.deadline != check.deadline and option.deadline:
+                lines.append(f"Có thể hiểu khác ({why}): theo {option.version.basis}, hạn {format_date(option.deadline)}.")
+    lines.append("Đơn vị chưa đăng văn bản đáp ứng nghĩa vụ này khi hết hạn.")
+    if check.dissolved:
+        who = portal.units[check.responsible].name if check.responsible in portal.units else "không còn đơn vị nào"
+        lines.append(f"Đơn vị đã ngừng hoạt động ngày {format_date(check.as_of)}; đơn vị phải xử lý hiện nay: {who}.")
+    return lines
 
 
 def obligation_feeds(ctx: FeedContext) -> Iterator[FeedSource]:

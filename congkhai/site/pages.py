@@ -28,14 +28,16 @@ from ..model.problems import display_path
 from ..model.text import (
     format_amount,
     format_date,
+    format_date_line,
     format_date_long,
     format_int,
     format_size,
 )
-from ..model.units import Indicator, IndicatorValue, Unit, unit_order
+from ..model.units import AUTONOMY, OWNERSHIP, Indicator, IndicatorValue, Unit, UnitKind, unit_order
 from ..rules import views as compliance_view
-from ..rules.compliance import DUE_SOON_DAYS, Check, Compliance
-from ..rules.obligations import CERTAINTY, Rules
+from ..rules.compliance import DUE_SOON_DAYS, Check, Compliance, responsible_unit
+from ..rules.deadlines import DEFAULT_POLICY, Policy
+from ..rules.obligations import CERTAINTY, SELECT_BY, LegalText, Rules, RuleVersion
 from . import urls
 from .search import SearchPlan, bundle_path
 
@@ -168,8 +170,8 @@ def _versions_of(checks: Iterable[Check]) -> list[Any]:
 
 
 _env.globals.update(
-    href=_href, urls=urls, KINDS=KINDS, Status=Status, versions_of=_versions_of,
-    certainty=CERTAINTY, due_soon_days=DUE_SOON_DAYS,
+    href=_href, urls=urls, KINDS=KINDS, Status=Status, versions_of=_versions_of, date_line=format_date_line,
+    certainty=CERTAINTY, due_soon_days=DUE_SOON_DAYS, select_by=SELECT_BY,
     certainty_short={"text": "đã đối chiếu văn bản", "secondary": "nguồn thứ cấp", "unverified": "chưa xác minh"},
 )
 _env.filters.update(
@@ -201,8 +203,10 @@ class Planner:
 
     def __init__(self, portal: Portal, settings: SiteSettings, rules: Rules | None = None,
                  compliance: Compliance | None = None, compliance_start: date | None = None,
-                 search: SearchPlan | None = None, refs: references.References | None = None) -> None:
+                 search: SearchPlan | None = None, refs: references.References | None = None,
+                 policy: Policy = DEFAULT_POLICY) -> None:
         self.portal = portal
+        self.policy = policy
         self.settings = settings
         self.today = portal.today
         self.refs = refs or references.resolve(portal.documents, portal.units)
@@ -250,6 +254,18 @@ class Planner:
         """Return the unit with `code`."""
         return self.portal.units[code]
 
+    def letterhead_parent(self, unit: Unit, day: date) -> str | None:
+        """Return the parent body a document's letterhead names above the issuer (NĐ 30/2020 Phụ lục I,
+        "cơ quan chủ quản trực tiếp (nếu có)"): the unit's administrative superior on `day`; none for a
+        People's Committee, whose letterhead is its own name ("ỦY BAN NHÂN DÂN / PHƯỜNG …")."""
+        if unit.kind is UnitKind.XA:
+            return None
+        return self.portal.units.parent_body_on(unit.code, day)
+
+    def texts_of(self, version: RuleVersion) -> list[LegalText]:
+        """Return the legal texts a rule version rests on, as the rules file lists them."""
+        return [self.rules.texts[t] for t in version.texts if t in self.rules.texts]
+
     def crumbs(self, unit: Unit, day: date | None = None) -> list[tuple[str, str]]:
         """Return (title, url) from the portal home down to `unit`, through its supervisors on `day`."""
         day = day or (self.today if unit.active_on(self.today) else (unit.active_until or self.today))
@@ -294,7 +310,7 @@ class Planner:
 
     def common(self, here: str) -> dict[str, Any]:
         """Return the context every template gets."""
-        return {"here": here, "p": self, "today": self.today, "settings": self.settings}
+        return {"here": here, "p": self, "today": self.today, "settings": self.settings, "policy": self.policy}
 
     # The plan ---------------------------------------------------------------------------------
 
@@ -416,11 +432,19 @@ class Planner:
                 by_rule=compliance_view.by_rule(checks, self.rules),
                 assumed=any(c.assumed for c in checks),
                 imposed=[r for r in self.rules if r.imposed_by == unit.code],
+                responsible=self._responsible(unit),
             ),
             description=f"Tình hình thực hiện các nghĩa vụ công khai của {unit.name}.",
             feeds=feeds,
             hide=("toc",),
         )
+
+    def _responsible(self, unit: Unit) -> Unit | None:
+        """Return the unit that must act today for a unit that no longer exists (None otherwise)."""
+        if unit.active_on(self.today):
+            return None
+        code = responsible_unit(unit, self.portal.units, self.today)
+        return self.portal.units[code] if code else None
 
     def area_pages(self) -> list[PlannedPage]:
         """Return the index of reform areas and one page per area listing the news of the whole portal."""
@@ -469,6 +493,9 @@ class Planner:
                 indicators=[(ind, indicator_rows(ind)) for ind in unit.indicators],
                 duty_counts=compliance_view.counts(self.compliance.of_unit(unit.code)),
                 former_children=self.portal.units.former_children(unit.code, self.today),
+                guided=self.portal.units.sector_children_on(unit.code, self.today),
+                ownership_label=_capitalize_first(OWNERSHIP[unit.ownership_or_default]),
+                autonomy_label=AUTONOMY.get(unit.autonomy or ""),
             ),
             description=unit.description or f"{unit.name}: văn bản công khai.",
             feeds=self.feed_links(unit),

@@ -169,7 +169,7 @@ def scopes_of(doc: Document, units: Units, today: date) -> set[str]:
     document's date or today."""
     found = {doc.unit}
     for day in sorted({doc.date or doc.posted, today}):
-        found.update(units.ancestors_on(doc.unit, day))
+        found.update(units.overseers_on(doc.unit, day))
     return found
 
 
