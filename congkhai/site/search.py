@@ -38,7 +38,7 @@ from ..model.markup import summary
 from ..model.portal import Portal
 from ..model.text import fold as fold_marks
 from ..model.text import format_date
-from ..model.units import Units
+from ..model.units import Unit, Units
 from . import urls
 
 BUNDLE = "pagefind"
@@ -66,6 +66,7 @@ class SearchRecord:
     sort: dict[str, str]
     lean: tuple[str, ...] = ()
     size: int = 0  # characters of full text, from the source (the same whether or not `blocks` is given)
+    weight: str = ""  # Pagefind weight of all its text ("" = Pagefind's own): documents no longer in force rank after the others
 
     def html(self, full: bool = True, sort: bool = True) -> str:
         """Return the record as the small HTML page Pagefind indexes (only <main> is searchable):
@@ -80,8 +81,9 @@ class SearchRecord:
             parts += [f'<span data-pagefind-filter="{key}" hidden>{e(v)}</span>' for v in values]
         for key, value in (self.sort if sort else {}).items():
             parts.append(f'<span data-pagefind-sort="{key}" hidden>{e(value)}</span>')
-        parts.append(f"<main data-pagefind-body><h1>{e(self.title)}</h1>")
-        parts += [f"<p>{e(block)}</p>" for block in (self.blocks if full else self.lean)]
+        weight = f' data-pagefind-weight="{self.weight}"' if self.weight else ""
+        parts.append(f"<main data-pagefind-body><h1{weight}>{e(self.title)}</h1>")
+        parts += [f"<p{weight}>{e(block)}</p>" for block in (self.blocks if full else self.lean)]
         parts.append("</main></body></html>\n")
         return "".join(parts)
 
@@ -131,8 +133,9 @@ def record(doc: Document, portal: Portal, scopes: Iterable[str]) -> SearchRecord
             "iso": day.isoformat()}
     if doc.number:
         meta["number"] = doc.number
-    if doc.status is Status.WITHDRAWN:
-        meta["status"] = "Đã thu hồi"
+    status = out_of_force(doc, portal.today)
+    if status:
+        meta["status"] = status
     lean = [f"Số {doc.number}"] if doc.number else []
     lean.append(doc.kind.label)
     lean += doc.kind.search_text(doc)
@@ -156,6 +159,45 @@ def record(doc: Document, portal: Portal, scopes: Iterable[str]) -> SearchRecord
         sort={"date": day.isoformat()},
         lean=tuple(line for line in lean if line),
         size=len(doc.title) + len(doc.description or "") + min(doc.rendered.text_size, MAX_CONTENT_CHARS),
+        weight=DEMOTED if status else "",
+    )
+
+
+# Pagefind weighs a record's words by this (headings count 7, text 1): a document no longer in force
+# matching a query scores far below a current one matching it as well, so it comes after.
+DEMOTED = "0.1"
+
+
+def out_of_force(doc: Document, today: date) -> str:
+    """Return why a document is no longer in force, as its badge says ("Đã thu hồi", "Đã được thay thế",
+    "Đã hết hiệu lực"…), or "" when it is."""
+    if doc.status is Status.WITHDRAWN:
+        return "Đã thu hồi"
+    if doc.status is Status.SUPERSEDED:
+        return "Đã được thay thế"
+    return next((b.text for b in doc.kind.badges(doc, today) if b.tone == "muted"), "")
+
+
+UNIT_KIND = "Trang đơn vị"
+
+
+def unit_record(unit: Unit, units: Units, today: date) -> SearchRecord:
+    """Return the search record of a unit's page: found by its name, short and former names, kind and
+    address (a parent looking for "trường Kim Đồng" finds the school, not only its documents)."""
+    lines = [unit.display_name] if unit.display_name != unit.name else []
+    lines += [unit.kind_label, *(f"Tên trước đây: {f.name}" for f in unit.former_names)]
+    if unit.address:
+        lines.append(unit.address)
+    scopes = {unit.code, *units.ancestors_on(unit.code, today if unit.active_on(today) else unit.active_until or today)}
+    return SearchRecord(
+        url=urls.unit_url(unit.code),
+        title=unit.name,
+        blocks=tuple(lines),
+        meta={"title": unit.name, "kind": UNIT_KIND, "unit": unit.kind_label},
+        filters={"don-vi": [unit.code], "thuoc": sorted(scopes), "loai": ["don-vi"]},
+        sort={},
+        lean=tuple(lines),
+        size=sum(len(line) for line in lines),
     )
 
 
@@ -184,9 +226,14 @@ def plan_search(portal: Portal, scope: Iterable[str] | None = None) -> SearchPla
         records.append(record(doc, portal, scopes))
         for unit in scopes:
             members[unit].append(index)
+    for unit in sorted(portal.units.values(), key=lambda u: u.code):
+        rec = unit_record(unit, portal.units, portal.today)
+        records.append(rec)
+        for code in rec.filters["thuoc"]:
+            members[code].append(len(records) - 1)
     held = None if scope is None else set(scope)
     bundles = {code: tuple(found) for code, found in sorted(members.items())
-               if len(found) < len(docs) and (held is None or code in held)}
+               if len(found) < len(records) and (held is None or code in held)}
     return SearchPlan(tuple(records), bundles)
 
 

@@ -200,20 +200,38 @@ function el(tag, attrs = {}, ...children) {
   return node;
 }
 
-function resultItem(data) {
+/** Lowercase, without tone marks, đ read as d. */
+const fold = (text) => text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[đĐ]/g, "d").toLowerCase();
+
+/**
+ * Pagefind marks every word a query word begins ("ke" marks "kết", "kèm"): keep the marks on whole
+ * syllables of the query only (with or without tone marks), so "học phí" marks "học" and "phí".
+ */
+export function wholeSyllables(excerpt, query) {
+  const words = new Set(fold(query).split(/\s+/).filter(Boolean));
+  const box = document.createElement("template");
+  box.innerHTML = excerpt; // Pagefind escapes the text and adds <mark> around matches
+  for (const mark of box.content.querySelectorAll("mark")) {
+    const syllable = fold(mark.textContent).replace(/[^\p{L}\p{N}]/gu, "");
+    if (!words.has(syllable)) mark.replaceWith(...mark.childNodes);
+  }
+  return box.content;
+}
+
+function resultItem(data, query) {
   const meta = data.meta || {};
   const link = el("a", { class: "ck-item__title", href: data.url }, meta.title || data.url);
   const parts = [meta.unit, meta.kind, meta.date, meta.number ? "Số " + meta.number : null].filter(Boolean);
   const line = el("span", { class: "ck-item__meta" }, parts.join(" · "));
-  if (meta.status) line.append(" · ", el("span", { class: "ck-badge ck-badge--danger" }, meta.status));
-  const excerpt = el("span", { class: "ck-result__excerpt" });
-  excerpt.innerHTML = data.excerpt; // Pagefind escapes the text and adds <mark> around matches
+  // a document no longer in force says so (and ranks after those in force: site/search.py, DEMOTED)
+  if (meta.status) line.append(" · ", el("span", { class: "ck-badge ck-badge--warn" }, meta.status));
+  const excerpt = el("span", { class: "ck-result__excerpt" }, wholeSyllables(data.excerpt || "", query));
   return el("li", { class: "ck-item ck-result" }, link, line, excerpt);
 }
 
-async function render(list, results, count) {
+async function render(list, results, count, query) {
   const items = await results.take(count);
-  for (const data of items) list.append(resultItem(data));
+  for (const data of items) list.append(resultItem(data, query));
   return items.length;
 }
 
@@ -266,7 +284,7 @@ function headerBox(box) {
         panel.append(el("p", {}, "Không tìm thấy văn bản nào. Thử bỏ bớt từ, hoặc tìm trên toàn cổng."));
       } else {
         panel.append(el("p", { class: "ck-muted" }, `${results.total} văn bản`), list);
-        await render(list, results, PANEL_SIZE);
+        await render(list, results, PANEL_SIZE, query);
         if (mine !== run) return;
       }
       const more = new URL(form.action, location.href);
@@ -327,11 +345,11 @@ function searchPage(form) {
       const more = el("button", { type: "button", class: "md-button" }, "Xem thêm");
       more.addEventListener("click", async () => {
         more.disabled = true;
-        shown += await render(list, results, PAGE_SIZE);
+        shown += await render(list, results, PAGE_SIZE, query);
         more.disabled = false;
         more.hidden = shown >= results.total;
       });
-      shown = await render(list, results, PAGE_SIZE);
+      shown = await render(list, results, PAGE_SIZE, query);
       if (mine !== runs) return;
       more.hidden = shown >= results.total;
       out.append(more);
