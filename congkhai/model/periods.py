@@ -41,8 +41,16 @@ class Period:
         if self.kind is PeriodKind.HALF:
             return f"6 tháng đầu năm {year}"
         if self.kind is PeriodKind.NINE:
-            return f"9 tháng năm {year}"
+            return f"9 tháng đầu năm {year}"
         return f"năm học {year}–{year + 1}"
+
+    @property
+    def words(self) -> str:
+        """Return the period short and in words, as a heading or a table cell shows it ("Quý III/2026",
+        "9 tháng đầu năm 2026", "Năm học 2025–2026")."""
+        if self.kind is PeriodKind.QUARTER:
+            return f"Quý {ROMAN[(self.start.month - 1) // 3]}/{self.start.year}"
+        return self.label[:1].upper() + self.label[1:]
 
 
 _SHAPES = (
