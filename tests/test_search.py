@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from pathlib import Path
 
@@ -326,3 +327,42 @@ def test_a_portal_bundle_in_parts_finds_the_same_documents_in_exact_date_order(b
     assert [sorts(out / "pagefind" / p) for p in ["", *guide["phan"]]] == [[]] * (1 + len(guide["phan"]))
     assert [name for name, _ in sorts(sample_site / "pagefind")] == ["date"]
     assert [name for name, _ in sorts(out / "thcs-hoa-sen" / "pagefind")] == ["date"]
+
+
+def test_documents_no_longer_in_force_say_so_and_come_after_those_in_force(browser, sample, sample_site: Path) -> None:
+    page = browser.new_page()
+    problems = watch(page)
+    results = search_page(page, sample, "tuyển sinh lớp 10")
+    titles = [r["title"] for r in results]
+    old = "Thông báo tuyển sinh vào lớp 10 năm học 2025 – 2026"
+    assert old in titles and "Thông báo điều chỉnh lịch thi và chỉ tiêu tuyển sinh lớp 10 năm học 2025 – 2026" in titles
+    badged = [i for i, r in enumerate(results) if "Đã được thay thế" in r["meta"] or "Đã hết" in r["meta"]]
+    assert titles.index(old) in badged
+    # every document in force first, then those replaced or out of force
+    assert badged == list(range(len(results) - len(badged), len(results))), [r["meta"] for r in results]
+    assert problems == []
+    page.close()
+
+
+def test_a_unit_is_found_by_its_name_with_or_without_tone_marks(browser, sample) -> None:
+    page = browser.new_page()
+    for query in ("kim dong", "Kim Đồng", "tieu hoc kim dong"):
+        results = search_page(page, sample, query)
+        units = [r for r in results if "Trang đơn vị" in r["meta"]]
+        assert [r["title"] for r in units][:1] == ["Trường Tiểu học Kim Đồng"], query
+    page.close()
+
+
+def test_highlighting_marks_whole_syllables_only(browser, sample) -> None:
+    page = browser.new_page()
+    for result in search_page(page, sample, "ke"):
+        marked = re.findall(r"<mark>(.*?)</mark>", result["excerpt"])
+        assert all(fold_word(m) == "ke" for m in marked), marked  # "kế", "Kế", never "kết" or "kèm"
+    page.close()
+
+
+def fold_word(text: str) -> str:
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c) and c.isalnum()).lower()

@@ -66,7 +66,6 @@ class SearchRecord:
     sort: dict[str, str]
     lean: tuple[str, ...] = ()
     size: int = 0  # characters of full text, from the source (the same whether or not `blocks` is given)
-    weight: str = ""  # Pagefind weight of all its text ("" = Pagefind's own): documents no longer in force rank after the others
 
     def html(self, full: bool = True, sort: bool = True) -> str:
         """Return the record as the small HTML page Pagefind indexes (only <main> is searchable):
@@ -81,9 +80,8 @@ class SearchRecord:
             parts += [f'<span data-pagefind-filter="{key}" hidden>{e(v)}</span>' for v in values]
         for key, value in (self.sort if sort else {}).items():
             parts.append(f'<span data-pagefind-sort="{key}" hidden>{e(value)}</span>')
-        weight = f' data-pagefind-weight="{self.weight}"' if self.weight else ""
-        parts.append(f"<main data-pagefind-body><h1{weight}>{e(self.title)}</h1>")
-        parts += [f"<p{weight}>{e(block)}</p>" for block in (self.blocks if full else self.lean)]
+        parts.append(f"<main data-pagefind-body><h1>{e(self.title)}</h1>")
+        parts += [f"<p>{e(block)}</p>" for block in (self.blocks if full else self.lean)]
         parts.append("</main></body></html>\n")
         return "".join(parts)
 
@@ -152,20 +150,20 @@ def record(doc: Document, portal: Portal, scopes: Iterable[str]) -> SearchRecord
             "thuoc": sorted(scopes),
             "loai": [doc.kind.folder],
             "nam": [str(day.year)],
-            # only withdrawn documents carry it, so the default search (`not` withdrawn) loads a
-            # filter chunk as small as the number of withdrawals, not one listing every document
-            **({"trang-thai": ["thu-hoi"]} if doc.status is Status.WITHDRAWN else {}),
+            # only documents no longer in force carry it (withdrawn: thu-hoi; superseded or out of
+            # force: het-hieu-luc), so the default search (`not` withdrawn) loads a filter chunk as
+            # small as their number, not one listing every document; the browser ranks them last
+            **({"trang-thai": [status_filter(doc)]} if status else {}),
         },
         sort={"date": day.isoformat()},
         lean=tuple(line for line in lean if line),
         size=len(doc.title) + len(doc.description or "") + min(doc.rendered.text_size, MAX_CONTENT_CHARS),
-        weight=DEMOTED if status else "",
     )
 
 
-# Pagefind weighs a record's words by this (headings count 7, text 1): a document no longer in force
-# matching a query scores far below a current one matching it as well, so it comes after.
-DEMOTED = "0.1"
+def status_filter(doc: Document) -> str:
+    """Return the search filter value of a document no longer in force: withdrawn, or replaced/expired."""
+    return "thu-hoi" if doc.status is Status.WITHDRAWN else "het-hieu-luc"
 
 
 def out_of_force(doc: Document, today: date) -> str:

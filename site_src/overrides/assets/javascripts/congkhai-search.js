@@ -103,11 +103,13 @@ async function pool(root, parts, baseUrl, dates) {
       const search = ++searches;
       const found = await Promise.all(workers.map((w) => w.call("find", { search, query, filters })));
       const order = [];
-      found.forEach(({ ids, scores, ranks }, worker) => {
-        ids.forEach((id, position) => order.push({ id, score: scores[position], rank: ranks[position], worker, position }));
+      found.forEach(({ ids, scores, ranks, lates }, worker) => {
+        ids.forEach((id, position) => order.push({ id, score: scores[position], rank: ranks[position],
+                                                   late: lates[position], worker, position }));
       });
       if (byDate && dates) order.sort(newestFirst(await dates()));
-      else order.sort((a, b) => b.score - a.score || a.rank - b.rank || a.worker - b.worker || a.position - b.position);
+      else order.sort((a, b) => a.late - b.late || b.score - a.score || a.rank - b.rank || a.worker - b.worker
+                              || a.position - b.position);
       return paged(order, async (slice) => {
         const answers = await Promise.all(workers.map((w, worker) => {
           const ids = slice.filter((x) => x.worker === worker).map((x) => x.id);
@@ -120,13 +122,19 @@ async function pool(root, parts, baseUrl, dates) {
   };
 }
 
+// Documents no longer in force (withdrawn, superseded, out of force: site/search.py) carry one of these.
+const NOT_IN_FORCE = { any: ["thu-hoi", "het-hieu-luc"] };
+
 /**
  * Every variant's results, each document once at its best score over the variants (so "dao tao"
  * ranks a text written "dao tao" by its exact match and "Đào tạo" by its đ-variant), ties going to
- * the query as typed: [{r, rank}] best first, r a Pagefind result and rank its variant's number.
+ * the query as typed; documents no longer in force after all those in force (found by a second search
+ * filtered on them: Pagefind scores only the few results that pass the filter, so it costs little):
+ * [{r, rank, late}] best first, r a Pagefind result, rank its variant's number, late true when not in force.
  */
 export async function ranked(pagefind, query, filters) {
   const best = new Map();
+  const late = new Set();
   let rank = 0;
   for (const variant of variants(query)) {
     const found = await pagefind.search(variant, { filters });
@@ -134,9 +142,14 @@ export async function ranked(pagefind, query, filters) {
       const held = best.get(r.id);
       if (!held || r.score > held.r.score) best.set(r.id, { r, rank: held ? held.rank : rank });
     }
+    if (found && found.results.length) {
+      const old = await pagefind.search(variant, { filters: { ...filters, "trang-thai": NOT_IN_FORCE } });
+      for (const r of (old && old.results) || []) late.add(r.id);
+    }
     rank++;
   }
-  return [...best.values()].sort((a, b) => b.r.score - a.r.score || a.rank - b.rank);
+  return [...best.values()].map((x) => ({ ...x, late: late.has(x.r.id) }))
+    .sort((a, b) => a.late - b.late || b.r.score - a.r.score || a.rank - b.rank);
 }
 
 /**
@@ -223,7 +236,7 @@ function resultItem(data, query) {
   const link = el("a", { class: "ck-item__title", href: data.url }, meta.title || data.url);
   const parts = [meta.unit, meta.kind, meta.date, meta.number ? "Số " + meta.number : null].filter(Boolean);
   const line = el("span", { class: "ck-item__meta" }, parts.join(" · "));
-  // a document no longer in force says so (and ranks after those in force: site/search.py, DEMOTED)
+  // a document no longer in force says so (and ranks after those in force: ranked())
   if (meta.status) line.append(" · ", el("span", { class: "ck-badge ck-badge--warn" }, meta.status));
   const excerpt = el("span", { class: "ck-result__excerpt" }, wholeSyllables(data.excerpt || "", query));
   return el("li", { class: "ck-item ck-result" }, link, line, excerpt);
