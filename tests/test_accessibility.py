@@ -177,3 +177,32 @@ def test_unit_and_obligation_pages_offer_to_subscribe_near_the_top(sample_site: 
 
 def test_the_sample_is_built_for_the_day_the_checks_expect() -> None:
     assert accessibility.ON == "2026-11-22" and date.fromisoformat(accessibility.ON)
+
+
+def test_the_unit_finder_filters_by_name_commune_and_kind(browser, sample_site: Path) -> None:
+    from conftest import serve
+
+    with serve(sample_site) as base:
+        page = browser.new_page(viewport={"width": 375, "height": 812})
+        page.goto(base)
+        shown = lambda: [a.strip() for a in page.locator("[data-ck-finder] li:not([hidden]) > a").all_inner_texts()]  # noqa: E731
+        everyone = shown()
+        page.fill("#ck-finder-ten", "kim dong")  # without tone marks
+        assert "Trường Tiểu học Kim Đồng" in shown() and len(shown()) < len(everyone)
+        assert "Trường Trung học phổ thông Tân Hà" not in shown()
+        assert page.locator(".ck-finder__count").inner_text().startswith("1 trong")
+        page.fill("#ck-finder-ten", "")
+        page.select_option("#ck-finder-loai", "thpt")
+        assert "Trường Trung học phổ thông Tân Hà" in shown() and "Trường Tiểu học Kim Đồng" not in shown()
+        page.select_option("#ck-finder-loai", "")
+        page.select_option("#ck-finder-xa", "ubnd-phuong-hoa-sen")
+        assert "Trường Tiểu học Kim Đồng" in shown() and "Trường Trung học phổ thông Tân Hà" not in shown()
+        # the menu button opens the navigation drawer from the keyboard, and says so
+        page.focus(".ck-drawer-button")
+        page.keyboard.press("Enter")
+        page.wait_for_timeout(300)
+        assert page.get_attribute(".ck-drawer-button", "aria-expanded") == "true"
+        assert page.evaluate("() => document.activeElement.closest('.md-sidebar--primary') !== null")
+        page.keyboard.press("Escape")
+        assert page.get_attribute(".ck-drawer-button", "aria-expanded") == "false"
+        page.close()
