@@ -177,7 +177,7 @@ def test_supervisor_pages_feeds_and_calendars(site: Site) -> None:
     assert not any("cchc-phong" in e.link for e in overdue.entries)
     assert all(e.id.startswith("urn:uuid:") for e in overdue.entries) and len({e.id for e in overdue.entries}) == len(titles)
     rule_feed = feedparser.parse((site.out / "nghia-vu/donations/rss.xml").read_bytes())
-    assert rule_feed.bozo == 0 and "Tài trợ 2025–2026" in [e.title for e in rule_feed.entries]
+    assert rule_feed.bozo == 0 and "Tài trợ 2025–2026 – Trường Trung học cơ sở Sao Mai" in [e.title for e in rule_feed.entries]
     calendar = Calendar.from_ical((site.out / "thcs-a/lich-cong-khai.ics").read_bytes())
     events = {str(e["uid"]): e for e in calendar.walk("VEVENT")}
     soon = events["thcs-a|tuyen-truyen-xa|2026-2027@congkhai"]

@@ -82,9 +82,10 @@ def test_nginx_serves_every_kind_of_file_with_its_type_and_cache_headers(nginx: 
     expected = {
         "": ("text/html; charset=utf-8", "no-cache"),
         "thcs-hoa-sen/": ("text/html; charset=utf-8", "no-cache"),
-        "rss.xml": ("application/rss+xml; charset=utf-8", "no-cache"),
-        "thcs-hoa-sen/rss.xml": ("application/rss+xml; charset=utf-8", "no-cache"),
-        "thcs-hoa-sen/qua-han.xml": ("application/rss+xml; charset=utf-8", "no-cache"),
+        "rss.xml": ("application/xml; charset=utf-8", "no-cache"),
+        "thcs-hoa-sen/rss.xml": ("application/xml; charset=utf-8", "no-cache"),
+        "thcs-hoa-sen/qua-han.xml": ("application/xml; charset=utf-8", "no-cache"),
+        "assets/rss.xsl": ("text/xsl; charset=utf-8", "no-cache"),
         "feeds.opml": ("text/x-opml; charset=utf-8", "no-cache"),
         "thcs-hoa-sen/lich-cong-khai.ics": ("text/calendar; charset=utf-8", "no-cache"),
         "data/documents.json": ("application/json; charset=utf-8", "no-cache"),

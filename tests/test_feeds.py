@@ -80,7 +80,7 @@ def test_items_carry_title_link_guid_date_summary_unit_categories_and_enclosures
     assert parsed.feed.title == "Công khai tài chính – Trường Trung học cơ sở Sao Mai"
     assert parsed.feed.language == "vi"
     (item,) = parsed.entries
-    assert item.title == "Công khai dự toán năm 2025"
+    assert item.title == "Công khai dự toán năm 2025 – Trường Trung học cơ sở Sao Mai"  # the unit in every title
     assert item.link == SITE_URL + "thcs-a/tai-chinh/du-toan-2025/"
     assert item.id.startswith("urn:uuid:") and item.guidislink is False
     assert item.published == "Sat, 20 Sep 2025 00:00:00 +0700"
@@ -99,7 +99,10 @@ def test_items_carry_title_link_guid_date_summary_unit_categories_and_enclosures
 def test_unit_feeds_follow_the_supervisor_on_each_documents_date(site: Site) -> None:
     portal(site)
     assert site.run("build") == 0
-    titles = lambda path: [e.title for e in feed(site, path).entries]  # noqa: E731
+    titles = lambda path: [e.title.rsplit(" – ", 1)[0] for e in feed(site, path).entries]  # noqa: E731
+    assert [e.title for e in feed(site, "phong-gd/rss.xml").entries] == [
+        "Kế hoạch cải cách hành chính năm 2024 – Trường Trung học cơ sở Sao Mai",
+        "Kế hoạch của Phòng – Phòng Giáo dục và Đào tạo huyện Ven Sông"]
     assert titles("phong-gd/rss.xml") == ["Kế hoạch cải cách hành chính năm 2024", "Kế hoạch của Phòng"]
     assert titles("ubnd-xa/rss.xml") == ["Công khai dự toán năm 2025"]
     assert titles("so-gd/rss.xml") == titles("rss.xml") == [
@@ -144,9 +147,9 @@ def test_withdrawal_and_change_notes_are_new_items_beside_the_original(site: Sit
     assert site.run("build") == 0
     entries = feed(site, "thcs-a/ke-hoach/rss.xml").entries
     assert [(e.title, e.published) for e in entries] == [
-        ("Thu hồi: Kế hoạch cải cách hành chính năm 2024", "Sat, 01 Jun 2024 00:00:00 +0700"),
-        ("Cập nhật: Kế hoạch cải cách hành chính năm 2024", "Fri, 01 Mar 2024 00:00:00 +0700"),
-        ("Kế hoạch cải cách hành chính năm 2024", "Mon, 15 Jan 2024 00:00:00 +0700"),
+        ("Thu hồi: Kế hoạch cải cách hành chính năm 2024 – Trường Trung học cơ sở Sao Mai", "Sat, 01 Jun 2024 00:00:00 +0700"),
+        ("Cập nhật: Kế hoạch cải cách hành chính năm 2024 – Trường Trung học cơ sở Sao Mai", "Fri, 01 Mar 2024 00:00:00 +0700"),
+        ("Kế hoạch cải cách hành chính năm 2024 – Trường Trung học cơ sở Sao Mai", "Mon, 15 Jan 2024 00:00:00 +0700"),
     ]
     assert entries[2].id == original.id
     assert len({e.id for e in entries}) == 3
@@ -164,7 +167,7 @@ def test_hostile_and_unusual_text_still_gives_well_formed_feeds(site: Site) -> N
         etree.parse(str(path))  # well-formed XML
     (item,) = feed(site, "thcs-a/thong-bao/rss.xml").entries
     # controls gone, NFC, and the '<' that would open a tag made inert ('‹'): some readers render titles as HTML
-    assert item.title == "A & B ‹b>đậm‹/b>  😀 Thông báo tuyển sinh " + "x" * 5000
+    assert item.title == "A & B ‹b>đậm‹/b>  😀 Thông báo tuyển sinh " + "x" * 5000 + " – Trường Trung học cơ sở Sao Mai"
     assert item.summary.endswith("Đoạn &amp; cuối.")  # the description is HTML: plain text escaped, script gone
     empty = feed(site, "thcs-a/thu-tuc/rss.xml")
     assert empty.entries == [] and empty.feed.title == "Thủ tục hành chính – Trường Trung học cơ sở Sao Mai"
@@ -177,7 +180,7 @@ def test_feed_item_limit_comes_from_the_configuration(site: Site) -> None:
     config = site.config(drop=("extra",), add="extra:\n  congkhai:\n    feed_limit: 10\n")
     assert site.run("build", config=config) == 0
     entries = feed(site, "thcs-a/tin-tuc/rss.xml").entries
-    assert [e.title for e in entries] == [f"Tin số {d}" for d in range(12, 2, -1)]
+    assert [e.title for e in entries] == [f"Tin số {d} – Trường Trung học cơ sở Sao Mai" for d in range(12, 2, -1)]
 
 
 def test_pages_link_their_feeds_and_unit_pages_show_the_rss_block(site: Site) -> None:

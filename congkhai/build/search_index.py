@@ -112,7 +112,7 @@ def _write_portal_guide(bundle: Path, shards: int) -> None:
             part = bundle / shard_path(number) if number else bundle
             for fragment in sorted((part / "fragment").iterdir()):
                 data = json.loads(gzip.decompress(fragment.read_bytes())[len(_SIGNATURE):])
-                dates[fragment.name.removesuffix(".pf_fragment")] = int(data["meta"]["iso"].replace("-", ""))
+                dates[fragment.name.removesuffix(".pf_fragment")] = int(data["meta"].get("iso", "0").replace("-", ""))
         (bundle / DATES_FILE).write_text(json.dumps(dict(sorted(dates.items())), separators=(",", ":")),
                                          encoding="utf-8")
         guide["ngay"] = DATES_FILE

@@ -522,26 +522,34 @@ def table_csv(table: Table, unit: MoneyUnit | None) -> bytes:
     return b"\xef\xbb\xbf" + out.getvalue().encode("utf-8")
 
 
-def chart_lines(table: Table, limit: int = 8) -> list[tuple[str, Decimal]]:
-    """Return the main lines to chart (first column): the top-level lines, or the children of a
-    single top-level line."""
+_RATIO = ("%", "tỷ lệ", "so sánh", "ty le", "so sanh")
+
+
+def chart_columns(table: Table) -> list[int]:
+    """Return the columns a chart compares (at most two: plan and execution), leaving out ratios."""
+    return [i for i, name in enumerate(table.columns) if not any(w in name.lower() for w in _RATIO)][:2]
+
+
+def _amount(line: Line, column: int) -> Decimal | None:
+    amount = line.amounts[column] if column < len(line.amounts) else None
+    if amount is None and line.children:
+        found = [_amount(c, column) for c in line.children]
+        if any(a is not None for a in found):
+            amount = sum((a or Decimal(0) for a in found), Decimal(0))
+    return amount
+
+
+def chart_lines(table: Table, limit: int = 8) -> list[tuple[str, list[Decimal | None]]]:
+    """Return the main lines to chart with their amount in each charted column: the top-level lines,
+    or the children of a single top-level line; a line with no amount at all is left out."""
     lines = table.lines[0].children if len(table.lines) == 1 and table.lines[0].children else table.lines
+    columns = chart_columns(table)
     found = []
     for line in lines[:limit]:
-        amount = line.amounts[0] if line.amounts else None
-        if amount is None and line.children:
-            amount = sum((c.amounts[0] or Decimal(0) for c in line.children), Decimal(0))
-        if amount is not None:
-            found.append((_label(line), amount))
+        amounts = [_amount(line, c) for c in columns]
+        if any(a is not None for a in amounts):
+            found.append((_label(line), amounts))
     return found
-
-
-def chart_bars(items: list[tuple[str, Decimal]]) -> list[tuple[str, Decimal, str]]:
-    """Return (label, value, width in %) for a static bar chart; negative values draw no bar."""
-    top = max((v for _, v in items), default=Decimal(0))
-    if top <= 0:
-        return []
-    return [(label, value, f"{max(value, Decimal(0)) * 100 / top:.1f}") for label, value in items]
 
 
 CSV_NAME = "bang-so-lieu.csv"
@@ -561,7 +569,8 @@ def context(doc: Document) -> dict[str, Any]:
     if not (isinstance(b, BudgetReport) and b.table):
         return {}
     unit = b.money_unit or MONEY_UNITS["dong"]
-    return {"csv_name": CSV_NAME, "totals": grand_totals(b.table), "bars": chart_bars(chart_lines(b.table)),
+    chart = {"series": [b.table.columns[i] for i in chart_columns(b.table)], "rows": chart_lines(b.table)}
+    return {"csv_name": CSV_NAME, "totals": grand_totals(b.table), "chart": chart,
             "words": lambda amount: money_in_words(in_dong(amount, unit))}
 
 

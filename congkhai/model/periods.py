@@ -41,19 +41,16 @@ class Period:
         if self.kind is PeriodKind.HALF:
             return f"6 tháng đầu năm {year}"
         if self.kind is PeriodKind.NINE:
-            return f"9 tháng năm {year}"
+            return f"9 tháng đầu năm {year}"
         return f"năm học {year}–{year + 1}"
 
     @property
-    def short_label(self) -> str:
-        """Return the period in few words for a table cell ("quý I/2025", "6 tháng/2026", "2025–2026")."""
-        year = self.start.year
-        return {
-            PeriodKind.YEAR: str(year),
-            PeriodKind.QUARTER: f"quý {ROMAN[(self.start.month - 1) // 3]}/{year}",
-            PeriodKind.HALF: f"6 tháng/{year}",
-            PeriodKind.NINE: f"9 tháng/{year}",
-        }.get(self.kind, f"{year}–{year + 1}")
+    def words(self) -> str:
+        """Return the period short and in words, as a heading or a table cell shows it ("Quý III/2026",
+        "9 tháng đầu năm 2026", "Năm học 2025–2026")."""
+        if self.kind is PeriodKind.QUARTER:
+            return f"Quý {ROMAN[(self.start.month - 1) // 3]}/{self.start.year}"
+        return self.label[:1].upper() + self.label[1:]
 
 
 _SHAPES = (

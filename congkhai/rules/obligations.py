@@ -36,8 +36,8 @@ from .calendar import add_working_days, is_working_day, next_working_day  # noqa
 RULES_FILE = "obligations.yml"
 CERTAINTY = {
     "text": "đã đối chiếu văn bản pháp luật",
-    "secondary": "theo nguồn thứ cấp có dẫn văn bản, chưa đối chiếu nguyên văn",
-    "unverified": "chưa xác minh; là giả định của cổng",
+    "secondary": "cần đối chiếu thêm: lấy từ tài liệu có dẫn văn bản pháp luật, chưa so với nguyên văn",
+    "unverified": "giả định của cổng: chưa tìm thấy trong văn bản pháp luật",
 }
 EVENTS = {
     "assigned_date": "ngày được cấp có thẩm quyền giao dự toán",

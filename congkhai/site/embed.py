@@ -27,6 +27,8 @@ _STYLE = (
     "a{color:#0d47a1;text-decoration:none;overflow-wrap:anywhere}a:hover,a:focus{text-decoration:underline}"
     ".m{display:block;color:#5f6b76;font-size:13px}.t{background:#b71c1c;color:#fff;border-radius:3px;"
     "padding:0 4px;font-size:12px}p{margin:0;padding:9px 12px;font-size:13px}"
+    "a:focus-visible{outline:3px solid #102a43;outline-offset:2px}.s{position:absolute;left:-999px}"
+    ".s:focus{position:static;display:block;padding:6px 12px}"
 )
 
 
@@ -56,9 +58,10 @@ def latest_page(portal: Portal, unit: Unit, site_url: str | None, limit: int = L
         '<meta name="robots" content="noindex"><base target="_blank">'
         f'<link rel="alternate" type="application/rss+xml" title="RSS – {escape(unit.name)}" href="{escape(feed)}">'
         f"<style>{_STYLE}</style></head><body>"
-        f"<h1>Công khai – {escape(unit.display_name)}</h1>{body}"
+        '<a class="s" href="#noi-dung" target="_self">Đến nội dung chính</a>'
+        f'<main id="noi-dung"><h1>Công khai – {escape(unit.display_name)}</h1>{body}'
         f'<p><a href="{escape(more)}" rel="noopener">Xem tất cả văn bản công khai »</a></p>'
-        "</body></html>\n"
+        "</main></body></html>\n"
     ).encode("utf-8")
 
 

@@ -130,7 +130,9 @@ def document_events(doc: Document, portal: Portal) -> list[FeedEvent]:
         Enclosure(urls.attachment_url(doc.unit, doc.kind.folder, doc.slug, a.file.name), a.file.size, a.file.type.mime)
         for a in doc.attachments
     )
-    events = [FeedEvent(doc.guid, doc.title, link, doc.posted, body.strip(), creator, categories, enclosures)]
+    # The unit's name in every title: a feed of many schools lists the same titles ("Kế hoạch năm học…").
+    title = f"{doc.title} – {unit.display_name}"
+    events = [FeedEvent(doc.guid, title, link, doc.posted, body.strip(), creator, categories, enclosures)]
     seen: dict[date, int] = {}
     for change in sorted(doc.changes, key=lambda c: (c.date, c.note)):
         if change.date > portal.today:
@@ -139,12 +141,12 @@ def document_events(doc: Document, portal: Portal) -> list[FeedEvent]:
         seen[change.date] = index + 1
         events.append(FeedEvent(
             _event_guid(doc, f"#change:{change.date.isoformat()}:{index}"),
-            f"Cập nhật: {doc.title}", link + "#lich-su-thay-doi", change.date,
+            f"Cập nhật: {title}", link + "#lich-su-thay-doi", change.date,
             f"Ngày {format_date(change.date)}: {change.note}", creator, categories,
         ))
     if doc.status is Status.WITHDRAWN and doc.withdrawn and doc.withdrawn.date <= portal.today:
         events.append(FeedEvent(
-            _event_guid(doc, "#withdrawn"), f"Thu hồi: {doc.title}", link, doc.withdrawn.date,
+            _event_guid(doc, "#withdrawn"), f"Thu hồi: {title}", link, doc.withdrawn.date,
             f"Văn bản đã bị thu hồi ngày {format_date(doc.withdrawn.date)}. Lý do: {doc.withdrawn.reason}",
             creator, categories,
         ))
@@ -373,7 +375,18 @@ def render_feed(source: FeedSource, site_url: str, today: date, limit: int = DEF
         fe.enclosures.items = [
             Enclosure(urls.absolute(site_url, e.url), e.length, e.mime) for e in event.enclosures
         ]
-    return fg.rss_str(pretty=True)
+    return with_stylesheet(fg.rss_str(pretty=True), source.url)
+
+
+STYLESHEET = "assets/rss.xsl"
+
+
+def with_stylesheet(feed: bytes, url: str) -> bytes:
+    """Return the feed naming the portal's XSLT stylesheet (relative to the feed, so the site works under
+    any path), which a browser applies to show a Vietnamese page about the feed instead of raw XML."""
+    declaration, rest = feed.split(b"\n", 1)
+    href = "../" * url.count("/") + STYLESHEET
+    return declaration + b'\n<?xml-stylesheet type="text/xsl" href="' + href.encode() + b'"?>\n' + rest
 
 
 def render_opml(title: str, feeds: Iterable[tuple[str, str, str]], site_url: str) -> bytes:

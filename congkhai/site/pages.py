@@ -26,6 +26,7 @@ from ..model.markup import TocEntry
 from ..model.portal import Portal, newest_first
 from ..model.problems import display_path
 from ..model.text import (
+    fold,
     format_amount,
     format_date,
     format_date_line,
@@ -33,12 +34,22 @@ from ..model.text import (
     format_int,
     format_size,
 )
-from ..model.units import AUTONOMY, OWNERSHIP, Indicator, IndicatorValue, Unit, UnitKind, unit_order
+from ..model.units import (
+    AUTONOMY,
+    OWNERSHIP,
+    Indicator,
+    Unit,
+    UnitKind,
+    unit_order,
+)
 from ..rules import views as compliance_view
 from ..rules.compliance import DUE_SOON_DAYS, Check, Compliance, responsible_unit
 from ..rules.deadlines import DEFAULT_POLICY, Policy
 from ..rules.obligations import CERTAINTY, SELECT_BY, LegalText, Rules, RuleVersion
 from . import urls
+from .charts import Row, bar_chart
+from .icons import icon
+from .printing import PrintedAddress, printed_address
 from .search import SearchPlan, bundle_path
 
 PORTAL_SECTION = ""
@@ -172,7 +183,9 @@ def _versions_of(checks: Iterable[Check]) -> list[Any]:
 _env.globals.update(
     href=_href, urls=urls, KINDS=KINDS, Status=Status, versions_of=_versions_of, date_line=format_date_line,
     certainty=CERTAINTY, due_soon_days=DUE_SOON_DAYS, select_by=SELECT_BY,
-    certainty_short={"text": "đã đối chiếu văn bản", "secondary": "nguồn thứ cấp", "unverified": "chưa xác minh"},
+    certainty_short={"text": "đã đối chiếu văn bản", "secondary": "cần đối chiếu thêm", "unverified": "giả định của cổng"},
+    icon=icon, bar_chart=bar_chart, format_amount=format_amount,
+    format_percent=lambda value: format_amount(value) + "%", rate_rows=lambda rates: rate_rows(rates),
 )
 _env.filters.update(
     dlong=format_date_long, dshort=format_date, size=format_size, money=format_int,
@@ -244,6 +257,27 @@ class Planner:
         """Return the units directly under `code` today that this site holds."""
         return [u for u in self.portal.units.children_on(code, self.today) if self.in_scope(u.code)]
 
+    def finder(self) -> dict[str, Any]:
+        """Return the home page's unit finder: every active unit of the site (in tree order) with the
+        words its name is found by (folded: without tone marks, đ as d), its communes and kinds; the
+        communes and the kinds to choose from."""
+        entries, communes, kinds = [], {}, {}
+        order = list(self.site_roots())
+        while order:
+            unit = order.pop(0)
+            order[0:0] = self.site_children(unit.code)
+            chain = [unit.code, *self.portal.units.ancestors_on(unit.code, self.today)]
+            places = [c for c in chain if self.portal.units[c].kind is UnitKind.XA]
+            levels = unit.levels or (unit.kind,)
+            names = [unit.name, unit.display_name, *(f.name for f in unit.former_names)]
+            entries.append({"unit": unit, "words": " ".join(dict.fromkeys(fold(n).casefold() for n in names)),
+                            "communes": places, "kinds": [k.code for k in levels],
+                            "commune": self.unit(places[0]).display_name if places and places[0] != unit.code else ""})
+            communes.update({c: self.unit(c).display_name for c in places})
+            kinds.update({k.code: k.label for k in levels})
+        return {"entries": {e["unit"].code: e for e in entries}, "roots": self.site_roots(), "communes": sorted(communes.items(), key=lambda kv: fold(kv[1])),
+                "kinds": [(k.code, k.label) for k in UnitKind if k.code in kinds]}
+
     def site_dissolved(self) -> list[Unit]:
         """Return the dissolved units this site holds."""
         return [u for u in self.portal.units.dissolved_by(self.today) if self.in_scope(u.code)]
@@ -271,6 +305,10 @@ class Planner:
         day = day or (self.today if unit.active_on(self.today) else (unit.active_until or self.today))
         chain = [self.unit(c) for c in reversed(self.portal.units.ancestors_on(unit.code, day))]
         return [("Trang chủ", urls.HOME)] + [(u.display_name, urls.unit_url(u.code)) for u in chain + [unit]]
+
+    def printed(self, here: str) -> PrintedAddress | None:
+        """Return the address printed at the foot of page `here` (text and QR code)."""
+        return printed_address(self.settings.site_url, here)
 
     def feed_links(self, unit: Unit | None = None, kind: Kind | None = None) -> tuple[FeedLink, ...]:
         """Return the feeds a page advertises: the portal's, its unit's, and its unit's kind's."""
@@ -323,7 +361,7 @@ class Planner:
             markdown=render_template(
                 "home.html", **self.common(urls.HOME),
                 latest=self.portal.latest(LATEST_ON_HOME),
-                roots=self.site_roots(),
+                finder=self.finder(),
                 dissolved=self.site_dissolved(),
                 feeds=self.home_feed_block(),
             ),
@@ -335,7 +373,7 @@ class Planner:
         duties = self.obligation_pages()
         finder = [self.search_page()] if self.search is not None else []
         guide = [self.guide_page()] if self.settings.scope is None and guide_text() else []
-        pages = [home, *duties, *areas, *finder, *guide, *extra_pages]
+        pages = [home, *duties, *areas, *finder, *guide, self.accessibility_page(), *extra_pages]
         nav = tuple(NavEntry(p.title, p.url) for p in [home, duties[0], areas[0], *finder, *guide, *extra_pages])
         return Section(PORTAL_SECTION, self.settings.site_name, nav, tuple(pages))
 
@@ -348,6 +386,21 @@ class Planner:
             markdown=guide_text(),
             description="Hướng dẫn cán bộ nhà trường soạn, kiểm tra và đăng văn bản lên cổng công khai.",
             feeds=self.feed_links(),
+        )
+
+    def accessibility_page(self) -> PlannedPage:
+        """Return the accessibility statement: what the portal meets, how it was tested, how to report
+        a barrier (to the unit at the top of the site, whose contacts it gives)."""
+        roots = self.site_roots()
+        return PlannedPage(
+            url=urls.ACCESSIBILITY,
+            title="Khả năng tiếp cận",
+            full_title="Tuyên bố về khả năng tiếp cận",
+            markdown=render_template("accessibility.html", **self.common(urls.ACCESSIBILITY),
+                                     contact=roots[0] if roots else None),
+            description="Cổng đáp ứng những gì để mọi người đọc được, đã kiểm tra ra sao, và cách báo một trở ngại.",
+            feeds=self.feed_links(),
+            hide=("toc",),
         )
 
     def search_page(self) -> PlannedPage:
@@ -420,6 +473,7 @@ class Planner:
         feeds = self.feed_links(unit)
         if self.settings.feeds:
             feeds += (FeedLink(f"{unit.name} – quá hạn công khai", urls.overdue_feed(unit.code)),)
+        matrix = compliance_view.matrix(self.compliance, self.portal.units, self.rules, unit.code)
         return PlannedPage(
             url=here,
             title="Tình hình công khai",
@@ -427,7 +481,7 @@ class Planner:
             markdown=render_template(
                 "compliance.html", **self.common(here), unit=unit, checks=checks,
                 counts=compliance_view.counts(checks),
-                matrix=compliance_view.matrix(self.compliance, self.portal.units, self.rules, unit.code),
+                matrix=matrix,
                 upcoming=self.compliance.upcoming(unit.code),
                 by_rule=compliance_view.by_rule(checks, self.rules),
                 assumed=any(c.assumed for c in checks),
@@ -436,7 +490,7 @@ class Planner:
             ),
             description=f"Tình hình thực hiện các nghĩa vụ công khai của {unit.name}.",
             feeds=feeds,
-            hide=("toc",),
+            hide=("toc", "navigation") if matrix else ("toc",),  # the matrix takes the whole width
         )
 
     def _responsible(self, unit: Unit) -> Unit | None:
@@ -519,7 +573,7 @@ class Planner:
     def document_files(self, doc: Document) -> list[PlannedFile]:
         """Return the files published with a document: its attachments and what its kind adds (a news
         item's picture, a budget table as CSV)."""
-        here = lambda name: urls.attachment_url(doc.unit, doc.kind.folder, doc.slug, name)  # noqa: E731
+        here = lambda name: urls.attachment_url(doc.unit, doc.kind.folder, doc.slug, name)
         source = display_path(doc.source)
         files = [PlannedFile(here(a.file.name), a.file.path, owner=f"{source}: tệp đính kèm '{a.file.written}'")
                  for a in doc.attachments]
@@ -585,14 +639,16 @@ class Planner:
                 "file_url": lambda name: urls.attachment_url(doc.unit, doc.kind.folder, doc.slug, name)}
 
 
-def indicator_rows(indicator: Indicator) -> list[tuple[IndicatorValue, str, str]]:
-    """Return each year's value with the widths (in %) of its target and result bars."""
-    numbers = [n for v in indicator.values for n in (v.target, v.result) if n is not None]
-    top = max(numbers, default=Decimal(0))
-    if indicator.unit == "%":
-        top = max(top, Decimal(100))
-    width = lambda n: f"{(n or Decimal(0)) * 100 / top:.1f}" if top > 0 else "0"  # noqa: E731
-    return [(v, width(v.target), width(v.result)) for v in indicator.values]
+def indicator_rows(indicator: Indicator) -> list[tuple[str, list[Decimal | None]]]:
+    """Return each year of an indicator with its target and result, as a chart's rows."""
+    return [(f"Năm {v.year}", [v.target, v.result]) for v in indicator.values]
+
+
+def rate_rows(rates: list[tuple[str, list[compliance_view.Rate]]]) -> list[Row]:
+    """Return the on-time rates (per kind of unit and year) as a chart's rows: the share in percent (to one
+    decimal), written as the table writes it with the counts ("92% (11/12)")."""
+    return [(f"{label} – {rate.label}", [Decimal(f"{rate.percent:.1f}")], [f"{rate.percent:.0f}% ({rate.on_time}/{rate.due})"])
+            for label, rates_of in rates for rate in rates_of]
 
 
 def _issued_newest_first(doc: Document) -> tuple[int, str]:

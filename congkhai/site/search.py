@@ -38,7 +38,7 @@ from ..model.markup import summary
 from ..model.portal import Portal
 from ..model.text import fold as fold_marks
 from ..model.text import format_date
-from ..model.units import Units
+from ..model.units import Unit, Units
 from . import urls
 
 BUNDLE = "pagefind"
@@ -131,8 +131,9 @@ def record(doc: Document, portal: Portal, scopes: Iterable[str]) -> SearchRecord
             "iso": day.isoformat()}
     if doc.number:
         meta["number"] = doc.number
-    if doc.status is Status.WITHDRAWN:
-        meta["status"] = "Đã thu hồi"
+    status = out_of_force(doc, portal.today)
+    if status:
+        meta["status"] = status
     lean = [f"Số {doc.number}"] if doc.number else []
     lean.append(doc.kind.label)
     lean += doc.kind.search_text(doc)
@@ -149,13 +150,54 @@ def record(doc: Document, portal: Portal, scopes: Iterable[str]) -> SearchRecord
             "thuoc": sorted(scopes),
             "loai": [doc.kind.folder],
             "nam": [str(day.year)],
-            # only withdrawn documents carry it, so the default search (`not` withdrawn) loads a
-            # filter chunk as small as the number of withdrawals, not one listing every document
-            **({"trang-thai": ["thu-hoi"]} if doc.status is Status.WITHDRAWN else {}),
+            # only documents no longer in force carry it (withdrawn: thu-hoi; superseded or out of
+            # force: het-hieu-luc), so the default search (`not` withdrawn) loads a filter chunk as
+            # small as their number, not one listing every document; the browser ranks them last
+            **({"trang-thai": [status_filter(doc)]} if status else {}),
         },
         sort={"date": day.isoformat()},
         lean=tuple(line for line in lean if line),
         size=len(doc.title) + len(doc.description or "") + min(doc.rendered.text_size, MAX_CONTENT_CHARS),
+    )
+
+
+def status_filter(doc: Document) -> str:
+    """Return the search filter value of a document no longer in force: withdrawn, or replaced/expired."""
+    return "thu-hoi" if doc.status is Status.WITHDRAWN else "het-hieu-luc"
+
+
+def out_of_force(doc: Document, today: date) -> str:
+    """Return why a document is no longer in force, as its badge says ("Đã thu hồi", "Đã được thay thế",
+    "Đã hết hiệu lực"…), or "" when it is."""
+    if doc.status is Status.WITHDRAWN:
+        return "Đã thu hồi"
+    if doc.status is Status.SUPERSEDED:
+        return "Đã được thay thế"
+    return next((b.text for b in doc.kind.badges(doc, today) if b.tone == "muted"), "")
+
+
+UNIT_KIND = "Trang đơn vị"
+
+
+def unit_record(unit: Unit, units: Units, today: date) -> SearchRecord:
+    """Return the search record of a unit's page: found by its name, short and former names, kind and
+    address (a parent looking for "trường Kim Đồng" finds the school, not only its documents)."""
+    lines = [unit.display_name] if unit.display_name != unit.name else []
+    lines += [unit.kind_label, *(f"Tên trước đây: {f.name}" for f in unit.former_names)]
+    if unit.address:
+        lines.append(unit.address)
+    day = today if unit.active_on(today) else unit.active_until or today
+    # the units above it that day, administrative and professional (the same chain its documents follow)
+    scopes = {unit.code, *units.ancestors_on(unit.code, day), *units.overseers_on(unit.code, day)}
+    return SearchRecord(
+        url=urls.unit_url(unit.code),
+        title=unit.name,
+        blocks=tuple(lines),
+        meta={"title": unit.name, "kind": UNIT_KIND, "unit": unit.kind_label},
+        filters={"don-vi": [unit.code], "thuoc": sorted(scopes), "loai": ["don-vi"]},
+        sort={},
+        lean=tuple(lines),
+        size=sum(len(line) for line in lines),
     )
 
 
@@ -184,9 +226,14 @@ def plan_search(portal: Portal, scope: Iterable[str] | None = None) -> SearchPla
         records.append(record(doc, portal, scopes))
         for unit in scopes:
             members[unit].append(index)
+    for unit in sorted(portal.units.values(), key=lambda u: u.code):
+        rec = unit_record(unit, portal.units, portal.today)
+        records.append(rec)
+        for code in rec.filters["thuoc"]:
+            members[code].append(len(records) - 1)
     held = None if scope is None else set(scope)
     bundles = {code: tuple(found) for code, found in sorted(members.items())
-               if len(found) < len(docs) and (held is None or code in held)}
+               if len(found) < len(records) and (held is None or code in held)}
     return SearchPlan(tuple(records), bundles)
 
 

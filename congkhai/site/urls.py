@@ -13,6 +13,7 @@ REGISTER_JSON = "data/documents.json"
 REGISTER_CSV = "data/documents.csv"
 GUIDE = "huong-dan/"
 SEARCH = "tim-kiem/"
+ACCESSIBILITY = "kha-nang-tiep-can/"
 
 
 def unit_url(unit: str) -> str:

@@ -47,6 +47,7 @@ async function find({ search, query, filters }) {
     ids: order.map(({ r }) => r.id),
     scores: Float64Array.from(order, ({ r }) => r.score),
     ranks: Uint8Array.from(order, ({ rank }) => rank),
+    lates: Uint8Array.from(order, ({ late }) => (late ? 1 : 0)),
   };
 }
 

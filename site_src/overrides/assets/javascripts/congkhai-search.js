@@ -103,11 +103,13 @@ async function pool(root, parts, baseUrl, dates) {
       const search = ++searches;
       const found = await Promise.all(workers.map((w) => w.call("find", { search, query, filters })));
       const order = [];
-      found.forEach(({ ids, scores, ranks }, worker) => {
-        ids.forEach((id, position) => order.push({ id, score: scores[position], rank: ranks[position], worker, position }));
+      found.forEach(({ ids, scores, ranks, lates }, worker) => {
+        ids.forEach((id, position) => order.push({ id, score: scores[position], rank: ranks[position],
+                                                   late: lates[position], worker, position }));
       });
       if (byDate && dates) order.sort(newestFirst(await dates()));
-      else order.sort((a, b) => b.score - a.score || a.rank - b.rank || a.worker - b.worker || a.position - b.position);
+      else order.sort((a, b) => a.late - b.late || b.score - a.score || a.rank - b.rank || a.worker - b.worker
+                              || a.position - b.position);
       return paged(order, async (slice) => {
         const answers = await Promise.all(workers.map((w, worker) => {
           const ids = slice.filter((x) => x.worker === worker).map((x) => x.id);
@@ -120,13 +122,19 @@ async function pool(root, parts, baseUrl, dates) {
   };
 }
 
+// Documents no longer in force (withdrawn, superseded, out of force: site/search.py) carry one of these.
+const NOT_IN_FORCE = { any: ["thu-hoi", "het-hieu-luc"] };
+
 /**
  * Every variant's results, each document once at its best score over the variants (so "dao tao"
  * ranks a text written "dao tao" by its exact match and "Đào tạo" by its đ-variant), ties going to
- * the query as typed: [{r, rank}] best first, r a Pagefind result and rank its variant's number.
+ * the query as typed; documents no longer in force after all those in force (found by a second search
+ * filtered on them: Pagefind scores only the few results that pass the filter, so it costs little):
+ * [{r, rank, late}] best first, r a Pagefind result, rank its variant's number, late true when not in force.
  */
 export async function ranked(pagefind, query, filters) {
   const best = new Map();
+  const late = new Set();
   let rank = 0;
   for (const variant of variants(query)) {
     const found = await pagefind.search(variant, { filters });
@@ -134,9 +142,14 @@ export async function ranked(pagefind, query, filters) {
       const held = best.get(r.id);
       if (!held || r.score > held.r.score) best.set(r.id, { r, rank: held ? held.rank : rank });
     }
+    if (found && found.results.length) {
+      const old = await pagefind.search(variant, { filters: { ...filters, "trang-thai": NOT_IN_FORCE } });
+      for (const r of (old && old.results) || []) late.add(r.id);
+    }
     rank++;
   }
-  return [...best.values()].sort((a, b) => b.r.score - a.r.score || a.rank - b.rank);
+  return [...best.values()].map((x) => ({ ...x, late: late.has(x.r.id) }))
+    .sort((a, b) => a.late - b.late || b.r.score - a.r.score || a.rank - b.rank);
 }
 
 /**
@@ -200,20 +213,38 @@ function el(tag, attrs = {}, ...children) {
   return node;
 }
 
-function resultItem(data) {
+/** Lowercase, without tone marks, đ read as d. */
+const fold = (text) => text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[đĐ]/g, "d").toLowerCase();
+
+/**
+ * Pagefind marks every word a query word begins ("ke" marks "kết", "kèm"): keep the marks on whole
+ * syllables of the query only (with or without tone marks), so "học phí" marks "học" and "phí".
+ */
+export function wholeSyllables(excerpt, query) {
+  const words = new Set(fold(query).split(/\s+/).filter(Boolean));
+  const box = document.createElement("template");
+  box.innerHTML = excerpt; // Pagefind escapes the text and adds <mark> around matches
+  for (const mark of box.content.querySelectorAll("mark")) {
+    const syllable = fold(mark.textContent).replace(/[^\p{L}\p{N}]/gu, "");
+    if (!words.has(syllable)) mark.replaceWith(...mark.childNodes);
+  }
+  return box.content;
+}
+
+function resultItem(data, query) {
   const meta = data.meta || {};
   const link = el("a", { class: "ck-item__title", href: data.url }, meta.title || data.url);
   const parts = [meta.unit, meta.kind, meta.date, meta.number ? "Số " + meta.number : null].filter(Boolean);
   const line = el("span", { class: "ck-item__meta" }, parts.join(" · "));
-  if (meta.status) line.append(" · ", el("span", { class: "ck-badge ck-badge--danger" }, meta.status));
-  const excerpt = el("span", { class: "ck-result__excerpt" });
-  excerpt.innerHTML = data.excerpt; // Pagefind escapes the text and adds <mark> around matches
+  // a document no longer in force says so (and ranks after those in force: ranked())
+  if (meta.status) line.append(" · ", el("span", { class: "ck-badge ck-badge--warn" }, meta.status));
+  const excerpt = el("span", { class: "ck-result__excerpt" }, wholeSyllables(data.excerpt || "", query));
   return el("li", { class: "ck-item ck-result" }, link, line, excerpt);
 }
 
-async function render(list, results, count) {
+async function render(list, results, count, query) {
   const items = await results.take(count);
-  for (const data of items) list.append(resultItem(data));
+  for (const data of items) list.append(resultItem(data, query));
   return items.length;
 }
 
@@ -266,7 +297,7 @@ function headerBox(box) {
         panel.append(el("p", {}, "Không tìm thấy văn bản nào. Thử bỏ bớt từ, hoặc tìm trên toàn cổng."));
       } else {
         panel.append(el("p", { class: "ck-muted" }, `${results.total} văn bản`), list);
-        await render(list, results, PANEL_SIZE);
+        await render(list, results, PANEL_SIZE, query);
         if (mine !== run) return;
       }
       const more = new URL(form.action, location.href);
@@ -327,11 +358,11 @@ function searchPage(form) {
       const more = el("button", { type: "button", class: "md-button" }, "Xem thêm");
       more.addEventListener("click", async () => {
         more.disabled = true;
-        shown += await render(list, results, PAGE_SIZE);
+        shown += await render(list, results, PAGE_SIZE, query);
         more.disabled = false;
         more.hidden = shown >= results.total;
       });
-      shown = await render(list, results, PAGE_SIZE);
+      shown = await render(list, results, PAGE_SIZE, query);
       if (mine !== runs) return;
       more.hidden = shown >= results.total;
       out.append(more);
