@@ -15,11 +15,12 @@ from collections.abc import Iterable
 from ..model.portal import Portal
 from ..site.pages import guide_text
 from .fingerprint import digest
-from .parts import ASSETS, PORTAL, BuildContext
+from .admin import admin_part
+from .parts import ADMIN, ASSETS, PORTAL, BuildContext
 
 
 def part_keys(ctx: BuildContext, trees: dict[str, str]) -> dict[str, str]:
-    """Return the key of every part: each unit, the portal-wide part, the theme's assets."""
+    """Return the key of every part: each unit, the portal-wide part, the theme's assets, the editor."""
     portal = ctx.portal
     refs = ctx.planner.refs
     units = portal.units
@@ -41,6 +42,10 @@ def part_keys(ctx: BuildContext, trees: dict[str, str]) -> dict[str, str]:
                 own.add(target.unit)
     base = digest(ctx.render_key, ctx.today, ctx.feed_limit, ctx.site_name)
     keys = {ASSETS: digest(ctx.render_key, "assets"), PORTAL: digest(base, "portal", sorted(state.items()), guide_text())}
+    if ctx.admin is not None:  # what the editor's files are made from is in the files themselves
+        own, copies = admin_part(*ctx.admin)
+        keys[ADMIN] = digest(ctx.render_key, "admin", own, sorted((url, ctx.cache.hashes.of(path))
+                                                                  for url, path in copies.items()))
     predecessors: dict[str, set[str]] = {}
     for unit in units.values():
         if unit.successor:

@@ -1,0 +1,88 @@
+"""Decap CMS's own files for the web editor at /quan-tri/: installed by npm from the project's pinned
+lockfile (package-lock.json, beside the congkhai package) and copied into the site at build time;
+nothing is loaded from a CDN.
+
+When node_modules is missing and npm is on the machine, the build installs them itself
+(`npm ci --ignore-scripts --no-audit --no-fund`, once). Without npm, or when the install fails, the
+portal is built without /quan-tri/ and the build says so, with the fix (never a page that half works).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..site.admin import ADMIN, AdminInputs, admin_files
+
+TOOL_ROOT = Path(__file__).resolve().parents[2]  # the checkout holding congkhai/ and package.json
+NPM_CI = ("npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund")
+INSTALL_SECONDS = 900
+FIX = ("Sửa: cài Node.js và npm (Debian/Ubuntu: apt-get install npm) rồi chạy "
+       "'npm ci --ignore-scripts --no-audit --no-fund' trong thư mục {root}.")
+
+
+@dataclass(frozen=True)
+class DecapFiles:
+    """The installed Decap CMS: its version and the files the editor's page loads, by name."""
+
+    version: str
+    files: tuple[tuple[str, Path], ...]
+
+
+def find_decap(root: Path = TOOL_ROOT) -> DecapFiles | None:
+    """Return Decap's files under `root`/node_modules, or None when they are not installed."""
+    dist = root / "node_modules" / "decap-cms" / "dist"
+    package = root / "node_modules" / "decap-cms" / "package.json"
+    if not (dist / "decap-cms.js").is_file() or not package.is_file():
+        return None
+    import json
+
+    version = str(json.loads(package.read_text(encoding="utf-8")).get("version") or "")
+    # The bundle, the chunks it loads from its own folder (N.decap-cms.js, found through
+    # document.currentScript), the image encoder's WebAssembly and the licence; no source maps.
+    wanted = sorted(p for p in dist.iterdir() if p.is_file() and (
+        p.name in ("decap-cms.js", "decap-cms.js.LICENSE.txt") or p.suffix == ".wasm"
+        or (p.name.endswith(".decap-cms.js") and p.name.split(".", 1)[0].isdigit())))
+    return DecapFiles(version, tuple((p.name, p) for p in wanted))
+
+
+def install(root: Path, log: Callable[[str], None]) -> str | None:
+    """Run `npm ci` in `root`; return None on success, else why it failed (Vietnamese, with the fix)."""
+    npm = shutil.which("npm")
+    if npm is None:
+        return "máy không có npm"
+    if not (root / "package-lock.json").is_file():
+        return f"không có {root / 'package-lock.json'}"
+    log("Đang cài Decap CMS cho trang soạn thảo /quan-tri/ (npm ci, một lần, cần mạng)…")
+    try:
+        done = subprocess.run([npm, *NPM_CI[1:]], cwd=root, capture_output=True, text=True, timeout=INSTALL_SECONDS)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return f"npm ci không chạy xong ({exc})"
+    if done.returncode != 0:
+        last = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["không rõ lý do"]
+        return f"npm ci báo lỗi: {last[0]}"
+    return None
+
+
+def decap_files(log: Callable[[str], None], root: Path = TOOL_ROOT) -> tuple[DecapFiles | None, str | None]:
+    """Return Decap's files (installing them when npm can), and the note the build prints when the
+    editor cannot be published."""
+    found = find_decap(root)
+    if found is not None:
+        return found, None
+    failure = install(root, log)
+    found = find_decap(root) if failure is None else None
+    if found is not None:
+        return found, None
+    why = failure or "npm ci xong nhưng không thấy node_modules/decap-cms"
+    return None, ("Cảnh báo: cổng được dựng không có trang soạn thảo /quan-tri/ vì chưa cài được Decap CMS ("
+                  + why + "). Mọi trang khác của cổng vẫn được dựng. " + FIX.format(root=root))
+
+
+def admin_part(inputs: AdminInputs, decap: DecapFiles) -> tuple[dict[str, bytes], dict[str, Path]]:
+    """Return the editor's part of the site: its own files (made) and Decap's (copied), by address."""
+    copies = {ADMIN + inputs.vendor + name: path for name, path in decap.files}
+    return admin_files(inputs), copies
