@@ -33,7 +33,7 @@ from typing import Any
 
 import yaml
 
-from ..build.admin import TOOL_ROOT
+from ..build.admin import TOOL_ROOT, repository
 from ..config import Settings
 from ..kinds import REGISTRY
 from ..model.documents import CORE_SPECS, read_document
@@ -129,9 +129,8 @@ def _free_port() -> int:
 
 def session_info(settings: Settings) -> dict[str, str]:
     """Return what the editor's page is told about the local session (SESSION_PATH)."""
-    content = os.path.relpath(settings.content.resolve(), settings.config_file.resolve().parent)
     return {"api": API_PATH, "validate": VALIDATE_PATH, "status": STATUS_PATH, "publish_mode": "simple",
-            "content": Path(content).as_posix()}
+            "content": repository(settings)[1]}
 
 
 # --- checking a document before it is saved ------------------------------------------------------

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..build import pipeline
+from ..build.admin import repository
 from ..site.admin import ADMIN
 from .editor import API_PATH, SESSION_PATH, VALIDATE_PATH, DecapServer, EditorError, check_entry, session_info
 from ..config import Settings, SettingsError, default_cache_dir
@@ -351,7 +352,7 @@ def serve_until_interrupted(options: Settings, host: str, port: int, edit: bool 
               f"(--host 127.0.0.1), không trên {host}. Để nhiều người cùng soạn, dùng một kho Git (xem hướng dẫn "
               "soạn thảo, mục Soạn thảo trên web).", file=sys.stderr)
         return 2
-    editor = DecapServer(options.config_file.resolve().parent) if edit else None
+    editor = DecapServer(repository(options)[0]) if edit else None
     try:
         if editor is not None:
             editor.start()

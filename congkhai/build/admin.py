@@ -9,12 +9,14 @@ portal is built without /quan-tri/ and the build says so, with the fix (never a 
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..config import Settings
 from ..site.admin import ADMIN, AdminInputs, admin_files
 
 TOOL_ROOT = Path(__file__).resolve().parents[2]  # the checkout holding congkhai/ and package.json
@@ -86,3 +88,13 @@ def admin_part(inputs: AdminInputs, decap: DecapFiles) -> tuple[dict[str, bytes]
     """Return the editor's part of the site: its own files (made) and Decap's (copied), by address."""
     copies = {ADMIN + inputs.vendor + name: path for name, path in decap.files}
     return admin_files(inputs), copies
+
+
+def repository(settings: Settings) -> tuple[Path, str]:
+    """Return the folder the editor saves into (the portal's repository: where mkdocs.yml is, or the
+    working folder when the content lies elsewhere) and the content folder relative to it ("content")."""
+    content = settings.content.resolve()
+    for root in (settings.config_file.resolve().parent, Path.cwd().resolve()):
+        if root == content or root in content.parents:
+            return root, Path(os.path.relpath(content, root)).as_posix()
+    return content.parent, content.name

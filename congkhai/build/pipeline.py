@@ -41,7 +41,7 @@ from ..site.pages import Planner, SiteSettings
 from ..site.register import write_register
 from ..site.sitemaps import render_sitemap
 from . import keys, output, parallel
-from .admin import DecapFiles, decap_files
+from .admin import DecapFiles, decap_files, repository
 from .cache import Cache, Entry, FileClash, wanted_files
 from .fingerprint import code_fingerprint, digest
 from .parts import ADMIN, ASSETS, PORTAL, BuildContext, PartOutcome, build_part, page_output
@@ -184,7 +184,7 @@ def editor(settings: Settings, result: Result, log: Callable[[str], None]) -> tu
     if decap is None:
         result.notes.append(note or "")
         return None
-    content = Path(os.path.relpath(settings.content.resolve(), settings.config_file.resolve().parent)).as_posix()
+    content = repository(settings)[1]
     inputs = AdminInputs(site_name=settings.site_name, content=content, units=tuple(result.portal.units.values()),
                          rules=result.rules or Rules(), editor=settings.portal.editor, site_url=settings.site_url,
                          vendor=vendor_folder(decap.version))

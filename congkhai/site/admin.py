@@ -238,9 +238,10 @@ def backend_origins(editor: EditorSettings) -> tuple[str, ...]:
 
 def admin_files(inputs: AdminInputs) -> dict[str, bytes]:
     """Return the editor's own files by site address (Decap's files are copied beside them)."""
-    files = {ADMIN + "index.html": admin_page(inputs),
-             ADMIN + CONFIG_FILE: (json.dumps(cms_config(inputs), ensure_ascii=False, sort_keys=True, indent=1)
-                                   + "\n").encode("utf-8")}
+    text = json.dumps(cms_config(inputs), ensure_ascii=False, sort_keys=True, indent=1)
+    # Names written by people (units) never appear as markup, even in a JSON file.
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    files = {ADMIN + "index.html": admin_page(inputs), ADMIN + CONFIG_FILE: (text + "\n").encode("utf-8")}
     for name in OWN_FILES:
         files[ADMIN + name] = (FILES / name).read_bytes()
     return files
