@@ -11,7 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from conftest import REPO, Site
+from conftest import Site
 
 from congkhai.build import admin as build_admin
 from congkhai.config import EditorSettings
@@ -175,11 +175,3 @@ def test_the_build_installs_decap_with_npm_ci_when_it_is_missing(tmp_path: Path,
     assert [name for name, _ in found.files] == ["5.decap-cms.js", "decap-cms.js"]
     assert lines == ["Đang cài Decap CMS cho trang soạn thảo /quan-tri/ (npm ci, một lần, cần mạng)…"]
 
-
-def test_nginx_sends_the_editor_s_policy_and_noindex_for_quan_tri() -> None:
-    conf = (REPO / "deploy" / "nginx.conf").read_text(encoding="utf-8")
-    block = conf[conf.index("location /quan-tri/"):]
-    block = block[:block.index("\n    }")]
-    assert f'add_header Content-Security-Policy "{admin_content_security_policy()}; frame-ancestors \'none\'" always;' \
-        in block
-    assert 'add_header X-Robots-Tag "noindex, nofollow" always;' in block

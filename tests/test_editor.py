@@ -160,10 +160,10 @@ class Editor:
         self.base = base
         self.shots = shots
 
-    def shot(self, name: str, full: bool = False) -> None:
+    def shot(self, name: str) -> None:
         if self.shots is not None:
             self.page.wait_for_timeout(400)
-            self.page.screenshot(path=str(self.shots / f"{name}.png"), full_page=full)
+            self.page.screenshot(path=str(self.shots / f"{name}.png"))
 
     def open(self) -> None:
         from playwright.sync_api import expect
@@ -174,6 +174,7 @@ class Editor:
         self.shot("quan-tri-1-dang-nhap")
         login.click()
         expect(self.page.get_by_role("link", name=f"Thông báo – Trường THCS Hoa Sen")).to_be_visible(timeout=30_000)
+        self.shot("quan-tri-2-danh-sach")
 
     def new(self, collection: str) -> None:
         from playwright.sync_api import expect
@@ -219,6 +220,8 @@ class Editor:
         dialog = self.page.get_by_role("dialog")
         self.page.locator("input[type=file]").set_input_files(str(path))
         expect(dialog.get_by_text(path.name, exact=True)).to_be_visible()
+        # the folder's other files are listed too: none can be deleted from here
+        expect(dialog.get_by_role("button", name="Xoá những cái đã chọn")).to_be_hidden()
         self.shot("quan-tri-4-chon-tep")
         # An upload is selected already; clicking its card again would unselect it.
         dialog.get_by_role("button", name="Lấy những cái đã chọn").click()
@@ -255,9 +258,9 @@ def write_notice(steps: Editor, pdf: Path) -> None:
         steps.text("Nơi nhận", who, nth=index, exact=True)
     steps.date("Hiệu lực đến", "2026-12-31")
     steps.body("Nhà trường thông báo lịch tiếp công dân tháng 12 năm 2026 tại văn phòng nhà trường.")
-    steps.shot("quan-tri-2-bieu-mau", full=True)
+    steps.page.get_by_label("Tiêu đề (trích yếu)").scroll_into_view_if_needed()
+    steps.shot("quan-tri-3-bieu-mau")
     steps.attach(pdf, "Bản scan có chữ ký")
-    steps.shot("quan-tri-3-xem-truoc")
     steps.publish()
     steps.saved(NOTICE, NOTICE_SLUG)
     steps.shot("quan-tri-5-da-luu")
@@ -382,8 +385,7 @@ if __name__ == "__main__" and "--screenshots" in sys.argv:
         shutil.copytree(REPO / "units", site.units)
         shutil.copytree(REPO / "content", site.content)
         site.config()
-        (root / "tep.pdf").write_bytes(MINIMAL_PDF)
-        shutil.move(root / "tep.pdf", root / "lich-tiep-dan-ky.pdf")
+        (root / "lich-tiep-dan-ky.pdf").write_bytes(MINIMAL_PDF)
         chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + ["--lang=vi-VN"])
         with editing(site) as preview:
             page = chromium.new_page(locale="vi-VN", viewport={"width": 1280, "height": 860})

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..model.portal import Portal
-from ..site.pages import guide_text
+from ..site.pages import guide_images, guide_text
 from .fingerprint import digest
 from .admin import admin_part
 from .parts import ADMIN, ASSETS, PORTAL, BuildContext
@@ -41,7 +41,8 @@ def part_keys(ctx: BuildContext, trees: dict[str, str]) -> dict[str, str]:
             if target is not None:
                 own.add(target.unit)
     base = digest(ctx.render_key, ctx.today, ctx.feed_limit, ctx.site_name)
-    keys = {ASSETS: digest(ctx.render_key, "assets"), PORTAL: digest(base, "portal", sorted(state.items()), guide_text())}
+    guide = (guide_text(), [(p.name, ctx.cache.hashes.of(p)) for p in guide_images()])
+    keys = {ASSETS: digest(ctx.render_key, "assets"), PORTAL: digest(base, "portal", sorted(state.items()), guide)}
     if ctx.admin is not None:  # what the editor's files are made from is in the files themselves
         own, copies = admin_part(*ctx.admin)
         keys[ADMIN] = digest(ctx.render_key, "admin", own, sorted((url, ctx.cache.hashes.of(path))

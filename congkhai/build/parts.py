@@ -122,7 +122,8 @@ def build_part(ctx: BuildContext, name: str) -> PartOutcome:
         return _build(ctx, name, key, [], extras, copies, previous, theme_assets=False, not_found_page=False)
     if name == PORTAL:
         section = ctx.planner.portal_section(())
-        return _build(ctx, name, key, [section], portal_extras(ctx, section), {}, previous, theme_assets=False,
+        copies = {item.url: item.source for item in section.files if item.source is not None}  # the guide's images
+        return _build(ctx, name, key, [section], portal_extras(ctx, section), copies, previous, theme_assets=False,
                       not_found_page=True)
     unit = ctx.portal.units[name]
     section = ctx.planner.unit_section(unit)
