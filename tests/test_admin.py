@@ -175,3 +175,15 @@ def test_the_build_installs_decap_with_npm_ci_when_it_is_missing(tmp_path: Path,
     assert [name for name, _ in found.files] == ["5.decap-cms.js", "decap-cms.js"]
     assert lines == ["Đang cài Decap CMS cho trang soạn thảo /quan-tri/ (npm ci, một lần, cần mạng)…"]
 
+
+
+def test_installing_decap_makes_the_next_build_build_again(site: Site, monkeypatch) -> None:
+    from congkhai.build import quick
+
+    site.standard_units()
+    stamp = lambda: quick.input_stamp({}, site.config(), site.content, site.units)  # noqa: E731
+    monkeypatch.setattr(quick, "installed_stamp", lambda: None)
+    without = stamp()
+    monkeypatch.setattr(quick, "installed_stamp", lambda: (1024, 1_700_000_000_000_000_000))
+    assert stamp() != without  # not "nothing changed" after `npm ci`: the editor gets built
+    assert build_admin.installed_stamp(site.root) is None

@@ -5,6 +5,11 @@ removed on exit, never into site/. Changes to content/, units/, site_src/ or mkd
 rebuild (watchdog, falling back to polling). A failed build keeps the last good pages on screen and
 lists the problems in the terminal and in a box on every page; each page polls a small status
 address and reloads itself when a build finishes.
+
+With `--edit` (`python build.py edit`), the same server also carries the web editor's local session
+(authoring.editor): decap-server behind its own address, and the check before each save. The
+editor's pages (/quan-tri/) are served as built: no reload script (a reload would lose the form); the
+editor reports each save's build itself.
 """
 
 from __future__ import annotations

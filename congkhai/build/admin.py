@@ -9,6 +9,7 @@ portal is built without /quan-tri/ and the build says so, with the fix (never a 
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -16,8 +17,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..config import Settings
-from ..site.admin import ADMIN, AdminInputs, admin_files
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the up-to-date check imports this module: nothing heavy at its top
+    from ..config import Settings
+    from ..site.admin import AdminInputs
 
 TOOL_ROOT = Path(__file__).resolve().parents[2]  # the checkout holding congkhai/ and package.json
 NPM_CI = ("npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund")
@@ -40,8 +44,6 @@ def find_decap(root: Path = TOOL_ROOT) -> DecapFiles | None:
     package = root / "node_modules" / "decap-cms" / "package.json"
     if not (dist / "decap-cms.js").is_file() or not package.is_file():
         return None
-    import json
-
     version = str(json.loads(package.read_text(encoding="utf-8")).get("version") or "")
     # The bundle, the chunks it loads from its own folder (N.decap-cms.js, found through
     # document.currentScript), the image encoder's WebAssembly and the licence; no source maps.
@@ -84,8 +86,20 @@ def decap_files(log: Callable[[str], None], root: Path = TOOL_ROOT) -> tuple[Dec
                   + why + "). Mọi trang khác của cổng vẫn được dựng. " + FIX.format(root=root))
 
 
+def installed_stamp(root: Path = TOOL_ROOT) -> tuple[int, int] | None:
+    """Return what tells whether Decap was installed or changed since the last build (for the quick
+    up-to-date check, which must not replay a build made without the editor once npm has run)."""
+    try:
+        found = os.stat(root / "node_modules" / "decap-cms" / "package.json")
+    except OSError:
+        return None
+    return found.st_size, found.st_mtime_ns
+
+
 def admin_part(inputs: AdminInputs, decap: DecapFiles) -> tuple[dict[str, bytes], dict[str, Path]]:
     """Return the editor's part of the site: its own files (made) and Decap's (copied), by address."""
+    from ..site.admin import ADMIN, admin_files  # the site's modules, loaded only when a site is made
+
     copies = {ADMIN + inputs.vendor + name: path for name, path in decap.files}
     return admin_files(inputs), copies
 
