@@ -143,7 +143,8 @@ def test_without_decap_the_portal_is_built_without_the_editor_and_says_so(site: 
     site.standard_units()
     site.doc("thcs-a", "ke-hoach", "ke-hoach-2026", "title: Kế hoạch năm 2026\ndate: 2026-02-03\n")
     monkeypatch.setattr(build_admin, "find_decap", lambda root=build_admin.TOOL_ROOT: None)
-    monkeypatch.setattr(build_admin.shutil, "which", lambda name: None)
+    monkeypatch.setattr(build_admin, "_FAILED", {})
+    monkeypatch.setattr(build_admin, "_npm", lambda: None)  # a machine without npm
     assert site.run("build", "--no-search") == 0
     out = capsys.readouterr().out
     assert ("Cảnh báo: cổng được dựng không có trang soạn thảo /quan-tri/ vì chưa cài được Decap CMS (máy không có "
@@ -166,7 +167,7 @@ def test_the_build_installs_decap_with_npm_ci_when_it_is_missing(tmp_path: Path,
         return build_admin.subprocess.CompletedProcess(command, 0, "", "")
 
     (tmp_path / "package-lock.json").write_text("{}", encoding="utf-8")
-    monkeypatch.setattr(build_admin.shutil, "which", lambda name: "/usr/bin/npm")
+    monkeypatch.setattr(build_admin, "_npm", lambda: "/usr/bin/npm")
     monkeypatch.setattr(build_admin.subprocess, "run", fake_run)
     lines: list[str] = []
     found, note = build_admin.decap_files(lines.append, tmp_path)

@@ -16,6 +16,7 @@ import json
 import shutil
 import sys
 import time
+import urllib.error
 import urllib.request
 from contextlib import chdir, contextmanager
 from datetime import date
@@ -362,10 +363,16 @@ def test_the_session_and_the_api_are_served_by_the_preview(sample: Site) -> None
     with editing(sample) as preview:
         with urllib.request.urlopen(preview.url + editor.SESSION_PATH.lstrip("/"), timeout=30) as answer:
             assert json.load(answer)["api"] == editor.API_PATH
-        request = urllib.request.Request(preview.url + editor.API_PATH.lstrip("/"),
-                                         data=b'{"action":"info","params":{}}')
+        api = preview.url + editor.API_PATH.lstrip("/")
+        info = b'{"action":"info","params":{}}'
+        request = urllib.request.Request(api, data=info, headers={"Content-Type": "application/json"})
         with urllib.request.urlopen(request, timeout=30) as answer:
             assert json.load(answer)["type"] == "local_fs"
+        elsewhere = urllib.request.Request(api, data=info, headers={"Content-Type": "application/json",
+                                                                    "Origin": "https://trang-la.example"})
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(elsewhere, timeout=30)
+        assert refused.value.code == 403  # another site open in the same browser cannot save files
         page = urllib.request.urlopen(preview.url + "quan-tri/", timeout=30).read().decode("utf-8")
         assert serve.SCRIPT_PATH not in page  # the editor is not reloaded by the preview's rebuilds
 
@@ -395,3 +402,16 @@ if __name__ == "__main__" and "--screenshots" in sys.argv:
             refuse_invalid_entries(steps, site)
         chromium.close()
     print(f"Đã chụp ảnh vào {target}")
+
+
+def test_only_the_editor_s_own_page_may_save_through_the_preview() -> None:
+    own = "http://127.0.0.1:8765/"
+    page = {"Host": "127.0.0.1:8765", "Origin": "http://127.0.0.1:8765", "Content-Type": "application/json"}
+    assert serve.foreign_request(page, own) is None
+    assert serve.foreign_request({**page, "Host": "localhost:8765", "Origin": "http://localhost:8765"}, own) is None
+    assert serve.foreign_request({"Host": "127.0.0.1:8765", "Content-Type": "application/json"}, own) is None
+    assert serve.foreign_request({**page, "Origin": "https://trang-la.example"}, own) == \
+        "Từ chối: yêu cầu không đến từ trang soạn thảo của máy này."
+    assert serve.foreign_request({**page, "Host": "tro-lai.example:8765"}, own) == \
+        "Từ chối: địa chỉ máy không phải máy này."
+    assert serve.foreign_request({**page, "Content-Type": "text/plain"}, own) == "Từ chối: yêu cầu phải là JSON."

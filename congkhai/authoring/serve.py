@@ -25,12 +25,13 @@ import tempfile
 import threading
 import time
 import traceback
+import urllib.parse
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Mapping
 
 from ..build import pipeline
-from ..build.admin import repository
+from ..build.admin import decap_files, repository
 from ..site.admin import ADMIN
 from .editor import API_PATH, SESSION_PATH, VALIDATE_PATH, DecapServer, EditorError, check_entry, session_info
 from ..config import Settings, SettingsError, default_cache_dir
@@ -276,6 +277,23 @@ def _placeholder(state: State) -> str:
             f"</head><body><h1>{message}</h1></body></html>")
 
 
+def foreign_request(headers: Mapping[str, str], own: str) -> str | None:
+    """Return why a request that writes files is refused, or None: it must come from the editor's own
+    page (a web page elsewhere in the same browser must not save into content/, nor a site reached
+    through another host name pointed at this machine) and be JSON (which such a page cannot send
+    without asking first)."""
+    host, port = urllib.parse.urlsplit(own).hostname, urllib.parse.urlsplit(own).port
+    allowed = {f"{name}:{port}" for name in (host, "localhost", "127.0.0.1")}
+    if headers.get("Host") not in allowed:
+        return "Từ chối: địa chỉ máy không phải máy này."
+    origin = headers.get("Origin")
+    if origin is not None and origin.removeprefix("http://") not in allowed:
+        return "Từ chối: yêu cầu không đến từ trang soạn thảo của máy này."
+    if (headers.get("Content-Type") or "").split(";")[0].strip() != "application/json":
+        return "Từ chối: yêu cầu phải là JSON."
+    return None
+
+
 def _handler(preview: Preview) -> type[http.server.SimpleHTTPRequestHandler]:
     class Handler(http.server.SimpleHTTPRequestHandler):
         def __init__(self, *args, **kwargs) -> None:
@@ -316,6 +334,9 @@ def _handler(preview: Preview) -> type[http.server.SimpleHTTPRequestHandler]:
             route = self.path.split("?", 1)[0]
             if preview.editor is None or route not in (API_PATH, VALIDATE_PATH):
                 return self._send(404, "text/plain; charset=utf-8", "Không có địa chỉ này.".encode("utf-8"))
+            refused = foreign_request(self.headers, preview.url)
+            if refused:
+                return self._send(403, "text/plain; charset=utf-8", refused.encode("utf-8"))
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
             if route == API_PATH:
                 try:
@@ -357,6 +378,11 @@ def serve_until_interrupted(options: Settings, host: str, port: int, edit: bool 
               f"(--host 127.0.0.1), không trên {host}. Để nhiều người cùng soạn, dùng một kho Git (xem hướng dẫn "
               "soạn thảo, mục Soạn thảo trên web).", file=sys.stderr)
         return 2
+    if edit:  # Decap CMS installed first (npm ci when missing), as a build would
+        decap, note = decap_files(lambda line: print(line, flush=True))
+        if decap is None:
+            print((note or "").replace("Cảnh báo: cổng được dựng không có", "Lỗi: không mở được"), file=sys.stderr)
+            return 2
     editor = DecapServer(repository(options)[0]) if edit else None
     try:
         if editor is not None:

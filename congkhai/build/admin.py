@@ -53,9 +53,26 @@ def find_decap(root: Path = TOOL_ROOT) -> DecapFiles | None:
     return DecapFiles(version, tuple((p.name, p) for p in wanted))
 
 
+_FAILED: dict[Path, str] = {}  # installs that failed in this process (the preview builds again and again)
+
+
 def install(root: Path, log: Callable[[str], None]) -> str | None:
-    """Run `npm ci` in `root`; return None on success, else why it failed (Vietnamese, with the fix)."""
-    npm = shutil.which("npm")
+    """Run `npm ci` in `root` (once per process when it fails); return None on success, else why it
+    failed (Vietnamese, with the fix)."""
+    if root in _FAILED:
+        return _FAILED[root]
+    failure = _npm_ci(root, log)
+    if failure is not None:
+        _FAILED[root] = failure
+    return failure
+
+
+def _npm() -> str | None:
+    return shutil.which("npm")
+
+
+def _npm_ci(root: Path, log: Callable[[str], None]) -> str | None:
+    npm = _npm()
     if npm is None:
         return "máy không có npm"
     if not (root / "package-lock.json").is_file():
