@@ -117,10 +117,15 @@ def make_parser() -> argparse.ArgumentParser:
     nw.add_argument("--title", default=None, metavar="TEXT", help="tiêu đề (trích yếu) của văn bản")
     nw.add_argument("--content", type=Path, default=Path("content"), help="thư mục văn bản (mặc định: content)")
     nw.add_argument("--units", type=Path, default=Path("units"), help="thư mục đơn vị (mặc định: units)")
-    sv = sub.add_parser("serve", help="xem trước trên máy, tự dựng lại khi sửa tệp")
-    _inputs(sv)
-    sv.add_argument("--port", type=int, default=8000, help="cổng mạng (mặc định: 8000)")
-    sv.add_argument("--host", default="127.0.0.1", help="địa chỉ lắng nghe (mặc định: 127.0.0.1, chỉ máy này)")
+    for name, about in (("serve", "xem trước trên máy, tự dựng lại khi sửa tệp"),
+                        ("edit", "soạn thảo trên web (/quan-tri/) cạnh bản xem trước, như serve --edit")):
+        sv = sub.add_parser(name, help=about)
+        _inputs(sv)
+        sv.add_argument("--port", type=int, default=8000, help="cổng mạng (mặc định: 8000)")
+        sv.add_argument("--host", default="127.0.0.1", help="địa chỉ lắng nghe (mặc định: 127.0.0.1, chỉ máy này)")
+        if name == "serve":
+            sv.add_argument("--edit", action="store_true",
+                            help="kèm trang soạn thảo trên web /quan-tri/ (Decap CMS), lưu thẳng vào content/")
     return parser
 
 
@@ -168,10 +173,10 @@ def _command(args: argparse.Namespace, settings: Settings, stamp: str | None) ->
         return _report(result, settings, done=f"Kiểm tra xong {_counts(result)}.")
     if args.command == "status":
         return _status(settings, args.unit, args.fail_on_overdue)
-    if args.command == "serve":
+    if args.command in ("serve", "edit"):
         from .authoring.serve import serve_until_interrupted
 
-        return serve_until_interrupted(settings, args.host, args.port)
+        return serve_until_interrupted(settings, args.host, args.port, edit=args.command == "edit" or args.edit)
     return _build(settings, stamp, args.timings)
 
 
@@ -286,7 +291,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         options.update(out=args.out, search=not args.no_search, jobs=args.jobs or parallel.default_jobs(),
                        cache_dir=None if args.no_cache else args.cache_dir, unit=args.unit,
                        with_subordinates=args.with_subordinates)
-    if args.command == "serve":
+    if args.command in ("serve", "edit"):
         options.update(jobs=parallel.default_jobs(), cache_dir=default_cache_dir(args.config))
     return load_settings(args.config, site_url=getattr(args, "site_url", None), **options)
 

@@ -200,3 +200,29 @@ def test_no_page_breaks_the_content_security_policy_in_chromium(nginx: str, brow
     seen["tim-kiem/"] = page.evaluate("window.__csp")
     assert {path: found for path, found in seen.items() if found} == {}
     assert [text for text in console if "Content Security Policy" in text] == []
+
+
+def test_the_web_editor_runs_under_its_own_policy_and_is_not_indexed(nginx: str, browser, sample_site: Path) -> None:
+    """/quan-tri/ gets the editor's policy (Decap compiles code: 'unsafe-eval'), noindex, and no framing;
+    Decap's versioned files are cached a year; Decap starts under the policy with no violation (its
+    backend answered here as the local editor's would be)."""
+    from congkhai.site.audit import admin_content_security_policy
+
+    headers = head(nginx + "quan-tri/")[1]
+    assert headers.get("content-security-policy") == admin_content_security_policy() + "; frame-ancestors 'none'"
+    assert headers.get("x-robots-tag") == "noindex, nofollow"
+    vendor = one(sample_site, "quan-tri/decap-*/decap-cms.js")
+    assert head(nginx + vendor)[1].get("cache-control") == "public, max-age=31536000, immutable"
+    page = browser.new_page()
+    page.add_init_script("window.__csp = []; document.addEventListener('securitypolicyviolation', "
+                         "e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));")
+    page.route("**/__congkhai/bien-tap.json", lambda route: route.fulfill(json={
+        "api": "/__congkhai/api/v1", "validate": "/__congkhai/kiem-tra", "status": "/__congkhai/trang-thai.json",
+        "publish_mode": "simple", "content": "content"}))
+    page.route("**/__congkhai/api/v1", lambda route: route.fulfill(
+        json={"repo": "cong-khai", "publish_modes": ["simple"], "type": "local_fs"}
+        if '"info"' in (route.request.post_data or "") else []))
+    page.goto(nginx + "quan-tri/?don-vi=thcs-hoa-sen")
+    page.get_by_role("button", name="Đăng nhập").wait_for(timeout=60_000)  # Decap started, in Vietnamese
+    assert page.evaluate("window.__csp") == []
+

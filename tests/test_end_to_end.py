@@ -1,8 +1,9 @@
 """End to end: build a small fixture portal and compare every output file with the expected tree.
 
 The expected tree is tests/expected/mini.json ({path: sha256}) of the project's own output: the theme's
-assets (Material's scripts, styles, icons and fonts) are not in it, but checked to be the installed
-theme's files unchanged, so upgrading Material does not rewrite the golden file. After an intended
+assets (Material's scripts, styles, icons and fonts) and the web editor's Decap CMS files are not in
+it, but checked to be the installed files unchanged, so upgrading Material or Decap does not rewrite
+the golden file. After an intended
 change to the output, regenerate it with:
 
     python tests/test_end_to_end.py --regenerate
@@ -44,9 +45,20 @@ def theme_assets() -> dict[str, Path]:
     return {p.relative_to(root).as_posix(): p for p in (root / "assets").rglob("*") if p.is_file()}
 
 
+def decap_files() -> dict[str, Path]:
+    """Return the files of Decap CMS (npm) the web editor loads, by the site address they are copied to."""
+    from congkhai.build.admin import find_decap
+    from congkhai.site.admin import ADMIN, vendor_folder
+
+    decap = find_decap()
+    assert decap is not None, "chưa cài Decap CMS: npm ci --ignore-scripts --no-audit --no-fund"
+    return {ADMIN + vendor_folder(decap.version) + name: path for name, path in decap.files}
+
+
 def own_digest(site: Path) -> dict[str, str]:
-    """Return the digest of the site's own files; the theme's assets must be the installed ones, byte for byte."""
-    theme = theme_assets()
+    """Return the digest of the site's own files; the theme's assets and Decap CMS's files must be the
+    installed ones, byte for byte."""
+    theme = theme_assets() | decap_files()
     digest = tree_digest(site)
     for rel in [r for r in digest if r in theme]:
         assert (site / rel).read_bytes() == theme[rel].read_bytes(), rel

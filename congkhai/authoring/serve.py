@@ -5,6 +5,11 @@ removed on exit, never into site/. Changes to content/, units/, site_src/ or mkd
 rebuild (watchdog, falling back to polling). A failed build keeps the last good pages on screen and
 lists the problems in the terminal and in a box on every page; each page polls a small status
 address and reloads itself when a build finishes.
+
+With `--edit` (`python build.py edit`), the same server also carries the web editor's local session
+(authoring.editor): decap-server behind its own address, and the check before each save. The
+editor's pages (/quan-tri/) are served as built: no reload script (a reload would lose the form); the
+editor reports each save's build itself.
 """
 
 from __future__ import annotations
@@ -20,16 +25,21 @@ import tempfile
 import threading
 import time
 import traceback
+import urllib.parse
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Mapping
 
 from ..build import pipeline
+from ..build.admin import decap_files, repository
+from ..site.admin import ADMIN
+from .editor import API_PATH, SESSION_PATH, VALIDATE_PATH, DecapServer, EditorError, check_entry, session_info
 from ..config import Settings, SettingsError, default_cache_dir
 from ..config import load as load_settings
 from ..model.problems import Severity
 
 STATUS_PATH = "/__congkhai/trang-thai.json"
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
 QUIET_SECONDS = 0.3
 _IGNORED_SUFFIXES = (".swp", ".swx", ".tmp", "~", ".part", ".crdownload")
 
@@ -60,8 +70,11 @@ class Preview:
     """A preview server: builds, watches and serves until stopped."""
 
     def __init__(self, options: Settings, host: str = "127.0.0.1", port: int = 8000,
-                 log: Callable[[str], None] = lambda line: print(line, flush=True)) -> None:
+                 log: Callable[[str], None] = lambda line: print(line, flush=True),
+                 editor: DecapServer | None = None) -> None:
         from ..site.engine import Engine
+
+        self.editor = editor  # the web editor's local backend (serve --edit), reached through this server
 
         # Kept between rebuilds; checks the theme's templates at each one, so an edited template shows.
         self.engine = Engine(live=True)
@@ -264,6 +277,23 @@ def _placeholder(state: State) -> str:
             f"</head><body><h1>{message}</h1></body></html>")
 
 
+def foreign_request(headers: Mapping[str, str], own: str) -> str | None:
+    """Return why a request that writes files is refused, or None: it must come from the editor's own
+    page (a web page elsewhere in the same browser must not save into content/, nor a site reached
+    through another host name pointed at this machine) and be JSON (which such a page cannot send
+    without asking first)."""
+    host, port = urllib.parse.urlsplit(own).hostname, urllib.parse.urlsplit(own).port
+    allowed = {f"{name}:{port}" for name in (host, "localhost", "127.0.0.1")}
+    if headers.get("Host") not in allowed:
+        return "Từ chối: địa chỉ máy không phải máy này."
+    origin = headers.get("Origin")
+    if origin is not None and origin.removeprefix("http://") not in allowed:
+        return "Từ chối: yêu cầu không đến từ trang soạn thảo của máy này."
+    if (headers.get("Content-Type") or "").split(";")[0].strip() != "application/json":
+        return "Từ chối: yêu cầu phải là JSON."
+    return None
+
+
 def _handler(preview: Preview) -> type[http.server.SimpleHTTPRequestHandler]:
     class Handler(http.server.SimpleHTTPRequestHandler):
         def __init__(self, *args, **kwargs) -> None:
@@ -281,9 +311,13 @@ def _handler(preview: Preview) -> type[http.server.SimpleHTTPRequestHandler]:
                 return self._send(200, "application/json; charset=utf-8", body)
             if route == SCRIPT_PATH:
                 return self._send(200, "application/javascript; charset=utf-8", _SCRIPT.encode("utf-8"))
+            if route == SESSION_PATH and preview.editor is not None:
+                return self._json(session_info(preview.options))
             path = Path(self.translate_path(route))
             if path.is_dir():
                 path = path / "index.html"
+            if route.startswith("/" + ADMIN) and path.is_file():
+                return super().do_GET()  # the editor reports each save itself; a reload would lose the form
             if path.suffix == ".html" or not preview.out.exists():
                 if path.is_file():
                     page = path.read_text(encoding="utf-8")
@@ -295,6 +329,29 @@ def _handler(preview: Preview) -> type[http.server.SimpleHTTPRequestHandler]:
                 page = missing.read_text(encoding="utf-8") if missing.is_file() else _placeholder(state)
                 return self._send(404, "text/html; charset=utf-8", inject(page, state).encode("utf-8"))
             return super().do_GET()
+
+        def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+            route = self.path.split("?", 1)[0]
+            if preview.editor is None or route not in (API_PATH, VALIDATE_PATH):
+                return self._send(404, "text/plain; charset=utf-8", "Không có địa chỉ này.".encode("utf-8"))
+            refused = foreign_request(self.headers, preview.url)
+            if refused:
+                return self._send(403, "text/plain; charset=utf-8", refused.encode("utf-8"))
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            if route == API_PATH:
+                try:
+                    status, answer = preview.editor.forward(body)
+                except OSError as exc:
+                    status, answer = 502, json.dumps({"error": f"decap-server không trả lời ({exc})"}).encode()
+                return self._send(status, "application/json; charset=utf-8", answer)
+            try:
+                request = json.loads(body or b"{}")
+            except ValueError:
+                request = {}
+            return self._json(check_entry(preview.options, request if isinstance(request, dict) else {}))
+
+        def _json(self, data: object) -> None:
+            self._send(200, "application/json; charset=utf-8", json.dumps(data, ensure_ascii=False).encode("utf-8"))
 
         def end_headers(self) -> None:
             self.send_header("Cache-Control", "no-store")
@@ -314,11 +371,29 @@ def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def serve_until_interrupted(options: Settings, host: str, port: int) -> int:
-    """Run the preview until Ctrl+C; return the exit status."""
+def serve_until_interrupted(options: Settings, host: str, port: int, edit: bool = False) -> int:
+    """Run the preview (with the web editor when `edit`) until Ctrl+C; return the exit status."""
+    if edit and host not in LOOPBACK:
+        print(f"Lỗi cách dùng: trang soạn thảo trên máy không có đăng nhập, nên chỉ mở trên chính máy này "
+              f"(--host 127.0.0.1), không trên {host}. Để nhiều người cùng soạn, dùng một kho Git (xem hướng dẫn "
+              "soạn thảo, mục Soạn thảo trên web).", file=sys.stderr)
+        return 2
+    if edit:  # Decap CMS installed first (npm ci when missing), as a build would
+        decap, note = decap_files(lambda line: print(line, flush=True))
+        if decap is None:
+            print((note or "").replace("Cảnh báo: cổng được dựng không có", "Lỗi: không mở được"), file=sys.stderr)
+            return 2
+    editor = DecapServer(repository(options)[0]) if edit else None
     try:
-        preview = Preview(options, host, port)
+        if editor is not None:
+            editor.start()
+        preview = Preview(options, host, port, editor=editor)
+    except EditorError as exc:
+        print(f"Lỗi: {exc}", file=sys.stderr)
+        return 2
     except OSError as exc:
+        if editor is not None:
+            editor.stop()
         print(f"Lỗi: không mở được cổng {port} trên {host} ({exc.strerror}). Sửa: chọn cổng khác, ví dụ --port {port + 1}.",
               file=sys.stderr)
         return 2
@@ -327,6 +402,9 @@ def serve_until_interrupted(options: Settings, host: str, port: int) -> int:
     signal.signal(signal.SIGTERM, _interrupt)
     print(f"Xem trước tại {url} — trang tự cập nhật khi bạn lưu tệp trong {options.content}/, {options.units}/, "
           "site_src/ hay mkdocs.yml. Bấm Ctrl+C để dừng.", flush=True)
+    if editor is not None:
+        print(f"Soạn thảo trên web tại {url}{ADMIN} — văn bản được lưu thẳng vào {options.content}/ (xem lại bằng "
+              "'git diff' rồi commit như thường lệ).", flush=True)
     try:
         while True:
             time.sleep(3600)
@@ -334,4 +412,6 @@ def serve_until_interrupted(options: Settings, host: str, port: int) -> int:
         print("Đã dừng xem trước.")
     finally:
         preview.stop()
+        if editor is not None:
+            editor.stop()
     return 0

@@ -13,13 +13,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..model.portal import Portal
-from ..site.pages import guide_text
+from ..site.pages import guide_images, guide_text
 from .fingerprint import digest
-from .parts import ASSETS, PORTAL, BuildContext
+from .admin import admin_part
+from .parts import ADMIN, ASSETS, PORTAL, BuildContext
 
 
 def part_keys(ctx: BuildContext, trees: dict[str, str]) -> dict[str, str]:
-    """Return the key of every part: each unit, the portal-wide part, the theme's assets."""
+    """Return the key of every part: each unit, the portal-wide part, the theme's assets, the editor."""
     portal = ctx.portal
     refs = ctx.planner.refs
     units = portal.units
@@ -40,7 +41,12 @@ def part_keys(ctx: BuildContext, trees: dict[str, str]) -> dict[str, str]:
             if target is not None:
                 own.add(target.unit)
     base = digest(ctx.render_key, ctx.today, ctx.feed_limit, ctx.site_name)
-    keys = {ASSETS: digest(ctx.render_key, "assets"), PORTAL: digest(base, "portal", sorted(state.items()), guide_text())}
+    guide = (guide_text(), [(p.name, ctx.cache.hashes.of(p)) for p in guide_images()])
+    keys = {ASSETS: digest(ctx.render_key, "assets"), PORTAL: digest(base, "portal", sorted(state.items()), guide)}
+    if ctx.admin is not None:  # what the editor's files are made from is in the files themselves
+        own, copies = admin_part(*ctx.admin)
+        keys[ADMIN] = digest(ctx.render_key, "admin", own, sorted((url, ctx.cache.hashes.of(path))
+                                                                  for url, path in copies.items()))
     predecessors: dict[str, set[str]] = {}
     for unit in units.values():
         if unit.successor:

@@ -2,7 +2,8 @@
 
 A part is one unit's folder (`/<unit>/…`: its pages, attachments, tables, feeds, OPML, calendar,
 redirects and sitemaps), the portal-wide pages (home, obligations, reform areas, search, the
-portal's feeds and OPML, the 404 page), or the theme's assets. Parts are independent, so they are
+portal's feeds and OPML, the 404 page), the theme's assets, or the web editor (/quan-tri/, Decap
+CMS's files and its configuration made from the kind registry). Parts are independent, so they are
 built in worker processes; the register, the root sitemap and the search index are made once from
 all of them.
 
@@ -39,11 +40,14 @@ from ..site.register import csv_row, json_text, register_order
 from ..site.register import record as register_record
 from ..site.search import SearchPlan
 from ..site.sitemaps import render_sitemap
+from ..site.admin import AdminInputs
+from .admin import DecapFiles, admin_part
 from .cache import Cache, Entry, link_file
 from .fingerprint import digest
 
 ASSETS = "_assets"
 PORTAL = "_portal"
+ADMIN = "_admin"  # the web editor at /quan-tri/ (build.admin)
 
 
 @dataclass(frozen=True)
@@ -77,6 +81,7 @@ class BuildContext:
     engine: Any  # site.engine.Engine (MkDocs is imported only where a page is really rendered)
     part_keys: dict[str, str] = field(default_factory=dict)
     banner: dict[str, str] | None = None  # a unit's own site: the way back to the shared portal
+    admin: tuple[AdminInputs, DecapFiles] | None = None  # the web editor, when Decap is installed
     _feed_context: feeds.FeedContext | None = None
 
     @property
@@ -104,7 +109,7 @@ def page_output(url: str) -> str:
 
 
 def build_part(ctx: BuildContext, name: str) -> PartOutcome:
-    """Return the part `name` (a unit code, PORTAL or ASSETS), from the cache when its key matches."""
+    """Return the part `name` (a unit code, PORTAL, ASSETS or ADMIN), from the cache when its key matches."""
     key = ctx.part_keys[name]
     found = ctx.cache.lookup(name, key)
     if found is not None:
@@ -112,9 +117,13 @@ def build_part(ctx: BuildContext, name: str) -> PartOutcome:
     previous = ctx.cache.lookup(name, None)
     if name == ASSETS:
         return _build(ctx, name, key, [], {}, {}, previous, theme_assets=True, not_found_page=False)
+    if name == ADMIN and ctx.admin is not None:
+        extras, copies = admin_part(*ctx.admin)
+        return _build(ctx, name, key, [], extras, copies, previous, theme_assets=False, not_found_page=False)
     if name == PORTAL:
         section = ctx.planner.portal_section(())
-        return _build(ctx, name, key, [section], portal_extras(ctx, section), {}, previous, theme_assets=False,
+        copies = {item.url: item.source for item in section.files if item.source is not None}  # the guide's images
+        return _build(ctx, name, key, [section], portal_extras(ctx, section), copies, previous, theme_assets=False,
                       not_found_page=True)
     unit = ctx.portal.units[name]
     section = ctx.planner.unit_section(unit)

@@ -37,13 +37,15 @@ from ..rules.compliance import Compliance, check_declarations, evaluate
 from ..rules.deadlines import policy_of
 from ..rules.obligations import Rules, check_switches, load_rules
 from ..site import audit, search, urls
+from ..site.admin import AdminInputs, vendor_folder
 from ..site.pages import Planner, SiteSettings
 from ..site.register import write_register
 from ..site.sitemaps import render_sitemap
 from . import keys, output, parallel
+from .admin import DecapFiles, decap_files, repository
 from .cache import Cache, Entry, FileClash, wanted_files
 from .fingerprint import code_fingerprint, digest
-from .parts import ASSETS, PORTAL, BuildContext, PartOutcome, build_part, page_output
+from .parts import ADMIN, ASSETS, PORTAL, BuildContext, PartOutcome, build_part, page_output
 
 NO_SITE_URL = (
     "Cảnh báo: chưa có địa chỉ công khai của cổng (site_url trong mkdocs.yml hoặc --site-url), nên không "
@@ -150,9 +152,10 @@ def _cached_reader(cache: Cache, settings: Settings, trees: dict[str, str]) -> U
 
 # --- plan -------------------------------------------------------------------------------------------
 
-def plan(settings: Settings, result: Result, cache: Cache, engine: Any) -> BuildPlan:
+def plan(settings: Settings, result: Result, cache: Cache, engine: Any,
+         log: Callable[[str], None] = lambda _: None) -> BuildPlan:
     """Return what the render stage builds: the planner of the whole site (or of a unit's own site),
-    the search plan and every part's key. Raises BuildFailure."""
+    the search plan, the web editor (shared portal only) and every part's key. Raises BuildFailure."""
     assert result.portal is not None
     site = site_settings(settings)
     portal, banner, refs = result.portal, None, None
@@ -170,11 +173,28 @@ def plan(settings: Settings, result: Result, cache: Cache, engine: Any) -> Build
         settings=settings, site_name=site.site_name, search_page=urls.SEARCH if settings.search else None,
         search_plan=search_plan, cache=cache, render_key=render_key(settings, cache), banner=banner, engine=engine,
     )
+    ctx.admin = None if settings.unit else editor(settings, result, log)
     ctx.part_keys = keys.part_keys(ctx, result.trees)
-    names = (ASSETS, PORTAL, *(code for code in portal.units if planner.in_scope(code)))
+    units = tuple(code for code in portal.units if planner.in_scope(code))
+    names = (ASSETS, PORTAL, *((ADMIN,) if ctx.admin else ()), *units)
     if settings.unit:  # its own units and documents, not the whole portal's
-        result.shown = (len(names) - 2, len(portal.documents))
+        result.shown = (len(units), len(portal.documents))
     return BuildPlan(ctx, names)
+
+
+def editor(settings: Settings, result: Result, log: Callable[[str], None]) -> tuple[AdminInputs, DecapFiles] | None:
+    """Return what the web editor (/quan-tri/) is made from, or None (with a note saying why and how
+    to fix it) when Decap CMS is not installed and cannot be."""
+    assert result.portal is not None
+    decap, note = decap_files(log)
+    if decap is None:
+        result.notes.append(note or "")
+        return None
+    content = repository(settings)[1]
+    inputs = AdminInputs(site_name=settings.site_name, content=content, units=tuple(result.portal.units.values()),
+                         rules=result.rules or Rules(), editor=settings.portal.editor, site_url=settings.site_url,
+                         vendor=vendor_folder(decap.version))
+    return inputs, decap
 
 
 def site_settings(settings: Settings) -> SiteSettings:
@@ -369,7 +389,7 @@ def _stages(settings: Settings, cache: Cache, log: Callable[[str], None], engine
         return result
     try:
         output.check_target(settings.out, [settings.content, settings.units, settings.config_file.parent / "site_src"])
-        build_plan = plan(settings, result, cache, engine)
+        build_plan = plan(settings, result, cache, engine, log)
         parts = render(build_plan, log)
         timer.lap(result, "parts")
         collect(parts, result)

@@ -2,7 +2,8 @@
 into the same folder, and that folder still holds exactly what it wrote, the build has nothing to do.
 
 "Touched" is judged the way make does, on each input file's size, modification time and inode
-(content/, units/, the configuration, the theme, the tool itself), plus the options and "today".
+(content/, units/, the configuration, the theme, the tool itself, the installed Decap CMS), plus the
+options and "today".
 The check imports nothing heavy, so a rebuild that changes nothing costs a directory walk; every
 other build goes through the content-hash cache (cache.py), which is what keeps output correct.
 The messages of the last build are printed again: the same input always gives the same messages.
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import GUIDE
+from .admin import installed_stamp
 from .cache import FORMAT, tree_inodes
 from .fingerprint import code_fingerprint, digest
 from .output import MARKER as _MARKER
@@ -72,7 +74,7 @@ def input_stamp(options: dict[str, Any], config: Path, content: Path, units: Pat
         theme = theme if theme.is_absolute() else config.parent / theme
     return digest("stamp", FORMAT, code_fingerprint(), os.getcwd(), sorted(options.items()), config_text,
                   _listing(content), _listing(units), _listing(theme) if theme else None,
-                  _listing(GUIDE.parent))  # the guide's folder: its pictures count too
+                  _listing(GUIDE.parent), installed_stamp())  # the guide's folder: its pictures count too
 
 
 def _record_path(cache_dir: Path) -> Path:

@@ -17,7 +17,7 @@ import hashlib
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pydantic
 from pydantic import BaseModel, ConfigDict, Field
@@ -35,6 +35,24 @@ CACHE_FOLDER = ".congkhai-cache"
 def today_in_vietnam() -> date:
     """Return today's date in Asia/Ho_Chi_Minh (the default for --on)."""
     return datetime.now(VN_TZ).date()
+
+
+class EditorSettings(BaseModel):
+    """The web editor's Git forge (`extra.congkhai.editor`): where staff's changes are saved, and how
+    they sign in. Only public names: the sign-in keeps every secret on the forge's side."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    backend: Literal["github", "gitlab", "gitea", "forgejo"] | None = Field(
+        None, description="kho Git mà trang soạn thảo lưu vào")
+    repo: str | None = Field(None, pattern=r"^[\w.-]+(/[\w.-]+)+$", description="kho chứa cổng, dạng chủ-sở-hữu/tên-kho")
+    branch: str = Field("main", pattern=r"^[\w./-]+$", description="nhánh của cổng")
+    base_url: str | None = Field(None, pattern=r"^https://", description="địa chỉ đăng nhập (máy chủ Git hoặc máy chủ OAuth)")
+    api_root: str | None = Field(None, pattern=r"^https://", description="địa chỉ API của máy chủ Git")
+    app_id: str | None = Field(None, description="mã ứng dụng OAuth (client id, công khai)")
+    auth_type: Literal["pkce", "implicit"] | None = Field(None, description="cách đăng nhập")
+    auth_endpoint: str | None = Field(None, description="đường dẫn đăng nhập trên base_url")
+    workflow: bool = Field(True, description="duyệt trước khi đăng (bản nháp → chờ duyệt → sẵn sàng → đăng)")
 
 
 class PortalSettings(BaseModel):
@@ -55,6 +73,7 @@ class PortalSettings(BaseModel):
         "ngày nghỉ thêm ngoài lịch nghỉ lễ, Tết chính thức (ví dụ ngày nghỉ bù mới công bố)"))
     working_days: list[date] = Field(default_factory=list, description=(
         "ngày làm việc dù lịch chính thức ghi là ngày nghỉ (ví dụ ngày làm bù, hoặc một ngày lễ cổng không áp dụng)"))
+    editor: EditorSettings = Field(default_factory=EditorSettings, description="kho Git của trang soạn thảo /quan-tri/")
 
 
 PORTAL_KEYS = tuple(PortalSettings.model_fields)
@@ -167,8 +186,11 @@ _ERRORS = {
     "date_type": "cần ngày dạng YYYY-MM-DD",
     "string_type": "cần một dòng chữ",
     "list_type": "cần một danh sách, mỗi mục một dòng bắt đầu bằng '- '",
+    "string_pattern_mismatch": "không đúng dạng",
+    "literal_error": "không phải giá trị được dùng",
     "bool_parsing": "cần true hoặc false",
     "bool_type": "cần true hoặc false",
+    "model_type": "phải là các dòng 'tên: giá trị' thụt lề bên dưới",
 }
 
 
@@ -185,33 +207,46 @@ def _portal_settings(value: Any, parsed: Any, where: str, problems: list[Problem
         return PortalSettings.model_validate(value)
     except pydantic.ValidationError as exc:
         for error in exc.errors():
-            key = str(error["loc"][0]) if error["loc"] else ""
-            line = parsed.line("extra", "congkhai", key)
-            label = f"extra.congkhai.{key}"
-            if error["type"] == "extra_forbidden":
-                guess = difflib.get_close_matches(key, PORTAL_KEYS, n=1)
-                fix = (f"Sửa: có phải là '{guess[0]}'? " if guess else "Sửa: xóa dòng này. ") + \
-                    "Các tên được dùng: " + ", ".join(PORTAL_KEYS) + "."
-                problems.append(Problem(where, line, label, describe("tên cấu hình không có", key, fix)))
-                continue
-            spec = PortalSettings.model_fields[key]
-            what = _ERRORS.get(error["type"], "giá trị không dùng được").format(**(error.get("ctx") or {}))
-            allowed = _allowed(key)
-            problems.append(Problem(where, line, label, describe(
-                f"{spec.description}: {what}", error.get("input"),
-                f"Sửa: {allowed}; bỏ dòng này thì dùng mặc định ({_default(key)}).")))
-        kept = {k: v for k, v in value.items() if k in PORTAL_KEYS and not any(
-            e["loc"] and e["loc"][0] == k for e in exc.errors())}
+            problems.append(_setting_problem(error, parsed, where))
+        wrong = {e["loc"][0] for e in exc.errors() if e["loc"]}
+        kept = {k: v for k, v in value.items() if k in PORTAL_KEYS and k not in wrong}
         return PortalSettings.model_validate(kept)
 
 
-def _allowed(key: str) -> str:
-    spec = PortalSettings.model_fields[key]
+def _setting_problem(error: Any, parsed: Any, where: str) -> Problem:
+    """Return the problem pydantic's `error` describes (a key of extra.congkhai, or of a group in it)."""
+    loc = tuple(str(part) for part in error["loc"]) or ("",)
+    model: type[BaseModel] = PortalSettings
+    for part in loc[:-1]:  # a group such as `editor`
+        inner = model.model_fields[part].annotation if part in model.model_fields else None
+        if isinstance(inner, type) and issubclass(inner, BaseModel):
+            model = inner
+    key = loc[-1]
+    line = parsed.line("extra", "congkhai", *loc)
+    label = "extra.congkhai." + ".".join(loc)
+    names = tuple(model.model_fields)
+    if error["type"] == "extra_forbidden" or key not in model.model_fields:
+        guess = difflib.get_close_matches(key, names, n=1)
+        fix = (f"Sửa: có phải là '{guess[0]}'? " if guess else "Sửa: xóa dòng này. ") + \
+            "Các tên được dùng: " + ", ".join(names) + "."
+        return Problem(where, line, label, describe("tên cấu hình không có", key, fix))
+    spec = model.model_fields[key]
+    what = _ERRORS.get(error["type"], "giá trị không dùng được").format(**(error.get("ctx") or {}))
+    return Problem(where, line, label, describe(
+        f"{spec.description}: {what}", error.get("input"),
+        f"Sửa: {_allowed(spec)}; bỏ dòng này thì dùng mặc định ({_default(spec)})."))
+
+
+def _allowed(spec: Any) -> str:
     bounds = {type(m).__name__: m for m in spec.metadata}
     if "Ge" in bounds and "Le" in bounds:
         return f"ghi một số nguyên từ {bounds['Ge'].ge} đến {bounds['Le'].le}"
     if spec.annotation in (date, date | None):
         return "ghi ngày dạng YYYY-MM-DD, ví dụ 2025-01-01 (đặt trong ngoặc kép cũng được)"
+    choices = getattr(spec.annotation, "__args__", ())
+    literal = [c for arg in choices for c in getattr(arg, "__args__", ()) if isinstance(c, str)]
+    if literal:
+        return "ghi một trong: " + ", ".join(literal)
     if spec.annotation is bool:
         return "ghi true hoặc false"
     if spec.annotation == list[date]:
@@ -221,9 +256,8 @@ def _allowed(key: str) -> str:
     return "ghi một dòng chữ"
 
 
-def _default(key: str) -> str:
-    spec = PortalSettings.model_fields[key]
-    default = spec.default if spec.default_factory is None else spec.default_factory()
+def _default(spec: Any) -> str:
+    default = spec.get_default(call_default_factory=True)
     if isinstance(default, bool):
         return "true" if default else "false"
     return "không có" if default in (None, []) else str(default)

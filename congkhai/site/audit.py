@@ -26,6 +26,22 @@ CONTENT_SECURITY_POLICY = (
     "base-uri 'self'; form-action 'self'"
 )
 
+# The web editor's page (/quan-tri/, Decap CMS) needs more, and gets it only there (deploy/nginx.conf
+# sends it for that folder; the page also carries it as <meta>): Decap compiles its configuration's
+# schema with `new Function` ('unsafe-eval'), shows uploads and previews from blob: addresses, and
+# talks to the Git forge's API and sign-in (`origins`). Still no inline script and no other script host.
+ADMIN_CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self' 'unsafe-eval' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:{origins}; font-src 'self'; connect-src 'self' blob:{origins}; "
+    "worker-src 'self' blob:; frame-src 'self' blob:; object-src 'none'; base-uri 'self'; form-action 'self'"
+)
+
+
+def admin_content_security_policy(origins: tuple[str, ...] = ()) -> str:
+    """Return the web editor's policy, allowing the Git forge's addresses `origins` ("https://api.github.com")."""
+    return ADMIN_CONTENT_SECURITY_POLICY.format(origins="".join(" " + origin for origin in origins))
+
+
 # Elements that load or run other content; none belongs in a transparency portal's page.
 FORBIDDEN_TAGS = frozenset({"iframe", "frame", "frameset", "object", "embed", "applet", "portal"})
 # Attributes holding an address (srcset is a list of them).

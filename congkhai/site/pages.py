@@ -145,6 +145,17 @@ def guide_text() -> str:
     return GUIDE_SOURCE.read_text(encoding="utf-8") if GUIDE_SOURCE.is_file() else ""
 
 
+GUIDE_IMAGES = GUIDE_SOURCE.parent / "anh"  # the guide's screenshots, published beside it (huong-dan/anh/)
+
+
+@functools.cache
+def guide_images() -> tuple[Path, ...]:
+    """Return the guide's images (docs/anh/*.png|jpg|webp), sorted."""
+    if not GUIDE_IMAGES.is_dir():
+        return ()
+    return tuple(sorted(p for p in GUIDE_IMAGES.iterdir() if p.suffix.lower() in (".png", ".jpg", ".webp")))
+
+
 @dataclass(frozen=True)
 class SitePlan:
     """Every page, file and redirect of the site, grouped in sections."""
@@ -375,7 +386,8 @@ class Planner:
         guide = [self.guide_page()] if self.settings.scope is None and guide_text() else []
         pages = [home, *duties, *areas, *finder, *guide, self.accessibility_page(), *extra_pages]
         nav = tuple(NavEntry(p.title, p.url) for p in [home, duties[0], areas[0], *finder, *guide, *extra_pages])
-        return Section(PORTAL_SECTION, self.settings.site_name, nav, tuple(pages))
+        images = tuple(PlannedFile(f"{urls.GUIDE}anh/{p.name}", source=p) for p in guide_images()) if guide else ()
+        return Section(PORTAL_SECTION, self.settings.site_name, nav, tuple(pages), images)
 
     def guide_page(self) -> PlannedPage:
         """Return the authoring guide (docs/huong-dan-soan-thao.md) as a page of the portal."""
