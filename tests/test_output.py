@@ -149,3 +149,26 @@ def test_staging_folders_of_dead_builds_are_removed_and_those_of_running_ones_ke
     running.mkdir()
     output.clean_stale(out)
     assert leftovers(tmp_path) == [running.name]
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")  # the dropped raise, on purpose
+def test_a_stop_python_drops_still_keeps_the_new_site_out(tmp_path: Path) -> None:
+    # Python drops an exception raised in a finaliser, a fork hook or a weak reference's callback
+    # ("Exception ignored in"): a SIGTERM landing there must still stop the build before it publishes.
+    out = tmp_path / "site"
+    out.mkdir()
+    (out / output.MARKER).write_text("", encoding="utf-8")
+    (out / "cu.txt").write_text("cũ", encoding="utf-8")
+    staged = output.staging_dir(out)
+    (staged / "moi.txt").write_text("mới", encoding="utf-8")
+
+    class Finalised:
+        def __del__(self) -> None:
+            signal.raise_signal(signal.SIGTERM)
+            sum(range(10))  # the handler runs here, inside the finaliser, and its exception is dropped
+
+    with pytest.raises(output.Interrupted) as stop, output.stop_on_signals():
+        Finalised()  # made and dropped at once: the stop's first raise is lost
+        output.publish(staged, out)
+    assert stop.value.signum == signal.SIGTERM and not stop.value.published
+    assert sorted(p.name for p in out.iterdir()) == [output.MARKER, "cu.txt"]

@@ -60,16 +60,35 @@ def _handling(handler: Callable[[int, FrameType | None], None]) -> Iterator[dict
             signal.signal(sig, old)
 
 
+_REQUESTED: list[int] = []  # stops asked for in this process (a raise can be swallowed: see below)
+
+
 @contextmanager
 def stop_on_signals() -> Iterator[None]:
     """Raise Interrupted in the block on SIGINT or SIGTERM (so `finally` and `except BaseException`
-    clean up as after Ctrl+C)."""
+    clean up as after Ctrl+C).
+
+    Python drops an exception raised where it cannot propagate ("Exception ignored in": a fork hook, a
+    finaliser, a weak reference's callback); a signal landing there would be lost and the build would
+    publish as if never asked to stop. So the request is also remembered, and `raise_if_stopped`
+    (called before the new site is swapped in) raises it again."""
+    _REQUESTED.clear()
 
     def stop(signum: int, frame: FrameType | None) -> None:
+        _REQUESTED.append(signum)
         raise Interrupted(signum)
 
-    with _handling(stop):
-        yield
+    try:
+        with _handling(stop):
+            yield
+    finally:
+        _REQUESTED.clear()
+
+
+def raise_if_stopped() -> None:
+    """Raise Interrupted when a stop was asked for in this build, even if its first raise was lost."""
+    if _REQUESTED:
+        raise Interrupted(_REQUESTED[0])
 
 
 @contextmanager
@@ -192,6 +211,7 @@ def publish(staged: Path, out: Path, wanted: dict[str, tuple[str, int]] | None =
     folder is what costs the most."""
     out = out.resolve()
     retired: Path | None = None
+    raise_if_stopped()
     try:
         with signals_held():
             if not out.exists():

@@ -18,6 +18,8 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from typing import Any, TextIO, TypeVar
 
+from . import output
+
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -77,7 +79,10 @@ def run(task: Callable[[Any, T], R], items: Sequence[T], context: Any, jobs: int
         pool = ProcessPoolExecutor(max_workers=min(jobs, len(items)), mp_context=multiprocessing.get_context("fork"),
                                    initializer=_worker_started)
         try:
-            futures = {pool.submit(_call, task, name, item): index for index, item in enumerate(items)}
+            # The workers are forked during the first submit; a stop raised inside a fork hook would be
+            # dropped by Python, so stops wait until every task is queued (and arrive in the loop below).
+            with output.signals_held():
+                futures = {pool.submit(_call, task, name, item): index for index, item in enumerate(items)}
             results_by_index: dict[int, R] = {}
             pending = set(futures)
             while pending:
@@ -86,13 +91,13 @@ def run(task: Callable[[Any, T], R], items: Sequence[T], context: Any, jobs: int
                     results_by_index[futures[future]] = future.result()
                     if progress:
                         progress.advance()
+            pool.shutdown(wait=True)
         except BaseException:
             # Stopped (Ctrl+C, SIGTERM) or failed: end the workers now rather than wait for their tasks.
             for process in list(getattr(pool, "_processes", {}).values()):
                 process.terminate()
             pool.shutdown(wait=False, cancel_futures=True)
             raise
-        pool.shutdown(wait=True)
         return [results_by_index[i] for i in range(len(items))]
     finally:
         _SHARED.pop(name, None)
