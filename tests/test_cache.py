@@ -3,6 +3,7 @@ build equals a clean one byte for byte, and a damaged or foreign cache is ignore
 
 from __future__ import annotations
 
+import os
 import shutil
 from contextlib import chdir
 from datetime import date
@@ -11,8 +12,10 @@ from pathlib import Path
 import pytest
 from conftest import MINIMAL_PDF, REPO, Site, tree_digest
 
+from congkhai.build import cache as cache_module
 from congkhai.build import fingerprint, pipeline
 from congkhai.config import load as load_settings
+from congkhai.model import markup
 
 ON = date(2026, 11, 22)
 EVERY_PART = {"_assets", "_portal", "_admin", "so-gd", "phong-gd", "ubnd-xa", "thcs-a", "th-b"}
@@ -45,7 +48,7 @@ def portal(site: Site) -> Path:
 
 
 def build(site: Site, config: Path, out: str = "site", cache: bool = True, jobs: int = 1,
-          on: date = ON) -> pipeline.Result:
+          on: date = ON, engine: object = None) -> pipeline.Result:
     """Build in-process from the site's folder; fail the test when the build fails."""
     text = config.read_text(encoding="utf-8").replace(f"custom_dir: {REPO / 'site_src' / 'overrides'}",
                                                       "custom_dir: site_src/overrides")
@@ -53,7 +56,7 @@ def build(site: Site, config: Path, out: str = "site", cache: bool = True, jobs:
     with chdir(site.root):
         options = load_settings(config, out=Path(out), today=on,
                                 cache_dir=Path(".congkhai-cache") if cache else None, jobs=jobs)
-        result = pipeline.build(options)
+        result = pipeline.build(options, engine=engine)
     assert result.ok(False), [p.render() for p in result.problems.sorted()] + [result.failure]
     return result
 
@@ -178,6 +181,63 @@ def test_a_damaged_cache_is_ignored_and_rebuilt(built) -> None:
     assert {"thcs-a", "th-b", "ubnd-xa"} <= set(result.rebuilt)
     assert tree_digest(site.out) == clean_digest(site, config)
     assert "hỏng" not in (site.out / "thcs-a/index.html").read_text(encoding="utf-8")
+
+
+def converted_bodies(monkeypatch) -> list[str]:
+    """Return the list every Markdown conversion of this test adds its text to."""
+    seen: list[str] = []
+    real = markup._convert
+
+    def counting(text: str):
+        seen.append(text)
+        return real(text)
+
+    monkeypatch.setattr(markup, "_convert", counting)
+    return seen
+
+
+def test_an_edit_converts_only_the_edited_body_and_equals_a_clean_build(built, monkeypatch) -> None:
+    site, config = built
+    site.doc("thcs-a", "thong-bao", "hop-phu-huynh", "title: Họp phụ huynh\ndate: 2026-09-10\n",
+             body="Nội dung **không đổi** của thông báo họp phụ huynh.")
+    build(site, config)
+    seen = converted_bodies(monkeypatch)
+    edit(site.content / "thcs-a/ke-hoach/ke-hoach-2025.md", "năm 2025\n", "năm 2025 (bản sửa)\n")
+    result = build(site, config)
+    assert "thcs-a" in result.rebuilt
+    assert not any("không đổi" in text for text in seen)  # the unit's other body was not converted again
+    edit(site.content / "thcs-a/thong-bao/hop-phu-huynh.md", "**không đổi**", "**đã đổi**")
+    build(site, config)
+    assert any("đã đổi" in text for text in seen)  # a changed body is converted, never taken for the old one
+    monkeypatch.undo()
+    assert tree_digest(site.out) == clean_digest(site, config)
+    assert "<strong>đã đổi</strong>" in (site.out / "thcs-a/thong-bao/hop-phu-huynh/index.html").read_text("utf-8")
+
+
+def test_the_preview_keeps_parsed_documents_between_builds_and_equals_a_clean_build(built, monkeypatch) -> None:
+    from congkhai.site.engine import Engine
+
+    site, config = built
+    engine = Engine(live=True)
+    build(site, config, engine=engine)  # the preview's first build: documents kept in memory
+    unpickled: list[bytes] = []
+    real = cache_module.pickle.loads
+    monkeypatch.setattr(cache_module.pickle, "loads", lambda raw: (unpickled.append(raw), real(raw))[1])
+    edit(site.content / "thcs-a/ke-hoach/ke-hoach-2025.md", "năm 2025\n", "năm 2025 (bản sửa)\n")
+    result = build(site, config, engine=engine)
+    assert "thcs-a" in result.rebuilt and unpickled == []  # nothing read back from disk
+    assert tree_digest(site.out) == clean_digest(site, config)
+    # A manifest edited in place behind the preview's back (same size, its time stamp put back) is seen.
+    manifest = site.root / ".congkhai-cache/v1/sections/th-b/entry.json"
+    stamp, raw = manifest.stat(), bytearray(manifest.read_bytes())
+    raw[-2] = ord("x") if raw[-2] != ord("x") else ord("y")
+    with manifest.open("r+b") as handle:
+        handle.write(raw)
+    os.utime(manifest, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    assert (manifest.stat().st_ino, manifest.stat().st_size) == (stamp.st_ino, stamp.st_size)
+    again = build(site, config, engine=engine)
+    assert "th-b" in again.rebuilt
+    assert tree_digest(site.out) == clean_digest(site, config)
 
 
 def test_a_cache_of_another_format_is_removed(built) -> None:

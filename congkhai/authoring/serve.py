@@ -165,7 +165,8 @@ class Preview:
         errors: list[str] = []
         warnings: list[str] = []
         try:
-            result = pipeline.build(self._reread(), engine=self.engine)
+            with pipeline.few_collections():
+                result = pipeline.build(self._reread(), engine=self.engine)
         except SettingsError as exc:  # mkdocs.yml was saved with a mistake: show it like a content error
             errors = [problem.render() for problem in exc.problems]
         except Exception as exc:  # a crash in the generator must not end the preview: show it

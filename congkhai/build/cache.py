@@ -140,6 +140,12 @@ def link_file(source: Path, target: Path) -> None:
     _link(os.fspath(source), os.fspath(target), set())
 
 
+# The documents as parsed, by parse file, for a process that builds again and again (the preview):
+# file -> (key, family, value). Parsed documents are immutable, so a later build can share them.
+_PARSED: dict[str, tuple[str, str | None, Any]] = {}
+_ENTRIES: dict[str, tuple[tuple[int, int, int, int], dict[str, Any]]] = {}  # manifest -> (stat, body)
+
+
 class Cache:
     """One cache folder, held by one build at a time. A Cache made with `root=None` keeps nothing
     between builds.
@@ -149,8 +155,10 @@ class Cache:
     opening the cache to closing it, and the next one waits, saying so through `wait`. Each build's
     scratch space is its own, and closing it removes only that."""
 
-    def __init__(self, root: Path | None, wait: Callable[[str], None] = lambda _: None) -> None:
+    def __init__(self, root: Path | None, wait: Callable[[str], None] = lambda _: None, keep_parsed: bool = False) -> None:
+        """`keep_parsed`: keep the documents as parsed in this process for the next build (a preview's)."""
         self.temporary = root is None
+        self.keep_parsed = keep_parsed and not self.temporary
         if root is None:
             _sweep_temporary()
         base = Path(tempfile.mkdtemp(prefix=f"congkhai-cache-{os.getpid()}-")) if root is None else root
@@ -168,27 +176,39 @@ class Cache:
 
     # Documents as parsed ------------------------------------------------------------------------
 
-    def load_parsed(self, unit: str, key: str) -> Any | None:
-        """Return what was stored for `unit` under `key`, or None (absent, stale or damaged)."""
+    def load_parsed(self, unit: str, key: str | None, family: str | None = None) -> Any | None:
+        """Return what was stored for `unit` under `key` (or, when `key` is None, under any key of
+        `family`), or None (absent, stale or damaged)."""
         path = self.root / "parse" / f"{unit}.bin"
+        memo = _PARSED.get(str(path))
+        if memo is not None and (memo[0] == key if key is not None else memo[1] == family):
+            return memo[2]  # a preview's previous build: the same objects, not unpickled again
         try:
             raw = path.read_bytes()
             header, _, payload = raw.partition(b"\n")
             meta = json.loads(header)
-            if meta.get("format") != FORMAT or meta.get("key") != key:
+            if meta.get("format") != FORMAT or (meta.get("key") != key if key is not None
+                                                  else meta.get("family") != family):
                 return None
             if hashlib.sha256(payload).hexdigest() != meta.get("sha256"):
                 return None
-            return pickle.loads(payload)
+            value = pickle.loads(payload)
         except (OSError, ValueError, pickle.UnpicklingError, EOFError, AttributeError, ImportError,
                 IndexError, TypeError):
             return None
+        if key is not None and self.keep_parsed:
+            _PARSED[str(path)] = (key, meta.get("family"), value)
+        return value
 
-    def store_parsed(self, unit: str, key: str, value: Any) -> None:
-        """Remember `value` for `unit` under `key` (replacing what was there)."""
+    def store_parsed(self, unit: str, key: str, value: Any, family: str = "") -> None:
+        """Remember `value` for `unit` under `key`, one of `family` (replacing what was there)."""
         payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-        header = json.dumps({"format": FORMAT, "key": key, "sha256": hashlib.sha256(payload).hexdigest()})
-        _write_atomic(self.root / "parse" / f"{unit}.bin", header.encode() + b"\n" + payload)
+        header = json.dumps({"format": FORMAT, "key": key, "family": family,
+                             "sha256": hashlib.sha256(payload).hexdigest()})
+        path = self.root / "parse" / f"{unit}.bin"
+        _write_atomic(path, header.encode() + b"\n" + payload)
+        if self.keep_parsed:
+            _PARSED[str(path)] = (key, family, value)
 
     # Output parts ---------------------------------------------------------------------------------
 
@@ -201,7 +221,7 @@ class Cache:
         intact."""
         folder = self.section_dir(name)
         try:
-            body = _read_entry(folder / "entry.json")
+            body = self._entry_body(folder / "entry.json")
             if body is None:
                 return None
             if body.get("format") != FORMAT or (key is not None and body.get("key") != key):
@@ -217,6 +237,21 @@ class Cache:
             return Entry(folder, tuple(files), tuple(inodes), dict(body.get("meta") or {}))
         except (OSError, ValueError, KeyError, TypeError):
             return None
+
+    def _entry_body(self, path: Path) -> dict[str, Any] | None:
+        """Return the manifest at `path` (see _read_entry); a preview keeps the ones it read, by the
+        file's identity and change time (which no edit in place can keep), to skip reading them again."""
+        if not self.keep_parsed:
+            return _read_entry(path)
+        info = os.stat(path)
+        stamp = (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+        held = _ENTRIES.get(str(path))
+        if held is not None and held[0] == stamp:
+            return held[1]
+        body = _read_entry(path)
+        if body is not None:
+            _ENTRIES[str(path)] = (stamp, body)
+        return body
 
     def scratch(self) -> Path:
         """Return a new empty folder inside this build's own scratch space to build a part in."""

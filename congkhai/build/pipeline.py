@@ -15,9 +15,11 @@ May import: config, model, kinds, rules, site, and the rest of build.
 
 from __future__ import annotations
 
+import gc
 import os
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -25,7 +27,7 @@ from typing import Any
 
 from .. import kinds
 from ..config import Settings
-from ..model import references
+from ..model import markup, references
 from ..model.documents import Document, load_unit_documents
 from ..model.kind import Kind
 from ..model.limits import Limits
@@ -141,10 +143,14 @@ def _cached_reader(cache: Cache, settings: Settings, trees: dict[str, str]) -> U
             unit_keys.append(digest(base, folder.name, cache.hashes.of(units[folder.name].source), trees[folder.name]))
         found = [cache.load_parsed(folder.name, key) for folder, key in zip(folders, unit_keys)]
         missing = [i for i, value in enumerate(found) if value is None]
-        fresh = parallel.run(_read_one, [folders[i] for i in missing], (units, today, limits), settings.jobs)
+        # An edited unit's other documents are not converted again: their bodies as this code converted
+        # them last time are lent to the reader (by the hash of their text).
+        earlier = [cache.load_parsed(folders[i].name, None, base) for i in missing]
+        with markup.known(d.rendered for value in earlier if value for d in value[0]):
+            fresh = parallel.run(_read_one, [folders[i] for i in missing], (units, today, limits), settings.jobs)
         for i, value in zip(missing, fresh):
             found[i] = value
-            cache.store_parsed(folders[i].name, unit_keys[i], value)
+            cache.store_parsed(folders[i].name, unit_keys[i], value, base)
         return found
 
     return read
@@ -367,7 +373,9 @@ def build(settings: Settings, log: Callable[[str], None] = lambda _: None, engin
     if root is not None and settings.unit:  # a unit's own site keeps its parts apart from the portal's
         root = root / f"don-vi-{settings.unit}{'-truc-thuoc' if settings.with_subordinates else ''}"
     with output.held(settings.out, log):  # one build at a time into one output folder
-        cache = Cache(root, wait=log)  # and one at a time on one cache folder (it waits for the other)
+        # One at a time on one cache folder too (it waits for the other). The preview (a live engine)
+        # keeps the parsed documents in memory from one of its builds to the next.
+        cache = Cache(root, wait=log, keep_parsed=bool(engine is not None and engine.live))
         try:
             result = _stages(settings, cache, log, engine)
         finally:
@@ -415,6 +423,21 @@ def _stages(settings: Settings, cache: Cache, log: Callable[[str], None], engine
     result.pages_rendered = sum(o.rendered_pages for o in parts)
     result.rebuilt = [o.name for o in parts if not o.reused]
     return result
+
+
+@contextmanager
+def few_collections() -> Iterator[None]:
+    """Let the cycle collector run rarely during a build. A build makes millions of small objects that
+    live until it ends (the portal, its plan, the pages) and little cyclic garbage, so the collector's
+    default pace (a pass every 700 new objects) mostly re-examines live objects: a tenth or more of a
+    rebuild's time. Forked workers inherit the setting (parallel.run also keeps the collector off the
+    objects they inherit)."""
+    before = gc.get_threshold()
+    gc.set_threshold(50_000, 20, 20)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
 
 
 class _Timer:

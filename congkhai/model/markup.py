@@ -4,18 +4,20 @@ to the author), and the plain text of its blocks (for search, feed summaries and
 
 Every body is converted when the document is read, within MAX_RENDER_SECONDS whatever its size, with
 one Python-Markdown instance per process (reset between bodies); nothing downstream converts it
-again. The portal's own Markdown (page templates, the authoring guide) goes through `render_trusted`
+again. A rebuild does not convert a body it converted before: `known` lends render_body the
+previous results by the SHA-256 of their text. The portal's own Markdown (page templates, the authoring guide) goes through `render_trusted`
 with the same extensions, unsanitised.
 """
 
 from __future__ import annotations
 
 import ctypes
+import hashlib
 import re
 import signal
 import threading
 import xml.etree.ElementTree as etree
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
@@ -94,6 +96,7 @@ class RenderedBody:
     removed: tuple[str, ...] = ()  # what the policy and the sanitiser took out or changed
     blocks: tuple[str, ...] = ()  # plain text of every block, in reading order
     lead: str = ""  # the first paragraph as plain text
+    source: str = ""  # SHA-256 of the Markdown text it was converted from
 
     @property
     def text_size(self) -> int:
@@ -148,6 +151,9 @@ def _toc(token: dict[str, Any]) -> TocEntry:
 def render_body(body: str) -> RenderedBody:
     """Return an author's body converted, checked and cleaned for publication; raises BodyError
     (lists nested deeper than MAX_NESTING, recursion too deep, more than MAX_RENDER_SECONDS)."""
+    source = hashlib.sha256(body.encode("utf-8", "surrogatepass")).hexdigest()
+    if (held := _KNOWN.get(source)) is not None:
+        return held
     for index, line in enumerate(body.split("\n")):
         depth = nesting(line)
         if depth > MAX_NESTING:
@@ -159,7 +165,22 @@ def render_body(body: str) -> RenderedBody:
     found = _parse_blocks(html)
     lead = next((text for tag, text in found if tag == "p"), "")
     return RenderedBody(html, toc, tuple([*removed, *(n for n in notes if n not in removed)]),
-                        tuple(text for _, text in found), lead)
+                        tuple(text for _, text in found), lead, source)
+
+
+_KNOWN: dict[str, RenderedBody] = {}
+
+
+@contextmanager
+def known(bodies: Iterable[RenderedBody]) -> Iterator[None]:
+    """Within the block (and in workers forked within it), render_body returns one of `bodies` for the
+    text it was converted from instead of converting that text again. The conversion is a function of
+    the text and the code alone, so `bodies` must come from this code (the caller's cache key says so)."""
+    _KNOWN.update((b.source, b) for b in bodies if b.source)
+    try:
+        yield
+    finally:
+        _KNOWN.clear()
 
 
 def render_trusted(text: str) -> tuple[str, tuple[TocEntry, ...]]:

@@ -176,6 +176,7 @@ def evaluate(units: Units, documents: Iterable[Document], rules: Rules, today: d
     for doc in visible:
         by_unit[doc.unit].append(doc)
     checks: list[Check] = []
+    memo = _Memo()
     for unit in units.values():
         declared = unit.extra.get("settles_procedures")
         settles = declared if isinstance(declared, bool) else unit.code in posting_units
@@ -187,7 +188,7 @@ def evaluate(units: Units, documents: Iterable[Document], rules: Rules, today: d
                     checks.append(check)
                 continue
             mine = postings.get((unit.code, rule.id), [])
-            checks += _periodic_checks(judge, rule, settles, mine, start, policy)
+            checks += _periodic_checks(judge, rule, settles, mine, start, policy, memo)
     checks.sort(key=lambda c: (c.unit, c.rule.id, -(c.period.end.toordinal() if c.period else 0)))
     return Compliance(checks, today)
 
@@ -219,16 +220,41 @@ def candidate_periods(rule: Obligation, first: date, today: date) -> list[Period
     return sorted(found.values(), key=lambda p: (p.end, p.start, p.key))
 
 
+class _Memo:
+    """What every unit of one evaluation shares: the periods of a rule from a first day, and the
+    version chosen for a period nobody has posted yet (it depends on the rule and the period alone)."""
+
+    def __init__(self) -> None:
+        self.periods: dict[tuple[str, date, date], list[Period]] = {}
+        self.unposted: dict[tuple[str, str], Selection | None] = {}  # one policy per evaluation
+
+    def candidate_periods(self, rule: Obligation, first: date, today: date) -> list[Period]:
+        key = (rule.id, first, today)
+        if key not in self.periods:
+            self.periods[key] = candidate_periods(rule, first, today)
+        return self.periods[key]
+
+    def select_unposted(self, rule: Obligation, period: Period, policy: Policy) -> Selection | None:
+        key = (rule.id, period.key)
+        if key not in self.unposted:
+            self.unposted[key] = select(rule, period, lambda name: None, policy)
+        return self.unposted[key]
+
+
 def _periodic_checks(judge: _Judge, rule: Obligation, settles: bool, mine: list[Document], start: date,
-                     policy: Policy) -> list[Check]:
+                     policy: Policy, memo: _Memo | None = None) -> list[Check]:
     """Return the checks of one unit and one periodic obligation."""
+    memo = memo or _Memo()
     unit = judge.unit
     first = max(rule.starts, start, unit.active_from or start)
     checks = []
-    for period in candidate_periods(rule, first, judge.today):
+    for period in memo.candidate_periods(rule, first, judge.today):
         found = sorted((d for d in mine if d.period and d.period.key == period.key), key=lambda d: (d.posted, d.key))
         posting = found[0] if found else None
-        selection = select(rule, period, lambda name: event_date(posting.details, name) if posting else None, policy)
+        if posting is None:
+            selection = memo.select_unposted(rule, period, policy)
+        else:
+            selection = select(rule, period, lambda name: event_date(posting.details, name), policy)
         if selection is None:
             continue
         option = selection.chosen

@@ -98,7 +98,7 @@ class Engine:
         if templates is not None:
             templates.mkdir(parents=True, exist_ok=True)
             self._bytecode = jinja2.FileSystemBytecodeCache(str(templates))
-        self._live = live
+        self.live = live  # the preview: templates checked for edits, parsed documents kept between builds
         self._key: tuple[object, ...] | None = None
         self._config: MkDocsConfig | None = None
         self._site_name = ""
@@ -115,7 +115,7 @@ class Engine:
             if isinstance(env.loader, jinja2.FileSystemLoader):
                 env.loader = _ListingCache(env.loader)
             env.bytecode_cache = self._bytecode
-            env.auto_reload = self._live
+            env.auto_reload = self.live
             config.theme.get_env = lambda: env  # type: ignore[method-assign]
             config.plugins["congkhai"] = _PlanPlugin()  # one instance: MkDocs cannot unregister a plugin
             self._config, self._key, self._site_name = config, key, config.site_name
