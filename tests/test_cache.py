@@ -284,3 +284,29 @@ def test_the_first_build_keeps_a_spare_site_the_next_rebuild_places_its_files_in
     assert {p.relative_to(spare).as_posix(): p.stat().st_ino for p in spare.rglob("*") if p.is_file()} == held
     assert tree_digest(site.out) == clean_digest(site, config)
 
+
+
+
+def test_parts_are_built_longest_first_by_what_they_took_last_time(site: Site, monkeypatch) -> None:
+    from congkhai.build import parallel
+
+    config = portal(site)
+    orders: list[list[str]] = []
+    real = parallel.run
+
+    def recording(task, items, context, jobs, progress=None):
+        if task is pipeline.build_part:
+            orders.append(list(items))
+        return real(task, items, context, jobs, progress)
+
+    monkeypatch.setattr(parallel, "run", recording)
+    build(site, config)  # cold: estimated from size, the portal-wide pages first
+    assert orders[-1][0] == "_portal" and set(orders[-1]) == EVERY_PART
+    sections = site.root / ".congkhai-cache/v1/sections"
+    took = {name: cache_module._read_entry(sections / name / "entry.json")["meta"]["seconds"] for name in EVERY_PART}
+    assert all(isinstance(value, float) for value in took.values())
+    css = site.root / "site_src/overrides/assets/stylesheets/congkhai.css"
+    css.write_text(css.read_text(encoding="utf-8") + "\n.ck-lead { font-weight: 600; }\n", encoding="utf-8")
+    build(site, config)  # every part again: in the order of what each took last time
+    assert set(orders[-1]) == EVERY_PART
+    assert [took[name] for name in orders[-1]] == sorted(took.values(), reverse=True)

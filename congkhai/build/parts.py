@@ -20,6 +20,7 @@ Two keys decide what is rebuilt:
 from __future__ import annotations
 
 import shutil
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -144,6 +145,7 @@ def build_part(ctx: BuildContext, name: str) -> PartOutcome:
 def _build(ctx: BuildContext, name: str, key: str, sections: list[Section], extras: dict[str, bytes],
            copies: dict[str, Path], previous: Entry | None, *, theme_assets: bool, not_found_page: bool,
            meta: dict[str, Any] | None = None) -> PartOutcome:
+    started = time.process_time()
     scratch = ctx.cache.scratch()
     site = scratch / "site"
     site.mkdir()
@@ -202,7 +204,9 @@ def _build(ctx: BuildContext, name: str, key: str, sections: list[Section], extr
         target = site / url
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(content)
-    info = dict(meta or {}, pages=pages, warnings=part_warnings, sources=sources)
+    # CPU seconds this time, for the order of the next build's parts (pipeline.expected_seconds)
+    info = dict(meta or {}, pages=pages, warnings=part_warnings, sources=sources,
+                seconds=round(time.process_time() - started, 3))
     if live:
         info["live"] = live
     entry = ctx.cache.store(name, key, site, info)

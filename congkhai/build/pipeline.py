@@ -18,6 +18,7 @@ from __future__ import annotations
 import gc
 import os
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -262,6 +263,9 @@ def render(build_plan: BuildPlan, log: Callable[[str], None]) -> list[PartOutcom
     if missing:
         kept = len(build_plan.names) - len(missing)
         log(f"Đang dựng {len(missing)} phần của trang" + (f" ({kept} phần không đổi, lấy từ bộ nhớ đệm)…" if kept else "…"))
+    if len(missing) > 1:  # longest first: no long part left to run alone at the end
+        below = Counter(u.parent_on(ctx.today) for u in ctx.portal.units.values())
+        missing.sort(key=lambda name: -expected_seconds(ctx, name, below))
     settings = ctx.settings
     progress = parallel.Progress(len(missing), "phần đã dựng") if settings.progress and len(missing) > 1 else None
     from ..site.engine import RenderError
@@ -272,6 +276,19 @@ def render(build_plan: BuildPlan, log: Callable[[str], None]) -> list[PartOutcom
     except RenderError as exc:
         raise BuildFailure(str(exc)) from None
     return [outcomes[name] for name in build_plan.names]
+
+
+def expected_seconds(ctx: BuildContext, name: str, below: Mapping[str | None, int]) -> float:
+    """Return how long part `name` is expected to take: what it took last time (kept in its cache
+    entry), else an estimate from its size (pages of its documents, rows of its compliance matrix)."""
+    previous = ctx.cache.lookup(name, None)
+    if previous is not None and isinstance(previous.meta.get("seconds"), (int, float)):
+        return float(previous.meta["seconds"])
+    if name in (PORTAL, ASSETS):
+        return 1e6 if name == PORTAL else 1e5  # the portal pages depend on every unit; the theme's files
+    if name not in ctx.portal.units:
+        return 0.0
+    return 0.01 * (len(ctx.portal.of_unit(name)) + 5 * below.get(name, 0))
 
 
 def index_entry(parts: Sequence[PartOutcome], ctx: BuildContext, page_urls: list[str]) -> Entry:
