@@ -21,7 +21,7 @@ import accessibility  # noqa: E402
 from congkhai.model.periods import parse_period  # noqa: E402
 from congkhai.site.charts import MISSING, SCALE, bar_chart  # noqa: E402
 from congkhai.site.icons import ICONS  # noqa: E402
-from congkhai.site.printing import printed_address  # noqa: E402
+from congkhai.site.printing import fill_qr_codes, printed_address, qr_svg  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -114,6 +114,11 @@ def test_the_printed_address_is_absolute_and_its_qr_code_is_stable() -> None:
     assert first is not None and first.url == "https://cong.example.vn/thcs-a/ke-hoach/ke-hoach-2025/"
     assert first.qr == again.qr and first.qr.startswith('<svg role="img" aria-label="Mã QR')
     assert printed_address(None, "thcs-a/") is None
+    # A planned page holds only the code's slot; the code is drawn when the page is rendered.
+    slot = first.qr_slot
+    assert "<svg" not in slot and fill_qr_codes(f"<div>{slot}</div>") == f"<div>{first.qr}</div>"
+    odd = printed_address("https://cong.example.vn/", 'a&b"c/')
+    assert odd is not None and fill_qr_codes(odd.qr_slot) == qr_svg(odd.url) and '&' in odd.url
 
 
 def test_periods_are_said_in_words() -> None:

@@ -32,6 +32,7 @@ from ..model.markup import TocEntry, render_trusted
 from ..model.text import midnight
 from . import urls
 from .audit import CONTENT_SECURITY_POLICY, live_code
+from .printing import fill_qr_codes
 from .pages import PlannedPage, Section, SitePlan
 
 
@@ -279,6 +280,7 @@ class _PlanPlugin(BasePlugin):
         if self._lit is not None:
             self._lit.active = False
             self._lit = None
+        output = fill_qr_codes(output)
         self.report.pages.setdefault(page.url, PageReport()).live = live_code(output)
         return output
 
