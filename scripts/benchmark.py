@@ -422,6 +422,11 @@ def targets(results: dict[int, SizeResult], base: Baselines | None, cores: int) 
             worst = max(r.serve)
             print(f"    serve: chậm nhất {worst:.2f} s từ lúc lưu đến trang mới (≤ 1,5 s: {verdict(worst <= 1.5)}; "
                   "trình duyệt hỏi phiên bản mới mỗi 0,7 s)")
+    sizes = sorted(results)
+    for small, large in zip(sizes, sizes[1:]):  # the slope: what each further 1,000 documents cost
+        grown = (results[large].full.peak_bytes - results[small].full.peak_bytes) / ((large - small) / 1000)
+        print(f"  bộ nhớ tăng từ {small:,} đến {large:,} văn bản: {mb(int(grown))} / 1.000 văn bản thêm "
+              f"(phần cố định: Python, MkDocs, Pagefind ở mỗi tiến trình)")
     if base and base.hugo and 3000 in results:
         ratio = results[3000].cold.cpu / base.hugo.cpu
         print(f"  lần đầu --no-search / Hugo trên 3.000 văn bản = {ratio:.1f}× CPU-s "

@@ -310,3 +310,51 @@ def test_parts_are_built_longest_first_by_what_they_took_last_time(site: Site, m
     build(site, config)  # every part again: in the order of what each took last time
     assert set(orders[-1]) == EVERY_PART
     assert [took[name] for name in orders[-1]] == sorted(took.values(), reverse=True)
+
+
+_PIDS = """
+import os, sys, time
+from congkhai.build import parallel
+
+def task(_context, item):
+    time.sleep(0.02)  # the task's work: long enough for the workers to take some
+    return item, os.getpid()
+
+results = parallel.run(task, list(range(40)), None, 3)
+assert [item for item, _ in results] == list(range(40)), results
+pids = {pid for _, pid in results}
+print(len(pids), os.getpid() in pids)
+"""
+
+
+def test_the_build_process_works_beside_one_worker_fewer_and_keeps_the_order() -> None:
+    """N jobs fork N - 1 workers and this process takes the tasks none has started (issue 23: each
+    worker copies the pages it touches of the portal it inherits; this process copies nothing). Run in
+    a process of its own: with another thread running (as in the preview) the tasks run in this one."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", _PIDS], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    processes, main_worked = done.stdout.split()
+    assert main_worked == "True"  # the build process did some of the tasks
+    assert processes == "3"  # and two workers (not three) beside it
+
+
+def test_bodies_and_search_records_are_held_packed_and_read_back_unchanged() -> None:
+    """A portal holds every body until the build ends: packed, a Vietnamese body costs a fraction of
+    its text held as Python strings (two bytes a character), and reads back exactly."""
+    import sys
+
+    from congkhai.site.search import pack_lines
+
+    paragraphs = [f"Đoạn {n}: Nhà trường công khai dự toán, quyết toán ngân sách và các khoản thu năm học "
+                  "2025–2026 theo quy định của Bộ Giáo dục và Đào tạo." for n in range(60)]
+    body = markup.render_body("\n\n".join(paragraphs))
+    assert body.blocks == tuple(paragraphs)
+    assert body.html.count("<p>") == 60 and "Bộ Giáo dục và Đào tạo" in body.html
+    assert body.text_size == sum(len(p) for p in paragraphs)
+    held_as_text = sys.getsizeof(body.html) + sum(sys.getsizeof(p) for p in paragraphs)
+    assert len(body.packed) * 5 < held_as_text
+    assert markup.render_body("\n\n".join(paragraphs)) == body  # the same text packs to the same bytes
+    assert len(pack_lines(paragraphs)) * 5 < sum(sys.getsizeof(p) for p in paragraphs)

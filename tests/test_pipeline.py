@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 
-from conftest import CONFIG, MINIMAL_PDF, Site, tree_digest
+from conftest import CONFIG, MINIMAL_PDF, REPO, Site, tree_digest
 from test_documents import ERRORS, HIDDEN, write_mistakes
 
 
@@ -244,3 +244,19 @@ def test_a_rebuild_with_nothing_changed_writes_nothing_and_anything_changed_buil
     # and then nothing changed again
     assert site.run("build") == 0
     assert "không có gì thay đổi kể từ lần dựng trước" in capsys.readouterr().out
+
+
+def test_the_benchmark_corpus_checks_clean_under_strict(tmp_path, capsys) -> None:
+    """The synthetic portal the benchmark measures (`demo-corpus`) is what a province would publish:
+    no error and no warning (communes under the province's People's Committee, guided by the Sở;
+    YAML without anchors), so its figures are those of a clean build."""
+    from congkhai import cli
+    from congkhai.authoring.demo import write_corpus
+
+    assert write_corpus(tmp_path, 40, 3) == (40, 120)
+    code = cli.main(["check", "--strict", "--content", str(tmp_path / "content"), "--units", str(tmp_path / "units"),
+                     "--on", "2026-11-22", "--config", str(REPO / "mkdocs.yml")])
+    printed = capsys.readouterr()
+    assert code == 0, printed.out + printed.err
+    assert "Cảnh báo" not in printed.out + printed.err
+    assert "Không có lỗi" in printed.out

@@ -134,8 +134,15 @@ def _person(rng: random.Random) -> str:
     return f"{rng.choice(SURNAMES)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
 
 
+class _PlainDumper(yaml.SafeDumper):
+    """YAML without anchors and aliases (the portal refuses them): a value used twice is written twice."""
+
+    def ignore_aliases(self, data: object) -> bool:
+        return True
+
+
 def _dump(data: dict[str, object]) -> str:
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+    return yaml.dump(data, Dumper=_PlainDumper, allow_unicode=True, sort_keys=False, width=100)
 
 
 def _unit_yaml(unit: DemoUnit, rng: random.Random) -> str:
@@ -146,8 +153,9 @@ def _unit_yaml(unit: DemoUnit, rng: random.Random) -> str:
         data["kind"] = unit.kind
     if unit.kind in ("phong",):
         data["parent"] = "so-gddt"
-    elif unit.kind == "xa":
-        data["parent"] = "so-gddt"
+    elif unit.kind == "xa":  # under the province's People's Committee; the Sở only guides it (sector)
+        data["parent"] = [{"name": "Ủy ban nhân dân tỉnh Hồng Lam", "from": REFORM_DAY}]
+        data["sector_parent"] = [{"unit": "so-gddt", "from": REFORM_DAY}]
     elif unit.office:
         data["parent"] = [{"unit": unit.office, "until": date(2025, 6, 30)}, {"unit": unit.commune, "from": REFORM_DAY}]
     elif unit.kind != "so":

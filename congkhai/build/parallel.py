@@ -1,8 +1,9 @@
 """Worker processes for the independent parts of a build, and the progress line that follows them.
 
 Workers are forked (on systems that can), so they inherit the loaded portal and plan instead of
-receiving it pickled; each task names its item, and its result comes back pickled. Elsewhere, or
-with one job, the same tasks run in this process.
+receiving it pickled; each task names its item, and its result comes back pickled. This process
+takes the tasks no worker has started yet, so N jobs fork N - 1 workers. Elsewhere, or with one job,
+the same tasks run in this process alone.
 """
 
 from __future__ import annotations
@@ -57,7 +58,8 @@ def _call(task: Callable[[Any, Any], R], name: str, item: Any) -> R:
 
 def run(task: Callable[[Any, T], R], items: Sequence[T], context: Any, jobs: int,
         progress: Progress | None = None) -> list[R]:
-    """Return [task(context, item) for item in items], computed by up to `jobs` forked workers.
+    """Return [task(context, item) for item in items], computed by `jobs` processes: this one and
+    `jobs - 1` forked workers.
 
     `context` reaches the workers by inheritance, never by pickling. Results keep the items' order.
     """
@@ -76,8 +78,11 @@ def run(task: Callable[[Any, T], R], items: Sequence[T], context: Any, jobs: int
         # Keep the collector off the inherited objects: a collection there would write to every one of
         # them and so copy the pages the workers share with this process.
         gc.freeze()
-        pool = ProcessPoolExecutor(max_workers=min(jobs, len(items)), mp_context=multiprocessing.get_context("fork"),
-                                   initializer=_worker_started)
+        # This process works too, on the tasks no worker has taken yet, so `jobs` processes work with one
+        # worker fewer: each worker's writes copy the pages it shares with this process (reference counts
+        # change as it reads the portal), this process's own do not.
+        pool = ProcessPoolExecutor(max_workers=min(jobs - 1, len(items) - 1),
+                                   mp_context=multiprocessing.get_context("fork"), initializer=_worker_started)
         try:
             # The workers are forked during the first submit; a stop raised inside a fork hook would be
             # dropped by Python, so stops wait until every task is queued (and arrive in the loop below).
@@ -85,6 +90,17 @@ def run(task: Callable[[Any, T], R], items: Sequence[T], context: Any, jobs: int
                 futures = {pool.submit(_call, task, name, item): index for index, item in enumerate(items)}
             results_by_index: dict[int, R] = {}
             pending = set(futures)
+            for future, index in futures.items():  # in the items' order: longest first, where sorted so
+                if future.cancel():  # no worker has taken it: do it here
+                    pending.discard(future)
+                    results_by_index[index] = task(context, items[index])
+                    if progress:
+                        progress.advance()
+                for finished in [f for f in pending if f.done()]:
+                    pending.discard(finished)
+                    results_by_index[futures[finished]] = finished.result()  # a worker's failure stops all now
+                    if progress:
+                        progress.advance()
             while pending:
                 done, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for future in done:

@@ -115,6 +115,8 @@ def build_part(ctx: BuildContext, name: str) -> PartOutcome:
     found = ctx.cache.lookup(name, key)
     if found is not None:
         return PartOutcome(name, found, True)
+    if ctx._feed_context is not None:
+        ctx._feed_context.forget_events()
     previous = ctx.cache.lookup(name, None)
     if name == ASSETS:
         return _build(ctx, name, key, [], {}, {}, previous, theme_assets=True, not_found_page=False)

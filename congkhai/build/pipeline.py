@@ -267,6 +267,7 @@ def render(build_plan: BuildPlan, log: Callable[[str], None]) -> list[PartOutcom
         below = Counter(u.parent_on(ctx.today) for u in ctx.portal.units.values())
         missing.sort(key=lambda name: -expected_seconds(ctx, name, below))
     settings = ctx.settings
+    ctx.cache.prepare()  # one scratch space, made here: the workers build their parts inside it
     progress = parallel.Progress(len(missing), "phần đã dựng") if settings.progress and len(missing) > 1 else None
     from ..site.engine import RenderError
 

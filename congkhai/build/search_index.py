@@ -16,6 +16,7 @@ import os
 import shutil
 import subprocess
 import threading
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -51,14 +52,21 @@ def search_entries(plan: SearchPlan, cache: Cache, jobs: int | None = None) -> t
     """Return the cache entries of the portal bundle and every unit bundle, indexing with Pagefind
     only those whose records changed, and how many that was. Raises SearchError."""
     executable = pagefind_executable()
-    pages: dict[tuple[bool, bool], list[str]] = {}  # (full text, sort keys) → each record's page
     portal_parts = portal_shards(plan)
+    # Each record's page is made when it is hashed or sent to Pagefind and dropped at once: only the
+    # SHA-256 of each page (per form: full text or lean, with or without sort keys) is kept, so the
+    # memory of this stage does not grow with the text of the portal.
+    hashes: dict[tuple[bool, bool], list[bytes | None]] = {}
 
     def form_of(scope: str) -> tuple[bool, bool]:
-        form = (plan.full_text(scope), not (scope == "" and len(portal_parts) > 1))
-        if form not in pages:
-            pages[form] = [rec.html(*form) for rec in plan.records]
-        return form
+        return plan.full_text(scope), not (scope == "" and len(portal_parts) > 1)
+
+    def page_hash(form: tuple[bool, bool], position: int) -> bytes:
+        held = hashes.setdefault(form, [None] * len(plan.records))
+        found = held[position]
+        if found is None:
+            found = held[position] = hashlib.sha256(plan.records[position].html(*form).encode("utf-8")).digest()
+        return found
 
     version = digest("pagefind", executable_version(executable), FORMAT_VERSION, search_plan.SHARD_SIZE)
     scopes = [("", tuple(range(len(plan.records))))] + sorted(plan.bundles.items())
@@ -66,7 +74,7 @@ def search_entries(plan: SearchPlan, cache: Cache, jobs: int | None = None) -> t
     todo = []
     for scope, members in scopes:
         form = form_of(scope)
-        key = digest(version, [(plan.records[i].url, pages[form][i]) for i in members])
+        key = digest(version, [(plan.records[i].url, page_hash(form, i).hex()) for i in members])
         held = cache.lookup(_entry_name(scope), key)
         if held is not None:
             entries[scope] = held
@@ -75,12 +83,11 @@ def search_entries(plan: SearchPlan, cache: Cache, jobs: int | None = None) -> t
             todo.append((scope, shards, key, form))
     scratch = cache.scratch()
     try:
-        runs = []  # (the records of one bundle or part, in which form, where Pagefind writes it)
+        runs: list[Run] = []
         for scope, shards, key, form in todo:
             for number, part in enumerate(shards):
-                runs.append(([pages[form][i] for i in part], [plan.records[i].url for i in part],
-                             scratch / "parts" / (scope or "_portal") / str(number)))
-        _index_all(executable, runs, jobs or os.cpu_count() or 1)
+                runs.append((form, part, scratch / "parts" / (scope or "_portal") / str(number)))
+        _index_all(executable, plan, runs, jobs or os.cpu_count() or 1)
         for scope, shards, key, _ in todo:
             built = scratch / "out" / (scope or "_portal")
             target = built / bundle_path(scope)
@@ -141,20 +148,24 @@ class _Service:
         self.process = subprocess.Popen([executable, "--service"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                         stderr=subprocess.DEVNULL)
         self.next_id = 0
-        self.pending = b""
+        self.pending = bytearray()
 
-    def ask(self, payloads: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """Return the service's answer to each request, in order; raises SearchError on any error."""
-        ids, data = [], bytearray()
-        for payload in payloads:
-            self.next_id += 1
-            ids.append(self.next_id)
-            data += base64.b64encode(json.dumps({"message_id": self.next_id, "payload": payload}).encode()) + b","
-        writer = threading.Thread(target=self._write, args=(bytes(data),), daemon=True)
+    def ask(self, payloads: Iterable[dict[str, Any]], count: int | None = None) -> list[dict[str, Any]]:
+        """Return the service's answer to each request, in order; raises SearchError on any error.
+        `payloads` may be a generator of `count` requests: each is encoded only when it is sent."""
+        if count is None:
+            payloads = list(payloads)
+            count = len(payloads)
+        first = self.next_id + 1
+        self.next_id += count
+        ids = list(range(first, first + count))
+        writer = threading.Thread(target=self._write, args=(zip(ids, payloads),), daemon=True)
         writer.start()  # a thread writes while this one reads: neither pipe fills up
         answers: dict[int, dict[str, Any]] = {}
         while len(answers) < len(ids):
-            message = json.loads(base64.b64decode(self._read()))
+            raw = base64.b64decode(self._read())
+            message = json.loads(raw)
+            del raw  # a bundle's files come in one message: hold one copy of it at a time
             answers[message.get("message_id")] = message["payload"]
         writer.join()
         failed = [a for a in answers.values() if a.get("type") == "Error"]
@@ -162,22 +173,28 @@ class _Service:
             raise SearchError(f"Pagefind không tạo được chỉ mục tìm kiếm: {failed[0].get('message', '')}")
         return [answers[i] for i in ids]
 
-    def _write(self, data: bytes) -> None:
+    def _write(self, requests: Iterable[tuple[int, dict[str, Any]]]) -> None:
         try:
             assert self.process.stdin is not None
-            self.process.stdin.write(data)
+            for number, payload in requests:
+                message = json.dumps({"message_id": number, "payload": payload}).encode()
+                self.process.stdin.write(base64.b64encode(message) + b",")
             self.process.stdin.flush()
         except OSError:
             pass  # the service ended: the reader says so
 
     def _read(self) -> bytes:
         assert self.process.stdout is not None
-        while b"," not in self.pending:
+        start = 0
+        while (end := self.pending.find(b",", start)) < 0:
+            start = len(self.pending)
             chunk = self.process.stdout.read1(1 << 20)
             if not chunk:
                 raise SearchError("Pagefind dừng giữa chừng khi tạo chỉ mục tìm kiếm")
-            self.pending += chunk
-        message, _, self.pending = self.pending.partition(b",")
+            self.pending += chunk  # a bytearray: grows in place, and is searched only where it grew
+        with memoryview(self.pending) as view:
+            message = view[:end].tobytes()
+        del self.pending[:end + 1]
         return message
 
     def close(self) -> None:
@@ -188,13 +205,17 @@ class _Service:
         self.process.wait()
 
 
-def _index_all(executable: str, runs: list[tuple[list[str], list[str], Path]], jobs: int) -> None:
-    """Index every run (its records' pages and addresses, its output folder) in up to `jobs` Pagefind
-    services working side by side, one bundle after another in each (so one holds one index at a time)."""
+Run = tuple[tuple[bool, bool], tuple[int, ...], Path]  # a bundle or part: its form, its records, its folder
+
+
+def _index_all(executable: str, plan: SearchPlan, runs: list[Run], jobs: int) -> None:
+    """Index every run (the form of its records' pages, their positions in the plan, its output
+    folder) in up to `jobs` Pagefind services working side by side, one bundle after another in each
+    (so one holds one index at a time)."""
     services = [_Service(executable) for _ in range(max(1, min(jobs, len(runs))))]
     try:
         with ThreadPoolExecutor(max_workers=len(services)) as pool:
-            futures = [pool.submit(_index_runs, service, runs[number::len(services)])
+            futures = [pool.submit(_index_runs, service, plan, runs[number::len(services)])
                        for number, service in enumerate(services)]
             for future in futures:
                 future.result()
@@ -203,15 +224,14 @@ def _index_all(executable: str, runs: list[tuple[list[str], list[str], Path]], j
             service.close()
 
 
-def _index_runs(service: _Service, runs: list[tuple[list[str], list[str], Path]]) -> None:
-    for pages, addresses, output in runs:
+def _index_runs(service: _Service, plan: SearchPlan, runs: list[Run]) -> None:
+    for form, members, output in runs:
         (made,) = service.ask([{"type": "NewIndex", "config": {"force_language": "vi"}}])
         index = made["index_id"]
         # Each step waits for the one before: the service answers requests as they finish, not in order.
-        service.ask([{"type": "AddFile", "index_id": index, "url": "/" + url, "file_path": None, "file_contents": page}
-                     for page, url in zip(pages, addresses)])
-        # The files come back in the answer (WriteFiles answers before its files are all written):
-        # the bundle is complete when written here, and only what the portal serves is written.
+        # Each record's page is made as it is sent.
+        service.ask(({"type": "AddFile", "index_id": index, "url": "/" + plan.records[i].url, "file_path": None,
+                      "file_contents": plan.records[i].html(*form)} for i in members), len(members))
         (files,) = service.ask([{"type": "GetFiles", "index_id": index}])
         service.ask([{"type": "DeleteIndex", "index_id": index}])
         for item in files["files"]:

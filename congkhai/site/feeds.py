@@ -95,6 +95,12 @@ class FeedContext:
                     self._overdue.setdefault(code, []).append(check)
         return self._overdue
 
+    def forget_events(self) -> None:
+        """Drop the events computed so far: a worker keeps them for one part (a unit's feeds and those
+        of the units above it draw on the same documents), not for every part it builds, or its memory
+        would grow with the portal."""
+        self._events.clear()
+
     def events(self, docs: Iterable[Document]) -> tuple[FeedEvent, ...]:
         """Return the events of `docs`, newest first."""
         found: list[FeedEvent] = []

@@ -40,7 +40,7 @@ def fill_qr_codes(html: str) -> str:
     return _SLOT.sub(lambda m: qr_svg(unescape(m.group(1))), html)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=256)  # each address is on one page: only the preview, drawing a page again, finds it
 def qr_svg(address: str) -> Markup:
     """Return a QR code of `address` as inline SVG (segno; error correction M, which survives a
     creased or faded notice; the same address gives the same bytes).

@@ -28,6 +28,8 @@ from __future__ import annotations
 
 import hashlib
 import html
+import marshal
+import zlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -60,12 +62,17 @@ class SearchRecord:
 
     url: str
     title: str
-    blocks: tuple[str, ...]
+    packed: bytes  # the text lines indexed in full (`blocks`), compressed: every record is held to the end
     meta: dict[str, str]
     filters: dict[str, list[str]]
     sort: dict[str, str]
     lean: tuple[str, ...] = ()
     size: int = 0  # characters of full text, from the source (the same whether or not `blocks` is given)
+
+    @property
+    def blocks(self) -> tuple[str, ...]:
+        """Return the lines of text indexed when the bundle holds full text."""
+        return tuple(marshal.loads(zlib.decompress(self.packed)))
 
     def html(self, full: bool = True, sort: bool = True) -> str:
         """Return the record as the small HTML page Pagefind indexes (only <main> is searchable):
@@ -143,7 +150,7 @@ def record(doc: Document, portal: Portal, scopes: Iterable[str]) -> SearchRecord
     return SearchRecord(
         url=urls.document_url(doc.unit, doc.kind.folder, doc.slug),
         title=doc.title,
-        blocks=tuple(lines),
+        packed=pack_lines(lines),
         meta=meta,
         filters={
             "don-vi": [doc.unit],
@@ -159,6 +166,11 @@ def record(doc: Document, portal: Portal, scopes: Iterable[str]) -> SearchRecord
         lean=tuple(line for line in lean if line),
         size=len(doc.title) + len(doc.description or "") + min(doc.rendered.text_size, MAX_CONTENT_CHARS),
     )
+
+
+def pack_lines(lines: Iterable[str]) -> bytes:
+    """Return text lines compressed for a SearchRecord (zlib, fast level)."""
+    return zlib.compress(marshal.dumps(tuple(lines)), 1)
 
 
 def status_filter(doc: Document) -> str:
@@ -192,7 +204,7 @@ def unit_record(unit: Unit, units: Units, today: date) -> SearchRecord:
     return SearchRecord(
         url=urls.unit_url(unit.code),
         title=unit.name,
-        blocks=tuple(lines),
+        packed=pack_lines(lines),
         meta={"title": unit.name, "kind": UNIT_KIND, "unit": unit.kind_label},
         filters={"don-vi": [unit.code], "thuoc": sorted(scopes), "loai": ["don-vi"]},
         sort={},
