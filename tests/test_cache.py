@@ -346,8 +346,6 @@ def test_bodies_and_search_records_are_held_packed_and_read_back_unchanged() -> 
     its text held as Python strings (two bytes a character), and reads back exactly."""
     import sys
 
-    from congkhai.site.search import pack_lines
-
     paragraphs = [f"Đoạn {n}: Nhà trường công khai dự toán, quyết toán ngân sách và các khoản thu năm học "
                   "2025–2026 theo quy định của Bộ Giáo dục và Đào tạo." for n in range(60)]
     body = markup.render_body("\n\n".join(paragraphs))
@@ -357,4 +355,4 @@ def test_bodies_and_search_records_are_held_packed_and_read_back_unchanged() -> 
     held_as_text = sys.getsizeof(body.html) + sum(sys.getsizeof(p) for p in paragraphs)
     assert len(body.packed) * 5 < held_as_text
     assert markup.render_body("\n\n".join(paragraphs)) == body  # the same text packs to the same bytes
-    assert len(pack_lines(paragraphs)) * 5 < sum(sys.getsizeof(p) for p in paragraphs)
+    assert len(markup.pack(tuple(paragraphs))) * 5 < sum(sys.getsizeof(p) for p in paragraphs)

@@ -257,15 +257,16 @@ class Cache:
         """Return a new empty folder inside this build's own scratch space to build a part in. The
         space is made once, by the process that opened the cache (forked workers inherit it, so
         closing the cache removes what they left too)."""
+        return Path(tempfile.mkdtemp(prefix=f"{os.getpid()}-", dir=self.prepare()))
+
+    def prepare(self) -> Path:
+        """Return this build's scratch space, made the first time (call it before workers are forked
+        to build parts in it)."""
         if self._scratch is None:
             (self.root / "scratch").mkdir(parents=True, exist_ok=True)
             _sweep_scratch(self.root / "scratch")  # left by builds that were killed (we hold the lock)
             self._scratch = Path(tempfile.mkdtemp(prefix=f"{os.getpid()}-", dir=self.root / "scratch"))
-        return Path(tempfile.mkdtemp(prefix=f"{os.getpid()}-", dir=self._scratch))
-
-    def prepare(self) -> None:
-        """Make this build's scratch space now, before workers are forked to build parts in it."""
-        self.scratch().rmdir()
+        return self._scratch
 
     def store(self, name: str, key: str, built: Path, meta: dict[str, Any]) -> Entry:
         """Move the files under `built` (site-relative layout) into the entry `name`; return it."""

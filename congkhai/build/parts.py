@@ -97,6 +97,11 @@ class BuildContext:
     def feed_limit(self) -> int:
         return self.settings.feed_limit
 
+    def forget_feed_events(self) -> None:
+        """Drop the feed events of the part built before (FeedContext.forget_events)."""
+        if self._feed_context is not None:
+            self._feed_context.forget_events()
+
     def feed_context(self) -> feeds.FeedContext:
         if self._feed_context is None:
             self._feed_context = feeds.FeedContext(self.portal, self.site_name, self.rules, self.compliance,
@@ -115,8 +120,7 @@ def build_part(ctx: BuildContext, name: str) -> PartOutcome:
     found = ctx.cache.lookup(name, key)
     if found is not None:
         return PartOutcome(name, found, True)
-    if ctx._feed_context is not None:
-        ctx._feed_context.forget_events()
+    ctx.forget_feed_events()
     previous = ctx.cache.lookup(name, None)
     if name == ASSETS:
         return _build(ctx, name, key, [], {}, {}, previous, theme_assets=True, not_found_page=False)

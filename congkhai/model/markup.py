@@ -89,17 +89,16 @@ class _AttributePolicy(Treeprocessor):
                 element.attrib["href"] = "#" + renamed[href[1:]]
 
 
-def pack(html: str, blocks: tuple[str, ...]) -> bytes:
-    """Return a body's HTML and block texts compressed (zlib, fast level): a portal holds every
-    document's body from reading to the end of the build, and Vietnamese text held as Python strings
-    takes two bytes a character; packed it takes about a sixth of that (issue 23: memory)."""
-    return zlib.compress(marshal.dumps((html, blocks)), 1)
+def pack(value: Any) -> bytes:
+    """Return text (strings, tuples of them) compressed (zlib, fast level): a portal holds every
+    document's body and search record from reading to the end of the build, and Vietnamese text held
+    as Python strings takes two bytes a character; packed it takes about a sixth of that (issue 23)."""
+    return zlib.compress(marshal.dumps(value), 1)
 
 
-def unpack(packed: bytes) -> tuple[str, tuple[str, ...]]:
-    """Return the HTML and block texts of `pack`."""
-    html, blocks = marshal.loads(zlib.decompress(packed))
-    return html, blocks
+def unpack(packed: bytes) -> Any:
+    """Return the value of `pack`."""
+    return marshal.loads(zlib.decompress(packed))
 
 
 @dataclass(frozen=True)
@@ -118,7 +117,7 @@ class RenderedBody:
     def of(cls, html: str, toc: tuple[TocEntry, ...] = (), removed: tuple[str, ...] = (),
            blocks: tuple[str, ...] = (), lead: str = "", source: str = "") -> RenderedBody:
         """Return a converted body from its parts."""
-        return cls(pack(html, blocks), toc, removed, lead, source, sum(len(block) for block in blocks))
+        return cls(pack((html, blocks)), toc, removed, lead, source, sum(len(block) for block in blocks))
 
     @property
     def html(self) -> str:

@@ -28,15 +28,13 @@ from __future__ import annotations
 
 import hashlib
 import html
-import marshal
-import zlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
 from ..model.documents import Document, Status
-from ..model.markup import summary
+from ..model.markup import pack, summary, unpack
 from ..model.portal import Portal
 from ..model.text import fold as fold_marks
 from ..model.text import format_date
@@ -72,7 +70,7 @@ class SearchRecord:
     @property
     def blocks(self) -> tuple[str, ...]:
         """Return the lines of text indexed when the bundle holds full text."""
-        return tuple(marshal.loads(zlib.decompress(self.packed)))
+        return unpack(self.packed)
 
     def html(self, full: bool = True, sort: bool = True) -> str:
         """Return the record as the small HTML page Pagefind indexes (only <main> is searchable):
@@ -150,7 +148,7 @@ def record(doc: Document, portal: Portal, scopes: Iterable[str]) -> SearchRecord
     return SearchRecord(
         url=urls.document_url(doc.unit, doc.kind.folder, doc.slug),
         title=doc.title,
-        packed=pack_lines(lines),
+        packed=pack(tuple(lines)),
         meta=meta,
         filters={
             "don-vi": [doc.unit],
@@ -166,11 +164,6 @@ def record(doc: Document, portal: Portal, scopes: Iterable[str]) -> SearchRecord
         lean=tuple(line for line in lean if line),
         size=len(doc.title) + len(doc.description or "") + min(doc.rendered.text_size, MAX_CONTENT_CHARS),
     )
-
-
-def pack_lines(lines: Iterable[str]) -> bytes:
-    """Return text lines compressed for a SearchRecord (zlib, fast level)."""
-    return zlib.compress(marshal.dumps(tuple(lines)), 1)
 
 
 def status_filter(doc: Document) -> str:
@@ -204,7 +197,7 @@ def unit_record(unit: Unit, units: Units, today: date) -> SearchRecord:
     return SearchRecord(
         url=urls.unit_url(unit.code),
         title=unit.name,
-        packed=pack_lines(lines),
+        packed=pack(tuple(lines)),
         meta={"title": unit.name, "kind": UNIT_KIND, "unit": unit.kind_label},
         filters={"don-vi": [unit.code], "thuoc": sorted(scopes), "loai": ["don-vi"]},
         sort={},
