@@ -170,9 +170,11 @@ def test_every_answer_carries_the_security_headers(nginx: str, sample_site: Path
         assert headers.get("content-security-policy") == CONTENT_SECURITY_POLICY + "; frame-ancestors 'self'", path
     embed = head(nginx + "thcs-hoa-sen/moi-nhat/")[1]["content-security-policy"]
     assert "frame-ancestors *" in embed and "script-src 'none'" in embed  # embeddable anywhere, runs nothing
-    # the same policy travels inside every page, for hosts that send no headers
-    assert f'<meta http-equiv="Content-Security-Policy" content="{CONTENT_SECURITY_POLICY}">' in \
-        (sample_site / "index.html").read_text(encoding="utf-8")
+    # the same policies travel inside every page, for hosts that send no headers (GitHub Pages)
+    for page in ("index.html", "thcs-hoa-sen/index.html", "404.html"):
+        text = (sample_site / page).read_text(encoding="utf-8")
+        assert f'<meta http-equiv="Content-Security-Policy" content="{CONTENT_SECURITY_POLICY}">' in text, page
+        assert '<meta name="referrer" content="strict-origin-when-cross-origin">' in text, page
 
 
 def test_no_page_breaks_the_content_security_policy_in_chromium(nginx: str, browser, sample_site: Path) -> None:

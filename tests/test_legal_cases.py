@@ -209,6 +209,10 @@ def verdict(rule_id: str, period: str, posted: date | None = None, event: date |
     (("budget-execution", "2026-9M", date(2026, 10, 12)), {}, ("dung-han", 0)),
     # Đ37 k3: 2025 accounts approved 15/08/2026, due 14/09/2026 (unv. 30 days); posted 20/09
     (("budget-final", "2025", date(2026, 9, 20), date(2026, 8, 15)), {}, ("muon", 6)),
+    # Đ37 k3 even when the 2025 accounts fall due before TT 26 took effect: approved 20/02/2026, due
+    # 23/03/2026 (22/03 Sun) under the new texts by the transitional clause, so judged, not dropped
+    (("budget-final", "2025", date(2026, 3, 23), date(2026, 2, 20)), {}, ("dung-han", 0)),
+    (("budget-final", "2025", date(2026, 3, 25), date(2026, 2, 20)), {}, ("muon", 2)),
     # TT 61 Đ1, TT 26 Đ2: a private school is no budget unit: not bound…
     (("budget-estimate", "2025"), {"ownership": "tu-thuc"}, None),
     (("budget-execution", "2025-Q1"), {"ownership": "dan-lap", "kind": UnitKind.MN}, None),

@@ -46,6 +46,16 @@ def test_two_files_at_one_address_are_an_error_naming_both(site: Site) -> None:
     assert site.run("build") == 1
 
 
+def test_two_documents_whose_names_fold_to_one_address_are_an_error_naming_both(site: Site) -> None:
+    site.standard_units()
+    site.doc("thcs-a", "ke-hoach", "ke-hoach-2025", PLAN)
+    site.doc("thcs-a", "ke-hoach", "Kế-hoạch-2025", PLAN.replace("05/KH", "06/KH"))
+    found = "\n".join(messages(site))
+    assert re.search(r"ke-hoach/ke-hoach-2025\.md: hai văn bản cùng một địa chỉ /thcs-a/ke-hoach/ke-hoach-2025/ "
+                     r"\(tệp này và content/thcs-a/ke-hoach/Kế-hoạch-2025\.md\)", found), found
+    assert site.run("build") == 1
+
+
 def test_parts_of_the_site_never_overwrite_each_other() -> None:
     from congkhai.build.cache import Entry, FileClash, wanted_files
 
@@ -84,6 +94,42 @@ def test_every_file_under_content_is_built_attached_or_reported(site: Site) -> N
     assert "content/thcs-a/ghi-chu.txt: văn bản phải có đuôi .md" in found
     assert "ban-scan.pdf" not in found  # attached: accounted for
     assert "Traceback" not in found
+
+
+def test_every_entry_of_units_is_read_or_reported(site: Site) -> None:
+    site.standard_units()
+    site.raw("units/ghi-chu.txt", "x")
+    site.raw("units/truong-c.YML", "name: Trường C\n")
+    site.raw("units/truong-d.yml~", "name: Trường D\n")
+    site.raw("units/cu/truong-e.yml", "name: Trường E\n")
+    site.raw("units/.gitkeep", "")
+    os.symlink("khong-co.yml", site.units / "hong.yml")
+    os.symlink("vong.yml", site.units / "vong.yml")
+    os.symlink("/etc/hostname", site.units / "ra-ngoai.yml")
+    found = "\n".join(messages(site))
+    for name, text in [("ghi-chu.txt", "không phải tệp đơn vị"), ("truong-c.YML", "đổi tên thành truong-c.yml"),
+                       ("truong-d.yml~", "tệp tạm"), ("cu", "thư mục con trong units/"),
+                       ("hong.yml", "trỏ tới tệp không còn tồn tại"), ("vong.yml", "vòng lặp"),
+                       ("ra-ngoai.yml", "dẫn ra ngoài thư mục units/")]:
+        assert re.search(rf"units/{re.escape(name)}: [^\n]*{re.escape(text)}", found), (name, found)
+    assert ".gitkeep" not in found
+    assert "Traceback" not in found
+    assert site.run("build") == 1  # the broken links are errors
+
+
+def test_no_unit_takes_an_address_the_portal_itself_publishes(sample_site: Path) -> None:
+    from congkhai.model.units import RESERVED_CODES
+
+    own = {entry.name for entry in sample_site.iterdir() if entry.is_dir()}
+    units = {path.stem for path in (REPO / "units").glob("*.yml")}
+    assert own - units <= RESERVED_CODES, sorted(own - units - RESERVED_CODES)
+
+
+def test_a_unit_code_the_portal_uses_is_refused(site: Site) -> None:
+    site.standard_units()
+    site.unit("quan-tri", "name: Trường Quản Trị\nkind: thcs\nparent: so-gd\n")
+    found = "\n".join(messages(site))
+    assert re.search(r"units/quan-tri\.yml[^\n]*quan-tri", found), found
 
 
 def test_a_unit_folder_whose_record_has_mistakes_is_not_told_to_create_it(site: Site) -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from . import fields as f
+from .inventory import QUIET, TEMPORARY, link_problem
 from .limits import MAX_UNIT_FILE_BYTES
 from .problems import Problems, describe
 from .sources import YAML_FIX, YamlData, YamlInputError, parse_yaml, read_text
@@ -24,7 +25,8 @@ DISTRICT_LEVEL_END = date(2025, 6, 30)
 # Top-level URL segments the portal itself uses; a unit code may not take them.
 RESERVED_CODES = frozenset(
     {"assets", "data", "search", "nghia-vu", "linh-vuc", "huong-dan", "tim-kiem", "pagefind",
-     "don-vi", "rss", "feeds", "404", "sitemap", "static", "javascripts", "stylesheets", "cchc"}
+     "don-vi", "rss", "feeds", "404", "sitemap", "static", "javascripts", "stylesheets", "cchc",
+     "quan-tri", "kha-nang-tiep-can"}
 )
 
 
@@ -358,10 +360,7 @@ def load_units(folder: Path, problems: Problems) -> Units:
     if not folder.is_dir():
         problems.error(folder, None, None, "không tìm thấy thư mục đơn vị. Sửa: tạo thư mục units/ với một tệp <mã>.yml cho mỗi đơn vị.")
         return Units({})
-    paths = sorted(p for p in folder.iterdir() if p.suffix in (".yml", ".yaml") and p.is_file())
-    for path in sorted(folder.iterdir()):
-        if path.is_file() and path not in paths and not path.name.startswith("."):
-            problems.warning(path, None, None, "tệp không phải .yml trong thư mục đơn vị bị bỏ qua. Sửa: đổi đuôi tệp thành .yml hoặc chuyển tệp đi nơi khác.")
+    paths = unit_files(folder, problems)
     for path in paths:
         unit = _read_unit(path, problems)
         if unit is not None:
@@ -380,6 +379,37 @@ def load_units(folder: Path, problems: Problems) -> Units:
     _check_links(result, problems)
     _check_cycles(result, problems)
     return result
+
+
+def unit_files(folder: Path, problems: Problems) -> list[Path]:
+    """Return the unit files of `folder` (`<code>.yml`), reporting every other entry by name: a link that
+    leads nowhere, loops or leaves the folder is an error; a subfolder, an editor's temporary file or a
+    file of another type is a warning (it is not read). Nothing in units/ is passed over in silence."""
+    found: list[Path] = []
+    for path in sorted(folder.iterdir()):
+        problem = link_problem(path, folder)
+        if problem is not None:
+            problems.error(path, None, None, problem)
+        elif path.name in QUIET:
+            continue
+        elif path.is_dir():
+            problems.warning(path, None, None, "thư mục con trong units/ không được đọc. Sửa: đặt mỗi tệp "
+                                               "<mã>.yml ngay trong units/, không trong thư mục con.")
+        elif TEMPORARY.search(path.name):
+            problems.warning(path, None, None, "tệp tạm của trình soạn thảo hay hệ điều hành, không được đọc. "
+                                               "Sửa: xóa tệp này.")
+        elif path.suffix in (".yml", ".yaml") and path.is_file() and not path.name.startswith("."):
+            found.append(path)
+        else:
+            problems.warning(path, None, None, "tệp này không phải tệp đơn vị <mã>.yml nên không được đọc. Sửa: "
+                                               f"đổi tên thành {_suggested_name(path.name)} nếu đây là một đơn vị, "
+                                               "hoặc chuyển tệp ra khỏi units/.")
+    return found
+
+
+def _suggested_name(name: str) -> str:
+    stem = name.lstrip(".").split(".")[0].lower() or "ma-don-vi"
+    return stem + ".yml"
 
 
 def _rel(path: Path) -> str:

@@ -259,8 +259,8 @@ def _periodic_checks(judge: _Judge, rule: Obligation, settles: bool, mine: list[
             continue
         option = selection.chosen
         deadline = option.deadline
-        if deadline is None or deadline < option.version.effective_from:
-            continue  # the rule was not in force when this period fell due
+        if deadline is None or (deadline < option.version.effective_from and not selection.transitional):
+            continue  # the rule was not in force when this period fell due (unless a transitional clause says so)
         if not unit.active_on(min(period.end, deadline)):
             continue  # the unit did not exist when the period closed or fell due
         if posting is None and unit.active_until is not None and deadline > unit.active_until:

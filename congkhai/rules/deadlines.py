@@ -97,6 +97,9 @@ class Selection:
     chosen: Option
     reason: str
     argued: tuple[tuple[Option, str], ...] = ()
+    # True when a transitional clause chose the version: the clause puts the period under it even when
+    # the deadline falls before the version's own start (2025 final accounts approved before 25/03/2026)
+    transitional: bool = False
 
     @property
     def arguable(self) -> bool:
@@ -134,7 +137,7 @@ def select(rule: Obligation, period: Period, events: EventLookup, policy: Policy
                if (o := _option(v, period, events, policy)) is not None}
     if not options:
         return None
-    chosen, reason, named = _choose(rule, period, options)
+    chosen, reason, named, transitional = _choose(rule, period, options)
     if chosen is None:
         return None
     argued = []
@@ -143,7 +146,7 @@ def select(rule: Obligation, period: Period, events: EventLookup, policy: Policy
             why = named.get(key) or _why_arguable(option, period)
             if why:
                 argued.append((option, why))
-    return Selection(chosen, reason, tuple(argued))
+    return Selection(chosen, reason, tuple(argued), transitional)
 
 
 def _trigger_words(option: Option) -> str:
@@ -158,19 +161,21 @@ def _trigger_words(option: Option) -> str:
     return f"{what}, {format_date(option.trigger)}"
 
 
-def _choose(rule: Obligation, period: Period, options: dict[str, Option]) -> tuple[Option | None, str, dict[str, str]]:
-    """Return the chosen option, the reason in words, and the versions a transitional clause leaves
-    open, with the clause."""
+def _choose(rule: Obligation, period: Period,
+            options: dict[str, Option]) -> tuple[Option | None, str, dict[str, str], bool]:
+    """Return the chosen option, the reason in words, the versions a transitional clause leaves open
+    (with the clause), and whether a transitional clause made the choice."""
     for transition in rule.transitions:
         if transition.covers(period) and transition.use in options:
             reason = f"{transition.basis} ({transition.budget_years.describe()})"
             if transition.also:
                 reason = f"{transition.budget_years.describe()}: {transition.note or transition.basis}"
-            return options[transition.use], reason, {k: f"có thể lập luận theo {transition.basis}" for k in transition.also}
+            argued = {k: f"có thể lập luận theo {transition.basis}" for k in transition.also}
+            return options[transition.use], reason, argued, True
     in_force = [o for o in options.values() if o.version.in_force(o.trigger) and _applies_to_year(o.version, period)]
     if in_force:
         option = in_force[-1]
-        return option, f"văn bản có hiệu lực vào {_trigger_words(option)}", {}
+        return option, f"văn bản có hiệu lực vào {_trigger_words(option)}", {}, False
     by_year = [o for o in options.values() if o.version.budget_years and _applies_to_year(o.version, period)]
     at_end = [o for o in options.values() if o.version.select_by == "event" and o.version.in_force(period.end)]
     if by_year:
@@ -178,8 +183,8 @@ def _choose(rule: Obligation, period: Period, options: dict[str, Option]) -> tup
     elif at_end:
         option, reason = at_end[-1], f"văn bản có hiệu lực vào ngày kết thúc kỳ ({format_date(period.end)})"
     else:
-        return None, "", {}
-    return option, f"{reason}; văn bản này không còn hoặc chưa có hiệu lực vào {_trigger_words(option)}", {}
+        return None, "", {}, False
+    return option, f"{reason}; văn bản này không còn hoặc chưa có hiệu lực vào {_trigger_words(option)}", {}, False
 
 
 def _why_arguable(option: Option, period: Period) -> str | None:
