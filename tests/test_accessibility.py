@@ -174,7 +174,7 @@ def test_feeds_name_their_stylesheet_and_their_units_in_item_titles(sample_site:
 
 
 def test_unit_and_obligation_pages_offer_to_subscribe_near_the_top(sample_site: Path) -> None:
-    for page in ("th-kim-dong/index.html", "nghia-vu/budget-estimate/index.html"):
+    for page in ("th-kim-dong/index.html", "nghia-vu/du-toan/index.html"):
         html = (sample_site / page).read_text(encoding="utf-8")
         body = html[html.index("<h1"):]
         assert body.index('class="ck-subscribe"') < body.index("<h2"), page

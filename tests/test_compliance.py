@@ -176,7 +176,7 @@ def test_supervisor_pages_feeds_and_calendars(site: Site) -> None:
             "(năm học 2025–2026)") in titles
     assert not any("cchc-phong" in e.link for e in overdue.entries)
     assert all(e.id.startswith("urn:uuid:") for e in overdue.entries) and len({e.id for e in overdue.entries}) == len(titles)
-    rule_feed = feedparser.parse((site.out / "nghia-vu/donations/rss.xml").read_bytes())
+    rule_feed = feedparser.parse((site.out / "nghia-vu/tai-tro/rss.xml").read_bytes())
     assert rule_feed.bozo == 0 and "Tài trợ 2025–2026 – Trường Trung học cơ sở Sao Mai" in [e.title for e in rule_feed.entries]
     calendar = Calendar.from_ical((site.out / "thcs-a/lich-cong-khai.ics").read_bytes())
     events = {str(e["uid"]): e for e in calendar.walk("VEVENT")}
@@ -220,3 +220,31 @@ def test_status_and_the_site_agree_on_every_status_of_the_sample_at_two_dates(tm
                 assert shown.setdefault(check, status) == status, check  # one status per check, everywhere
         assert len(told) > 100, on
         assert told == shown, on
+
+
+def test_obligation_pages_have_vietnamese_addresses_made_from_their_short_names(site: Site) -> None:
+    from congkhai.model.text import slugify
+    from congkhai.rules.obligations import load_national
+
+    national = load_national()
+    slugs = [rule.slug for rule in national]
+    assert len(set(slugs)) == len(slugs)  # no two shipped obligations share a page
+    for rule in national:
+        assert rule.slug == slugify(rule.short) and rule.slug != rule.id, rule.id
+    portal(site)
+    assert site.run("build") == 0
+    assert (site.out / "nghia-vu/quyet-toan/index.html").is_file()
+    assert (site.out / "nghia-vu/quyet-toan/rss.xml").is_file()
+    assert (site.out / "nghia-vu/cchc-phong/index.html").is_file()  # a local obligation: its own id
+    assert not (site.out / "nghia-vu/budget-final").exists()
+    compliance = (site.out / "thcs-a/tinh-hinh-cong-khai/index.html").read_text(encoding="utf-8")
+    assert 'id="du-toan"' in compliance and 'id="budget-estimate"' not in compliance
+
+
+def test_a_local_obligation_may_not_take_the_address_of_a_shipped_one(site: Site) -> None:
+    portal(site)
+    site.unit("so-gd", (site.units / "so-gd.yml").read_text(encoding="utf-8") + LOCAL_PHONG.replace(
+        "cchc-phong", "du-toan"))
+    found = "\n".join(site.messages())
+    assert "units/so-gd.yml" in found and "mã nghĩa vụ trùng với một nghĩa vụ theo quy định chung" in found, found
+    assert "'du-toan'" in found

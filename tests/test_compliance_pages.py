@@ -251,7 +251,7 @@ def test_one_page_per_obligation_with_rule_basis_who_must_who_did_and_certainty(
     for c in sample.compliance.checks:
         by_pair[(c.unit, c.rule.id)].append(c)
     for rule in rules:
-        here = urls.obligation_url(rule.id)
+        here = urls.obligation_url(rule.slug)
         body = article(page(sample_site, here))
         assert words(body.xpath(".//h1")[0].text_content()) == rule.title
         lead = body.xpath('.//p[@class="ck-lead"]')
@@ -298,11 +298,11 @@ def test_one_page_per_obligation_with_rule_basis_who_must_who_did_and_certainty(
         if rule.imposed_by:
             assert "Đơn vị đặt ra" in facts
     # plain Vietnamese, pinned for a few rules
-    general = words(article(page(sample_site, urls.obligation_url("edu-general"))).text_content())
+    general = words(article(page(sample_site, urls.obligation_url("thong-tin-chung"))).text_content())
     # the law's own words: "trước ngày 30 tháng 6" (TT 09/2024 Điều 15 k1 a), a fixed date that does not move
     assert "Năm học: trước ngày 30 tháng 6 (là ngày cố định trong năm: không lùi khi rơi vào ngày nghỉ)" in general
     assert "Trường mầm non" in general and "trường trung học phổ thông" in general
-    execution = words(article(page(sample_site, urls.obligation_url("budget-execution"))).text_content())
+    execution = words(article(page(sample_site, urls.obligation_url("thuc-hien-du-toan"))).text_content())
     # TT 61/2017 ended when TT 26/2026 took effect (Điều 38 k2): 24/03/2026
     assert "Từ 01/08/2017 đến 24/03/2026 · Căn cứ: Thông tư 61/2017/TT-BTC" in execution
     assert ("Quý I, quý II, 6 tháng, quý III, quý IV: chậm nhất là 15 ngày, kể từ ngày kết thúc kỳ") in execution
@@ -310,7 +310,7 @@ def test_one_page_per_obligation_with_rule_basis_who_must_who_did_and_certainty(
             "tiếp") in execution
     assert "03 tháng, 06 tháng, 09 tháng: chậm nhất là 10 ngày, kể từ ngày kết thúc kỳ" in execution
     assert "Thông tư 26/2026/TT-BTC, Điều 37 khoản 3" in execution  # the transitional clause, as data
-    donations = words(article(page(sample_site, urls.obligation_url("donations"))).text_content())
+    donations = words(article(page(sample_site, urls.obligation_url("tai-tro"))).text_content())
     assert "giả định của cổng: chưa tìm thấy trong văn bản pháp luật" in donations
     assert "Thông tư 16/2018/TT-BGDĐT (hiệu lực từ 18/09/2018)" in donations
 
@@ -398,7 +398,7 @@ def missed_items(path: Path) -> tuple[feedparser.FeedParserDict, dict[str, str]]
 
 def test_obligation_feed_has_one_stable_item_per_missed_deadline(site: Site) -> None:
     feed_portal(site)
-    feed = "nghia-vu/edu-general/rss.xml"
+    feed = "nghia-vu/thong-tin-chung/rss.xml"
     assert site.run("build", "--no-search", "--no-cache") == 0
     first, missed = missed_items(site.out / feed)
     overdue = [c for c in validate_like_build(site, "2026-11-22").compliance.of_rule("edu-general")

@@ -174,7 +174,7 @@ class Editor:
         expect(login).to_be_visible(timeout=60_000)
         self.shot("quan-tri-1-dang-nhap")
         login.click()
-        expect(self.page.get_by_role("link", name=f"Thông báo – Trường THCS Hoa Sen")).to_be_visible(timeout=30_000)
+        expect(self.page.get_by_role("link", name="Thông báo – Trường THCS Hoa Sen")).to_be_visible(timeout=30_000)
         self.shot("quan-tri-2-danh-sach")
 
     def new(self, collection: str) -> None:

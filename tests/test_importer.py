@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import REPO, SEEDS, Site
+from conftest import REPO, SEEDS, Site, needs_seeds
 
 from congkhai import cli
 from congkhai.kinds import REGISTRY
@@ -16,7 +16,6 @@ from congkhai.model.problems import Problems
 from congkhai.model.units import load_units
 
 FIXTURES = REPO / "tests" / "fixtures" / "import"
-needs_seeds = pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds không có ở máy này")
 
 
 def run_import(site: Site, source: Path, *args: str) -> int:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from conftest import REPO, SEEDS
+from conftest import REPO, SEEDS, needs_seeds
 
 from congkhai.authoring import letterhead
 
@@ -14,7 +14,6 @@ FIXTURES = REPO / "tests" / "fixtures" / "import"
 SEED_000 = SEEDS / "000_c0a69f2d58fd669f.txt"
 SEED_002 = SEEDS / "002_0e771f2d0e19ff96.txt"
 SEED_004 = SEEDS / "004_33a5ee634398de70.txt"
-needs_seeds = pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds không có ở máy này")
 
 
 def read(path) -> letterhead.Letter:

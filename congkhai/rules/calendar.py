@@ -49,12 +49,6 @@ class WorkCalendar:
             return False
         return _country(day.year).is_working_day(day)
 
-    def holiday_name(self, day: date) -> str | None:
-        """Return the name of the holiday on `day` as the package gives it, or None."""
-        if day in self.days_off:
-            return "ngày nghỉ do cổng khai báo"
-        return _country(day.year).get(day)
-
     def add_working_days(self, start: date, count: int) -> date:
         """Return the `count`-th working day after `start` (the day of `start` is not counted)."""
         day = start

@@ -29,7 +29,7 @@ from ..model.kind import Kind
 from ..model.periods import Period, PeriodKind, parse_period, quarter, school_year
 from ..model.problems import Problems, describe
 from ..model.sources import YamlInputError, parse_yaml
-from ..model.text import format_date
+from ..model.text import format_date, slugify
 from ..model.units import KINDS_BY_CODE, OWNERSHIP, Unit, UnitKind
 from .calendar import add_working_days, is_working_day, next_working_day  # noqa: F401 (re-exported)
 
@@ -371,6 +371,12 @@ class Obligation:
         return next((v for v in self.versions if v.key == key), None)
 
     @property
+    def slug(self) -> str:
+        """Return the obligation's address segment: a shipped obligation's short name folded ("Dự toán" ->
+        "du-toan"), a local obligation's own id (already a slug its author chose)."""
+        return self.id if self.imposed_by else (slugify(self.short) or self.id)
+
+    @property
     def continuous(self) -> bool:
         """Return True for standing obligations (no periods)."""
         return any(v.continuous for v in self.versions)
@@ -524,7 +530,8 @@ def check_versions(r: f.Reader, rule: Obligation, texts: Mapping[str, LegalText]
 
 def local_obligations(units: Iterable[Unit], problems: Problems, national: Iterable[Obligation]) -> list[Obligation]:
     """Return the obligations supervising units impose on their subordinates (from `obligations:`)."""
-    taken: dict[str, str | None] = {rule.id: None for rule in national}
+    # a local id is also the address of its page, so it may take neither a shipped id nor a shipped address
+    taken: dict[str, str | None] = {name: None for rule in national for name in (rule.id, rule.slug)}
     found = []
     for unit in units:
         if unit.extra.get("obligations") is None or unit.yaml is None:

@@ -34,7 +34,7 @@ def deadline_event(check: Check, unit: Unit, stamp: datetime, site_url: str | No
     event.add("categories", ["Công khai"])
     event.add("transp", "TRANSPARENT")
     if site_url:
-        event.add("url", urls.absolute(site_url, urls.compliance_url(unit.code)) + "#" + check.rule.id)
+        event.add("url", urls.absolute(site_url, urls.compliance_url(unit.code)) + "#" + check.rule.slug)
     alarm = Alarm()
     alarm.add("action", "DISPLAY")
     alarm.add("description", inert(f"Còn {REMIND_DAYS_BEFORE} ngày đến hạn công khai: {check.rule.title}"))

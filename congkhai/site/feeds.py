@@ -219,7 +219,7 @@ def missed_event(check: Check, portal: Portal) -> FeedEvent:
     return FeedEvent(
         _missed_guid(check),
         f"Quá hạn: {unit.name} chưa đăng {check.rule.title[0].lower() + check.rule.title[1:]}{period}",
-        urls.compliance_url(unit.code) + "#" + check.rule.id,
+        urls.compliance_url(unit.code) + "#" + check.rule.slug,
         day,
         " ".join(verdict_lines(check, portal)),
         unit.name,
@@ -259,10 +259,10 @@ def obligation_feeds(ctx: FeedContext) -> Iterator[FeedSource]:
         docs = fulfilling.get(rule.id, [])
         missed = [missed_event(c, ctx.portal) for c in ctx.compliance.of_rule(rule.id) if c.standing is Standing.OVERDUE]
         yield FeedSource(
-            urls.obligation_feed(rule.id),
+            urls.obligation_feed(rule.slug),
             f"{rule.title} – nghĩa vụ công khai",
             f"Văn bản đáp ứng nghĩa vụ \"{rule.title}\" và các kỳ đơn vị để quá hạn.",
-            urls.obligation_url(rule.id),
+            urls.obligation_url(rule.slug),
             tuple(sorted(ctx.events(docs) + tuple(missed), key=FeedEvent.sort_key)),
         )
 
@@ -306,13 +306,6 @@ def feeds_of(ctx: FeedContext, unit: Unit | None = None) -> list[FeedSource]:
     """Return the feeds of one unit's folder (`unit`), or the portal-wide ones (None), family by family."""
     return [source for family in FEED_FAMILIES if family.per_unit == (unit is not None)
             for source in family.sources(ctx, [unit] if unit is not None else None)]
-
-
-def plan_feeds(portal: Portal, site_name: str, rules: Rules | None = None,
-               compliance: Compliance | None = None) -> list[FeedSource]:
-    """Return every feed of the portal (the portal-wide ones, then each unit's)."""
-    ctx = FeedContext(portal, site_name, rules, compliance)
-    return feeds_of(ctx) + [s for unit in portal.units.values() for s in feeds_of(ctx, unit)]
 
 
 @lru_cache(maxsize=1)
@@ -418,7 +411,7 @@ def portal_opml(portal: Portal, site_name: str, site_url: str, rules: Rules | No
     units = sorted((u for u in portal.units.values() if scope is None or u.code in scope), key=unit_order)
     every = [(site_name, urls.PORTAL_FEED, urls.HOME)] + [
         (u.name, urls.unit_feed(u.code), urls.unit_url(u.code)) for u in units
-    ] + [(f"Nghĩa vụ: {r.title}", urls.obligation_feed(r.id), urls.obligation_url(r.id)) for r in (rules or ())]
+    ] + [(f"Nghĩa vụ: {r.title}", urls.obligation_feed(r.slug), urls.obligation_url(r.slug)) for r in (rules or ())]
     return render_opml(f"{site_name} – mọi đơn vị", every, site_url)
 
 

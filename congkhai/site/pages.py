@@ -459,13 +459,13 @@ class Planner:
         )
         pages = [index]
         for rule in rules:
-            here = urls.obligation_url(rule.id)
+            here = urls.obligation_url(rule.slug)
             by_unit: dict[str, list[Check]] = {}
             for check in self.site_compliance.of_rule(rule.id):
                 by_unit.setdefault(check.unit, []).append(check)
             rows = [now for unit, found in sorted(by_unit.items(), key=lambda kv: unit_order(self.unit(kv[0])))
                     if (now := compliance_view.current(found, self.today)) is not None]
-            feeds = self.feed_links() + ((FeedLink(f"{rule.title} – RSS", urls.obligation_feed(rule.id)),)
+            feeds = self.feed_links() + ((FeedLink(f"{rule.title} – RSS", urls.obligation_feed(rule.slug)),)
                                          if self.settings.feeds else ())
             pages.append(PlannedPage(
                 url=here,

@@ -100,14 +100,14 @@ def compliance_url(unit: str) -> str:
     return f"{unit}/tinh-hinh-cong-khai/"
 
 
-def obligation_url(rule: str) -> str:
-    """Return the page of one obligation."""
-    return f"nghia-vu/{rule}/"
+def obligation_url(slug: str) -> str:
+    """Return the page of one obligation (`slug`: the obligation's `slug`, e.g. "nghia-vu/du-toan/")."""
+    return f"nghia-vu/{slug}/"
 
 
-def obligation_feed(rule: str) -> str:
+def obligation_feed(slug: str) -> str:
     """Return the feed of one obligation: its postings and missed deadlines."""
-    return f"nghia-vu/{rule}/rss.xml"
+    return f"nghia-vu/{slug}/rss.xml"
 
 
 def overdue_feed(unit: str) -> str:
