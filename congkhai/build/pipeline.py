@@ -311,7 +311,7 @@ def search_index(ctx: BuildContext) -> list[Entry]:
 
     assert ctx.search_plan is not None
     try:
-        found, _ = search_entries(ctx.search_plan, ctx.cache, ctx.settings.jobs)
+        found, _ = search_entries(ctx.search_plan, ctx.cache)
     except SearchError as exc:
         raise BuildFailure(str(exc)) from None
     return found
