@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -370,7 +371,7 @@ class Obligation:
         """Return the version named `key`."""
         return next((v for v in self.versions if v.key == key), None)
 
-    @property
+    @cached_property  # read for every check and matrix cell; a frozen dataclass still has a __dict__
     def slug(self) -> str:
         """Return the obligation's address segment: a shipped obligation's short name folded ("Dự toán" ->
         "du-toan"), a local obligation's own id (already a slug its author chose)."""
