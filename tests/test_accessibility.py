@@ -121,6 +121,35 @@ def test_the_printed_address_is_absolute_and_its_qr_code_is_stable() -> None:
     assert odd is not None and fill_qr_codes(odd.qr_slot) == qr_svg(odd.url) and '&' in odd.url
 
 
+def _drawn(svg: str, scale: int = 6):
+    """Return the QR code of inline SVG `svg` (one stroked line per run of dark modules) as an image."""
+    from PIL import Image, ImageDraw
+
+    box = int(re.search(r'viewBox="0 0 (\d+) \d+"', svg).group(1))
+    image = Image.new("L", (box * scale, box * scale), 255)
+    pen = ImageDraw.Draw(image)
+    x = y = 0.0
+    for move, dx, dy, length in re.findall(r"([Mm])(-?[\d.]+) (-?[\d.]+)h(\d+)", svg):
+        x, y = (float(dx), float(dy)) if move == "M" else (x + float(dx), y + float(dy))
+        pen.rectangle([x * scale, (y - 0.5) * scale, (x + int(length)) * scale - 1, (y + 0.5) * scale - 1], fill=0)
+        x += int(length)
+    return image
+
+
+@pytest.mark.parametrize("address", [
+    "https://cong.example.vn/thcs-a/ke-hoach/ke-hoach-2025/",
+    "https://so-gddt.example.vn/truong-thpt-nguyen-du/tai-chinh/quyet-toan-ngan-sach-nam-2025-va-thuyet-minh/?a=1&b=2",
+    "https://trường.example.vn/tin-tuc/ấp-bắc/",  # an address that is not ASCII: UTF-8 in the code
+])
+def test_a_qr_code_reads_back_as_its_address(address: str) -> None:
+    import zxingcpp
+
+    svg = str(qr_svg(address))
+    read = [r for r in zxingcpp.read_barcodes(_drawn(svg)) if r.format == zxingcpp.BarcodeFormat.QRCode]
+    assert [r.text for r in read] == [address]
+    assert read[0].ec_level == "M"  # error correction M: a creased or faded notice still reads
+
+
 def test_periods_are_said_in_words() -> None:
     assert parse_period("2026-Q3").words == "Quý III/2026"
     assert parse_period("2026-9M").words == "9 tháng đầu năm 2026"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections import Counter
 from contextlib import chdir
 from datetime import date
 from pathlib import Path
@@ -16,6 +17,7 @@ from congkhai.build import cache as cache_module
 from congkhai.build import fingerprint, pipeline
 from congkhai.config import load as load_settings
 from congkhai.model import markup
+from congkhai.site import chrome
 
 ON = date(2026, 11, 22)
 EVERY_PART = {"_assets", "_portal", "_admin", "so-gd", "phong-gd", "ubnd-xa", "thcs-a", "th-b"}
@@ -356,3 +358,28 @@ def test_bodies_and_search_records_are_held_packed_and_read_back_unchanged() -> 
     assert len(body.packed) * 5 < held_as_text
     assert markup.render_body("\n\n".join(paragraphs)) == body  # the same text packs to the same bytes
     assert len(markup.pack(tuple(paragraphs))) * 5 < sum(sys.getsizeof(p) for p in paragraphs)
+
+
+def test_shared_chrome_is_drawn_once_and_equals_every_page_drawn_on_its_own(site: Site, monkeypatch) -> None:
+    """Issue 23, item 2: the navigation sidebar, stylesheets, scripts and the theme's configuration are
+    rendered once for the pages that show them alike (site/chrome.py), and the site is byte for byte
+    the site of every page rendered on its own."""
+    config = portal(site)
+    for number in range(4):  # pages in one folder, not items of the navigation: they share its rendering
+        site.doc("th-b", "thong-bao", f"thong-bao-{number}", f"title: Thông báo số {number}\ndate: 2026-09-0{number + 1}\n")
+    made: list[chrome.SharedChrome] = []
+    real_init = chrome.SharedChrome.__init__
+
+    def recording(self: chrome.SharedChrome) -> None:
+        real_init(self)
+        made.append(self)
+
+    monkeypatch.setattr(chrome.SharedChrome, "__init__", recording)
+    build(site, config, out="shared", cache=False)
+    reused = sum((c.reused for c in made), Counter())
+    assert reused["nav"] >= 3 and reused["block"] >= 4 * 3  # four blocks on each page after the first
+    monkeypatch.setattr(chrome.SharedChrome, "enabled", False)
+    made.clear()
+    build(site, config, out="alone", cache=False)
+    assert sum((c.reused for c in made), Counter()) == Counter()
+    assert tree_digest(site.root / "shared") == tree_digest(site.root / "alone")

@@ -8,10 +8,13 @@ import sys
 import threading
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from conftest import Site
 
 from congkhai.model import markup
 from congkhai.model.markup import BodyError, nesting, render_body, summary
+from congkhai.model.sanitize import clean, removed_parts
 
 NESTED = "Mở đầu.\n\n" + "".join("    " * i + f"- Cấp {i + 1}\n" for i in range(25))
 
@@ -108,3 +111,22 @@ def test_a_body_is_converted_once_into_what_pages_feeds_and_search_use() -> None
     assert "<pre><code>mã\n</code></pre>" in rendered.html and rendered.removed == ()
     assert summary(rendered.lead, None, 10) == "Đoạn đầu…"
     assert summary(rendered.lead, "Mô tả riêng.") == "Mô tả riêng."
+
+
+_PIECES = ["<p>", "</p>", "<li>", "</li>", "<ul>", "</ul>", "<b>", "</b>", "<td>", "</td>", "<svg>", "</svg>",
+           "<script>", "</script>", "<br>", "<a href='javascript:x'>", "<a href='#x'>", "</a>", "<blockquote>",
+           "<pre>", "</pre>", "text ", "Việt ", "&amp;", "&para;", "\n", "\n\n", "- ", "> ", "## ", "**", "`",
+           "<div>", "</div>", "<img src=x onerror=y>", "<span style='color:red'>", "</span>", "<!-- c -->",
+           "<iframe>", "<object>", "{: onclick=x }", "[l](data:text/html,x)", "!!! note\n    ", "<math>", "\t"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=30).map("".join))
+def test_a_body_the_sanitiser_leaves_unchanged_has_nothing_removed_and_any_other_says_what(body: str) -> None:
+    """render_body looks for what the sanitiser removed only when cleaning changed the HTML (issue 23:
+    most bodies are unchanged, and the search cost a second parse of each): no removal goes unreported."""
+    raw, _, notes = markup._convert(body)
+    rendered = render_body(body)
+    assert set(removed_parts(raw)) <= set(rendered.removed)
+    if clean(raw) == raw:
+        assert removed_parts(raw) == [] and set(rendered.removed) == set(notes)

@@ -38,7 +38,9 @@ from .text import heading_slug, strip_controls
 SITE_EXTENSIONS = ("toc", "tables", "fenced_code", "attr_list", "md_in_html", "admonition", "def_list", "footnotes",
                    "sane_lists")  # MkDocs always added the first three; the others were listed in mkdocs.yml
 EXTENSION_CONFIGS: dict[str, dict[str, Any]] = {
-    "toc": {"slugify": heading_slug, "permalink": True, "permalink_title": "Liên kết đến mục này"},
+    # The permalink is the character itself, not "&para;": the sanitiser writes it so, and a body it
+    # leaves unchanged needs no second look for what it removed (render_body).
+    "toc": {"slugify": heading_slug, "permalink": "¶", "permalink_title": "Liên kết đến mục này"},
 }
 _CONTAINER = re.compile(r" {0,3}(?:>|[-*+](?=\s)|\d{1,9}[.)](?=\s))\s?")
 
@@ -186,8 +188,9 @@ def render_body(body: str) -> RenderedBody:
             raise BodyError(f"danh sách hoặc trích dẫn lồng nhau {depth} cấp, tối đa {MAX_NESTING} cấp. Sửa: bớt cấp "
                             "lồng (mỗi cấp là 4 dấu cách thụt lề, một dấu '>' hay một dấu '-' đầu dòng).", index)
     raw, toc, notes = _convert(body)
-    removed = removed_parts(raw)
     html = clean(raw)
+    # What the sanitiser took out is looked for only when it changed something (most bodies: nothing).
+    removed = removed_parts(raw) if html != raw else []
     found = _parse_blocks(html)
     lead = next((text for tag, text in found if tag == "p"), "")
     return RenderedBody.of(html, toc, tuple([*removed, *(n for n in notes if n not in removed)]),
@@ -222,7 +225,7 @@ def render_trusted(text: str) -> tuple[str, tuple[TocEntry, ...]]:
 
 _HEADING = re.compile(r"(#{1,6}) (.+?)\s*")
 _MARKDOWN_IN_TITLE = re.compile(r"[<&*`\[\]_\\!]")
-_PERMALINK = '<a class="headerlink" href="#{0}" title="Liên kết đến mục này">&para;</a>'
+_PERMALINK = '<a class="headerlink" href="#{0}" title="Liên kết đến mục này">¶</a>'
 
 
 def _headings_only(text: str) -> tuple[str, tuple[TocEntry, ...]] | None:

@@ -32,6 +32,7 @@ from ..model.markup import TocEntry, render_trusted
 from ..model.text import midnight
 from . import urls
 from .audit import CONTENT_SECURITY_POLICY, live_code
+from .chrome import SharedChrome
 from .printing import fill_qr_codes
 from .pages import PlannedPage, Section, SitePlan
 
@@ -178,6 +179,10 @@ class Engine:
 class _PlanPlugin(BasePlugin):
     """Feeds the planned pages to MkDocs and gives every page its section's navigation."""
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.chrome = SharedChrome()
+
     def prepare(self, sections: Sequence[Section], theme_assets: bool, only: Collection[str] | None,
                 report: RenderReport, records: list[logging.LogRecord]) -> None:
         """Set what the next build renders."""
@@ -215,6 +220,11 @@ class _PlanPlugin(BasePlugin):
                 stand_in.inclusion = InclusionLevel.EXCLUDED  # links to it resolve; the caller copies it
                 kept.append(stand_in)
         return kept
+
+    def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
+        self.chrome.reset()  # each build its own navigation and configuration
+        self.chrome.install(env)
+        return env
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         for file in files.documentation_pages(inclusion=lambda _: True):
