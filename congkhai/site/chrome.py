@@ -63,9 +63,8 @@ class SharedChrome:
     @jinja2.pass_context
     def nav(self, context: jinja2.runtime.Context) -> markupsafe.Markup:
         """Return the theme's navigation sidebar for the page being rendered, shared where it can be."""
-        template = context.environment.get_template(NAV_TEMPLATE)
         return self._held(nav_key(context.get("page"), context.get("nav")),
-                          lambda: template.render(context.get_all()))
+                          lambda: context.environment.get_template(NAV_TEMPLATE).render(context.get_all()))
 
 
 def nav_key(page: Any, nav: Any) -> tuple[Any, ...] | None:
