@@ -314,6 +314,30 @@ def test_parts_are_built_longest_first_by_what_they_took_last_time(site: Site, m
     assert [took[name] for name in orders[-1]] == sorted(took.values(), reverse=True)
 
 
+def test_a_rebuild_of_a_few_short_parts_forks_no_worker_and_a_long_build_does(site: Site, monkeypatch) -> None:
+    """Forking workers costs CPU (their copies of the heap): parts expected to take less than
+    FORK_WORTH_SECONDS together are built in this process; the same output either way."""
+    from congkhai.build import parallel
+
+    config = portal(site)
+    asked: list[int] = []
+    real = parallel.run
+
+    def recording(task, items, context, jobs, progress=None):
+        if task is pipeline.build_part:
+            asked.append(jobs)
+        return real(task, items, context, jobs, progress)
+
+    monkeypatch.setattr(parallel, "run", recording)
+    build(site, config, jobs=2)  # cold: the portal-wide part alone is expected to be long
+    assert asked == [2]
+    path = site.content / "thcs-a/ke-hoach/ke-hoach-2025.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("năm 2025\n", "năm 2025 (sửa)\n", 1), encoding="utf-8")
+    edited = build(site, config, jobs=2)
+    assert asked == [2, 1] and 1 < edited.parts_built < len(EVERY_PART)
+    assert tree_digest(site.out) == clean_digest(site, config)
+
+
 _PIDS = """
 import os, sys, time
 from congkhai.build import parallel

@@ -216,3 +216,39 @@ def test_opml_lists_every_unit_and_each_units_subordinates(site: Site) -> None:
     assert [o.get("text") for o in office.iter("outline") if o.get("type") == "rss"] == [
         "Phòng Giáo dục và Đào tạo huyện Ven Sông", "Trường Trung học cơ sở Sao Mai",
     ]
+
+
+def test_a_feed_limited_to_its_newest_items_holds_exactly_the_newest_of_all_its_documents_events(site: Site) -> None:
+    """Feeds make events only for the documents that can be among the newest `limit` (FeedContext.events):
+    for every limit and every feed's documents, the result equals the newest `limit` of all their
+    events, with postings, change notes (some after the build date) and withdrawals on tied days."""
+    import random
+
+    from congkhai.site.feeds import FeedContext
+
+    site.standard_units()
+    chance = random.Random(23)
+    for number in range(40):
+        unit = chance.choice(["thcs-a", "phong-gd", "so-gd"])
+        day = f"2024-0{chance.randint(1, 3)}-{chance.randint(1, 4):02d}"  # few days: many ties
+        front = f"title: Thông báo số {number}\ndate: {day}\n"
+        later = [f"2024-0{chance.randint(1, 9)}-0{chance.randint(1, 3)}" for _ in range(chance.randint(0, 2))]
+        later = [d for d in later if d > day]
+        if later:
+            front += "changes:\n" + "".join(f"  - date: {d}\n    note: Sửa lần {i}.\n" for i, d in enumerate(later))
+        if chance.random() < 0.25:
+            front += f"status: withdrawn\nwithdrawn:\n  date: 2024-0{chance.randint(4, 9)}-01\n  reason: Nhầm.\n"
+        site.doc(unit, "thong-bao", f"tb-{number:02d}", front)
+    result = site.validate(on="2024-06-15")  # change notes and withdrawals after it make no item
+    assert not result.problems.has_errors(False), [p.render() for p in result.problems.sorted()]
+    portal = result.portal
+    groups = [list(portal.documents)] + [list(portal.within(code)) for code in portal.units]
+    everything = FeedContext(portal, "Cổng").events(portal.documents)
+    assert len(everything) > len(portal.documents) > 30  # change notes and withdrawals among them
+    assert len({e.day for e in everything[:10]}) < 10  # ties at the top
+    for docs in groups:
+        full = FeedContext(portal, "Cổng").events(docs)
+        shared = FeedContext(portal, "Cổng")  # one context for every limit: its held events do not leak
+        for limit in range(1, len(full) + 2):
+            assert shared.events(docs, limit) == full[:limit], limit
+            assert FeedContext(portal, "Cổng").events(iter(docs), limit) == full[:limit], limit

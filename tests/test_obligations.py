@@ -48,6 +48,47 @@ def test_working_days_skip_weekends_and_lunar_holidays() -> None:
     assert add_working_days(date(2026, 2, 12), 5) == date(2026, 2, 26)
 
 
+def test_working_days_kept_in_the_build_cache_are_the_packages_and_are_made_again_for_another_version(
+        tmp_path: Path, monkeypatch) -> None:
+    import importlib.machinery
+    import importlib.util
+
+    import holidays
+
+    from congkhai.rules import calendar
+
+    years = range(2019, 2029)
+    every_day = [date.fromordinal(d) for d in range(date(years[0], 1, 1).toordinal(),
+                                                    date(years[-1] + 1, 1, 1).toordinal())]
+    package = {day: holidays.country_holidays("VN", years=day.year).is_working_day(day) for day in every_day}
+    table = tmp_path / "cache" / "calendar.json"
+    try:
+        calendar.use_table_file(table)
+        assert {day: is_working_day(day) for day in every_day} == package  # made from the package
+        assert table.is_file()
+        calendar.use_table_file(table)  # another build: read from the file, the package not asked
+        monkeypatch.setattr(holidays, "country_holidays", lambda *a, **k: (_ for _ in ()).throw(AssertionError))
+        assert {day: is_working_day(day) for day in every_day} == package
+        monkeypatch.undo()
+        # another version of the package (its version file differs): the table is made again
+        fake = tmp_path / "holidays"
+        (fake / "countries").mkdir(parents=True)
+        (fake / "version.py").write_text('__version__ = "999.0"\n', encoding="utf-8")
+        (fake / "countries" / "vietnam.py").write_text("# another calendar\n", encoding="utf-8")
+        (fake / "__init__.py").write_text("", encoding="utf-8")
+        real_find = importlib.util.find_spec
+        monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: importlib.machinery.ModuleSpec(
+            name, None, origin=str(fake / "__init__.py")) if name == "holidays" else real_find(name, *a))
+        calendar.use_table_file(table)
+        asked: list[int] = []
+        real = holidays.country_holidays
+        monkeypatch.setattr(holidays, "country_holidays", lambda code, years: (asked.append(years), real(code, years=years))[1])
+        assert is_working_day(date(2026, 2, 23)) and not is_working_day(date(2026, 2, 17))
+        assert asked == [2026]
+    finally:
+        calendar.use_table_file(None)
+
+
 def test_fixed_deadline_last_on_time_day() -> None:
     # TT 09/2024 Điều 15 k1 a "trước ngày 30 tháng 6 hằng năm": read literally, 29/06 is the last day on
     # time, and a fixed date does not move off a Sunday (29/06/2025)

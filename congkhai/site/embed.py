@@ -67,7 +67,7 @@ def latest_page(portal: Portal, unit: Unit, site_url: str | None, limit: int = L
 
 def json_feed(ctx: FeedContext, unit: Unit, site_url: str, limit: int = LATEST) -> bytes:
     """Return the JSON Feed 1.1 of `unit`'s latest postings (the same items as its RSS feed)."""
-    events = ctx.events(d for d in ctx.portal.within(unit.code))[:limit]
+    events = ctx.events(ctx.portal.within(unit.code), limit)
     items = []
     for event in events:
         item = {

@@ -101,14 +101,43 @@ class FeedContext:
         would grow with the portal."""
         self._events.clear()
 
-    def events(self, docs: Iterable[Document]) -> tuple[FeedEvent, ...]:
-        """Return the events of `docs`, newest first."""
+    def events(self, docs: Iterable[Document], limit: int | None = None) -> tuple[FeedEvent, ...]:
+        """Return the events of `docs`, newest first: only the newest `limit` when it is given (a feed
+        shows no more), made from the documents that can have one of them and no others, so that a
+        feed of the whole portal costs what it shows, not what the portal holds."""
+        chosen = list(docs)
+        if limit is not None and len(chosen) > limit:
+            chosen = newest_documents(chosen, limit, self.portal.today)
         found: list[FeedEvent] = []
-        for doc in docs:
+        for doc in chosen:
             if doc.key not in self._events:
                 self._events[doc.key] = document_events(doc, self.portal)
             found.extend(self._events[doc.key])
-        return tuple(sorted(found, key=FeedEvent.sort_key))
+        ordered = tuple(sorted(found, key=FeedEvent.sort_key))
+        return ordered if limit is None else ordered[:limit]
+
+
+def newest_event_day(doc: Document, today: date) -> date:
+    """Return the day of a document's newest event (document_events): its posting, a change note or
+    its withdrawal, whichever is latest, counting none after `today`."""
+    newest = doc.posted
+    for change in doc.changes:
+        if newest < change.date <= today:
+            newest = change.date
+    if doc.status is Status.WITHDRAWN and doc.withdrawn and newest < doc.withdrawn.date <= today:
+        newest = doc.withdrawn.date
+    return newest
+
+
+def newest_documents(docs: list[Document], limit: int, today: date) -> list[Document]:
+    """Return the documents of `docs` (in their order) that may have one of the newest `limit` events
+    among them: those whose newest event is no older than that of the `limit`-th newest document.
+    Exact: those `limit` documents give at least `limit` events on or after that day, so every one
+    of the newest `limit` events is on or after it, and a document whose events all come before it
+    has none of them."""
+    days = [newest_event_day(doc, today) for doc in docs]
+    threshold = sorted(days, reverse=True)[limit - 1]
+    return [doc for doc, day in zip(docs, days) if day >= threshold]
 
 
 def _event_guid(doc: Document, suffix: str) -> str:
@@ -166,7 +195,7 @@ def portal_feeds(ctx: FeedContext) -> Iterator[FeedSource]:
         f"{ctx.site_name} – văn bản mới",
         f"Mọi văn bản công khai mới đăng trên {ctx.site_name}.",
         urls.HOME,
-        ctx.events(ctx.portal.documents),
+        ctx.events(ctx.portal.documents, ctx.limit),
     )
 
 
@@ -178,7 +207,7 @@ def unit_feeds(ctx: FeedContext, units: Iterable[Unit] | None = None) -> Iterato
             f"{unit.name} – văn bản mới",
             f"Văn bản công khai của {unit.name} và các đơn vị trực thuộc (theo đơn vị quản lý tại ngày ban hành).",
             urls.unit_url(unit.code),
-            ctx.events(ctx.portal.within(unit.code)),
+            ctx.events(ctx.portal.within(unit.code), ctx.limit),
         )
 
 
@@ -191,7 +220,7 @@ def kind_feeds(ctx: FeedContext, units: Iterable[Unit] | None = None) -> Iterato
                 f"{kind.label} – {unit.name}",
                 f"{kind.label} do {unit.name} công khai.",
                 urls.listing_url(unit.code, kind.folder),
-                ctx.events(ctx.portal.of_unit(unit.code, kind)),
+                ctx.events(ctx.portal.of_unit(unit.code, kind), ctx.limit),
             )
 
 
@@ -263,7 +292,7 @@ def obligation_feeds(ctx: FeedContext) -> Iterator[FeedSource]:
             f"{rule.title} – nghĩa vụ công khai",
             f"Văn bản đáp ứng nghĩa vụ \"{rule.title}\" và các kỳ đơn vị để quá hạn.",
             urls.obligation_url(rule.slug),
-            tuple(sorted(ctx.events(docs) + tuple(missed), key=FeedEvent.sort_key)),
+            tuple(sorted(ctx.events(docs, ctx.limit) + tuple(missed), key=FeedEvent.sort_key)),
         )
 
 
