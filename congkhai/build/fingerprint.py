@@ -14,10 +14,12 @@ import hashlib
 import importlib.metadata
 import json
 import os
+import stat
 import sys
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path, PurePath
 from typing import Any
 
@@ -139,18 +141,41 @@ class FileDigests:
 
 
 def code_fingerprint() -> str:
-    """Return the hash of this package's own files and the versions of what renders the site."""
+    """Return the hash of this package's own files and the versions of what renders the site.
+    A build asks three times (the up-to-date check, the parse and render keys): a file is read
+    again only when its size, modification time or inode changed, and the versions are those of
+    the libraries this process has loaded, looked up once."""
     files = []
     for path in sorted(PACKAGE_DIR.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
-            files.append((path.relative_to(PACKAGE_DIR).as_posix(), hashlib.sha256(path.read_bytes()).hexdigest()))
+        if "__pycache__" in path.parts or path.suffix == ".pyc":
+            continue
+        try:
+            info = path.stat()
+        except OSError:
+            continue
+        if not stat.S_ISREG(info.st_mode):
+            continue
+        key = os.fspath(path)
+        stamp = (info.st_size, info.st_mtime_ns, info.st_ino)
+        held = _CODE_FILES.get(key)
+        if held is None or held[0] != stamp:
+            held = _CODE_FILES[key] = (stamp, hashlib.sha256(path.read_bytes()).hexdigest())
+        files.append((path.relative_to(PACKAGE_DIR).as_posix(), held[1]))
+    return digest(files, _render_versions(), sys.version_info[:2])
+
+
+_CODE_FILES: dict[str, tuple[tuple[int, int, int], str]] = {}
+
+
+@lru_cache(maxsize=1)
+def _render_versions() -> tuple[tuple[str, str | None], ...]:
     versions = []
     for name in RENDER_DISTRIBUTIONS:
         try:
             versions.append((name, importlib.metadata.version(name)))
         except importlib.metadata.PackageNotFoundError:
             versions.append((name, None))
-    return digest(files, versions, sys.version_info[:2])
+    return tuple(versions)
 
 
 def stable_json(data: Any) -> str:

@@ -270,7 +270,8 @@ def render(build_plan: BuildPlan, log: Callable[[str], None]) -> list[PartOutcom
         below = Counter(u.parent_on(ctx.today) for u in ctx.portal.units.values())
         expected = {name: expected_seconds(ctx, name, below) for name in missing}
         missing.sort(key=lambda name: -expected[name])
-        if sum(expected.values()) < FORK_WORTH_SECONDS:
+        few = len(missing) <= FORK_MIN_PARTS and len(missing) < len(build_plan.names)
+        if few or sum(expected.values()) < FORK_WORTH_SECONDS:
             jobs = 1
     ctx.cache.prepare()  # one scratch space, made here: the workers build their parts inside it
     progress = parallel.Progress(len(missing), "phần đã dựng") if settings.progress and len(missing) > 1 else None
@@ -284,10 +285,14 @@ def render(build_plan: BuildPlan, log: Callable[[str], None]) -> list[PartOutcom
     return [outcomes[name] for name in build_plan.names]
 
 
-# Below this many expected CPU seconds of parts to build (an edit's few parts), this process builds
-# them alone: a forked worker first copies, page by page as reference counts change, the part of the
-# heap it reads, which at 3,000 documents cost about 0.2 CPU seconds, a tenth of an edit's rebuild,
-# for a wall time saving of about as much.
+# An edit's few parts (the unit's, those of the units above it, the portal's: not every part of the
+# site, and no more than FORK_MIN_PARTS), or parts expected to take under a second together, are
+# built by this process alone: a forked worker first copies, page
+# by page as reference counts change, the part of the heap it reads, which at 3,000 documents cost
+# about 0.2 CPU seconds, a tenth of an edit's rebuild, for a wall time saving of about as much. (What
+# a part took last time overstates its rebuild after an edit, most of its pages reused: hence the
+# count of parts as well as their expected time.)
+FORK_MIN_PARTS = 8
 FORK_WORTH_SECONDS = 1.0
 
 

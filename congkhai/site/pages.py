@@ -183,6 +183,16 @@ def _href(ctx: jinja2.runtime.Context, to: str) -> str:
     return urls.relative(ctx["here"], to)
 
 
+@jinja2.pass_context
+def _status_url(ctx: jinja2.runtime.Context, check: Check) -> str:
+    """Where a status leads: the posting when there is one, else the unit's own account of the
+    obligation (a function, not a macro: the matrix of a Sở calls it for every cell)."""
+    if check.posting:
+        posting = check.posting
+        return _href(ctx, urls.document_url(posting.unit, posting.kind.folder, posting.slug))
+    return _href(ctx, urls.compliance_url(check.unit)) + "#" + check.rule.slug
+
+
 def _capitalize_first(text: str) -> str:
     return text[:1].upper() + text[1:]
 
@@ -192,7 +202,7 @@ def _versions_of(checks: Iterable[Check]) -> list[Any]:
 
 
 _env.globals.update(
-    href=_href, urls=urls, KINDS=KINDS, Status=Status, versions_of=_versions_of, date_line=format_date_line,
+    href=_href, status_url=_status_url, urls=urls, KINDS=KINDS, Status=Status, versions_of=_versions_of, date_line=format_date_line,
     certainty=CERTAINTY, due_soon_days=DUE_SOON_DAYS, select_by=SELECT_BY,
     certainty_short={"text": "đã đối chiếu văn bản", "secondary": "cần đối chiếu thêm", "unverified": "giả định của cổng"},
     icon=icon, bar_chart=bar_chart, format_amount=format_amount,
