@@ -287,11 +287,11 @@ def render(build_plan: BuildPlan, log: Callable[[str], None]) -> list[PartOutcom
 
 # An edit's few parts (the unit's, those of the units above it, the portal's: not every part of the
 # site, and no more than FORK_MIN_PARTS), or parts expected to take under a second together, are
-# built by this process alone: a forked worker first copies, page
-# by page as reference counts change, the part of the heap it reads, which at 3,000 documents cost
-# about 0.2 CPU seconds, a tenth of an edit's rebuild, for a wall time saving of about as much. (What
-# a part took last time overstates its rebuild after an edit, most of its pages reused: hence the
-# count of parts as well as their expected time.)
+# built by this process alone: a forked worker first copies, page by page as reference counts
+# change, the part of the heap it reads, which at 3,000 documents cost about 0.2 CPU seconds, a
+# tenth of an edit's rebuild, for a wall time saving of about as much. (What a part took last time
+# overstates its rebuild after an edit, most of its pages reused: hence the count of parts as well
+# as their expected time.)
 FORK_MIN_PARTS = 8
 FORK_WORTH_SECONDS = 1.0
 

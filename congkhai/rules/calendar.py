@@ -28,7 +28,17 @@ from pathlib import Path
 # once and then kept in the build cache (use_table_file), because importing the package and building
 # a year of it costs about 0.1 CPU second, a sixteenth of a one-document rebuild at 3,000 documents.
 _OFF_DAYS: dict[int, frozenset[date]] = {}
-_TABLE: dict[str, Path | str | None] = {"path": None, "key": None}
+
+
+@dataclass
+class _TableFile:
+    """Where the years' days off are kept (None: in memory only) and the key they are kept under."""
+
+    path: Path | None = None
+    key: str = ""
+
+
+_TABLE = _TableFile()
 
 
 def use_table_file(path: Path | None) -> None:
@@ -36,25 +46,21 @@ def use_table_file(path: Path | None) -> None:
     under a key made of the `holidays` package's version and Vietnamese calendar, so that another
     version of the package makes the table again."""
     _OFF_DAYS.clear()
-    _TABLE["path"], _TABLE["key"] = path, None
-    if path is None:
+    _TABLE.path, _TABLE.key = None, ""
+    spec = importlib.util.find_spec("holidays") if path is not None else None  # found, not imported
+    if spec is None or not spec.origin:
         return
-    spec = importlib.util.find_spec("holidays")  # finds the package without importing it
-    folder = Path(spec.origin).parent if spec is not None and spec.origin else None
+    folder = Path(spec.origin).parent
     try:
-        sources = [(folder / name).read_bytes() for name in ("version.py", "countries/vietnam.py")] if folder else []
+        sources = [(folder / name).read_bytes() for name in ("version.py", "countries/vietnam.py")]
     except OSError:
-        sources = []
-    if not sources:
-        _TABLE["path"] = None
         return
-    key = hashlib.sha256(b"calendar-v1\0" + b"\0".join(sources)).hexdigest()
-    _TABLE["key"] = key
+    _TABLE.path, _TABLE.key = path, hashlib.sha256(b"calendar-v1\0" + b"\0".join(sources)).hexdigest()
     try:
         held = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return
-    if isinstance(held, dict) and held.get("key") == key and isinstance(held.get("years"), dict):
+    if isinstance(held, dict) and held.get("key") == _TABLE.key and isinstance(held.get("years"), dict):
         for year, days in held["years"].items():
             _OFF_DAYS[int(year)] = frozenset(date.fromordinal(d) for d in days)
 
@@ -75,10 +81,10 @@ def _off_days(year: int) -> frozenset[date]:
 
 
 def _save_table() -> None:
-    path = _TABLE["path"]
-    if not isinstance(path, Path):
+    path = _TABLE.path
+    if path is None:
         return
-    data = {"key": _TABLE["key"], "years": {str(year): sorted(d.toordinal() for d in days)
+    data = {"key": _TABLE.key, "years": {str(year): sorted(d.toordinal() for d in days)
                                              for year, days in sorted(_OFF_DAYS.items())}}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

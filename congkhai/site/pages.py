@@ -202,7 +202,8 @@ def _versions_of(checks: Iterable[Check]) -> list[Any]:
 
 
 _env.globals.update(
-    href=_href, status_url=_status_url, urls=urls, KINDS=KINDS, Status=Status, versions_of=_versions_of, date_line=format_date_line,
+    href=_href, status_url=_status_url, urls=urls, KINDS=KINDS, Status=Status, versions_of=_versions_of,
+    date_line=format_date_line,
     certainty=CERTAINTY, due_soon_days=DUE_SOON_DAYS, select_by=SELECT_BY,
     certainty_short={"text": "đã đối chiếu văn bản", "secondary": "cần đối chiếu thêm", "unverified": "giả định của cổng"},
     icon=icon, bar_chart=bar_chart, format_amount=format_amount,
