@@ -201,7 +201,7 @@ def _build(settings: Settings, stamp: str | None, timings: bool) -> int:
     """Run the build and print its report; remember it for the up-to-date check when it succeeded."""
     try:
         with output.stop_on_signals(), _pipeline().few_collections():
-            result = _pipeline().build(settings, log=lambda line: print(line, flush=True))
+            result = _pipeline().build(settings, log=lambda line: print(line, flush=True), apart=True)
     except output.Interrupted as stop:
         if stop.published:
             print(f"Đã dừng theo yêu cầu ({stop}) ngay sau khi trang mới được đặt vào {settings.out}/.", flush=True)
@@ -258,12 +258,11 @@ def _up_to_date(args: argparse.Namespace, stamp: str) -> int | None:
 
 
 def _counts(result: pipeline.Result) -> str:
-    portal = result.portal
-    if portal is None:
+    counted = result.counted or _pipeline()._counted(result)
+    if counted is None:
         return ""
-    units, documents = result.shown or (len(portal.units), len(portal.documents))
-    drafts = f", {len(portal.drafts)} bản nháp" if result.shown is None else ""
-    return f"{units} đơn vị, {documents} văn bản đăng công khai{drafts}"
+    units, documents, drafts = counted
+    return f"{units} đơn vị, {documents} văn bản đăng công khai" + (f", {drafts} bản nháp" if drafts is not None else "")
 
 
 def _settings(args: argparse.Namespace) -> Settings:

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from collections import Counter
 from contextlib import chdir
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import MINIMAL_PDF, REPO, Site, tree_digest
@@ -50,7 +52,7 @@ def portal(site: Site) -> Path:
 
 
 def build(site: Site, config: Path, out: str = "site", cache: bool = True, jobs: int = 1,
-          on: date = ON, engine: object = None) -> pipeline.Result:
+          on: date = ON, engine: object = None, apart: bool = False, log: Any = None) -> pipeline.Result:
     """Build in-process from the site's folder; fail the test when the build fails."""
     text = config.read_text(encoding="utf-8").replace(f"custom_dir: {REPO / 'site_src' / 'overrides'}",
                                                       "custom_dir: site_src/overrides")
@@ -58,7 +60,7 @@ def build(site: Site, config: Path, out: str = "site", cache: bool = True, jobs:
     with chdir(site.root):
         options = load_settings(config, out=Path(out), today=on,
                                 cache_dir=Path(".congkhai-cache") if cache else None, jobs=jobs)
-        result = pipeline.build(options, engine=engine)
+        result = pipeline.build(options, engine=engine, apart=apart, **({"log": log} if log else {}))
     assert result.ok(False), [p.render() for p in result.problems.sorted()] + [result.failure]
     return result
 
@@ -336,6 +338,105 @@ def test_a_rebuild_of_a_few_short_parts_forks_no_worker_and_a_long_build_does(si
     edited = build(site, config, jobs=2)
     assert asked == [2, 1] and 1 < edited.parts_built < len(EVERY_PART)
     assert tree_digest(site.out) == clean_digest(site, config)
+
+
+_APART = """
+import json, os, signal, sys
+from contextlib import chdir
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, sys.argv[2])
+from conftest import tree_digest
+
+from congkhai.build import pipeline, search_index
+from congkhai.config import load
+
+config, how = Path(sys.argv[1]), sys.argv[3]
+
+
+def build(out, cache, jobs=1, apart=True, log=lambda _: None):
+    options = load(config, out=Path(out), today=date(2026, 11, 22), cache_dir=cache and Path(cache), jobs=jobs)
+    return pipeline.build(options, log=log, apart=apart)
+
+
+here = os.getpid()
+read_in, indexed_in, lines = [], [], []
+real_validate, real_index, real_render = pipeline.validate, search_index.index_work, pipeline.render
+pipeline.validate = lambda *a, **k: (read_in.append(os.getpid()), real_validate(*a, **k))[1]
+search_index.index_work = lambda *a, **k: (indexed_in.append(os.getpid()), real_index(*a, **k))[1]
+with chdir(config.parent):
+    if how == "builds":
+        together = build("together", None, apart=False)  # a cache of its own: the build apart starts cold
+        read_in.clear()
+        indexed_in.clear()
+        result = build("apart", ".congkhai-cache", jobs=2, log=lines.append)
+        again = build("apart", ".congkhai-cache")
+        print(json.dumps({
+            "read_here": read_in.count(here), "indexed_here": indexed_in.count(here), "indexed": len(indexed_in),
+            "portal": result.portal is not None, "counted": result.counted, "together": pipeline._counted(together),
+            "pages": [result.pages, together.pages], "built": [result.parts_built, again.parts_built],
+            "same": tree_digest(Path("apart")) == tree_digest(Path("together")),
+            "search": any("pagefind" in path for path in tree_digest(Path("apart"))),
+            "lines": lines, "ok": [result.ok(False), again.ok(False)],
+        }))
+    else:
+        build("site", ".congkhai-cache")
+        before = tree_digest(Path("site"))
+        path = Path("content/thcs-a/ke-hoach/ke-hoach-2025.md")
+        path.write_text(path.read_text(encoding="utf-8") + "\\nSửa.\\n", encoding="utf-8")
+
+        def broken(*_args, **_kwargs):
+            if how == "raises":
+                raise ValueError("hỏng giữa chừng")
+            os.kill(os.getpid(), signal.SIGKILL)
+
+        pipeline.render = broken
+        try:
+            build("site", ".congkhai-cache")
+            failure = None
+        except RuntimeError as exc:
+            failure = str(exc)
+        print(json.dumps({"failure": failure, "same": tree_digest(Path("site")) == before,
+                          "scratch": [p.name for p in Path(".congkhai-cache").glob("v*/scratch/*")]}))
+"""
+
+
+def run_apart(site: Site, config: Path, how: str) -> dict[str, Any]:
+    """Run the script above in a process of its own (a build apart forks only when no other thread runs:
+    other tests may leave some in this one)."""
+    import json
+    import subprocess
+
+    text = config.read_text(encoding="utf-8").replace(f"custom_dir: {REPO / 'site_src' / 'overrides'}",
+                                                      "custom_dir: site_src/overrides")
+    config.write_text(text, encoding="utf-8")
+    done = subprocess.run([sys.executable, "-c", _APART, str(config), str(REPO / "tests"), how], cwd=REPO,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.splitlines()[-1])
+
+
+def test_a_build_apart_indexes_search_in_a_process_that_never_read_the_portal_and_publishes_the_same_site(
+        site: Site) -> None:
+    """The command line builds `apart`: a forked child reads, checks and renders; this process, once
+    the child has ended, has Pagefind index the search bundles and publishes. Same site, byte for
+    byte, as a build in one process; the child's lines reach this process's log; the counts the
+    report prints come back without the portal; a rebuild takes everything from the cache."""
+    found = run_apart(site, portal(site), "builds")
+    assert found["read_here"] == 0 and found["indexed_here"] == found["indexed"] == 2, found
+    assert not found["portal"] and found["counted"] == found["together"] == [5, 3, 0]
+    assert found["pages"][0] == found["pages"][1] > 0 and found["built"] == [len(EVERY_PART), 0]
+    assert found["same"] and found["search"] and found["ok"] == [True, True]
+    assert any(line.startswith("Đang dựng") for line in found["lines"])
+
+
+@pytest.mark.parametrize("how", ["raises", "is killed"])
+def test_a_child_that_fails_or_dies_publishes_nothing_and_says_so(site: Site, how: str) -> None:
+    found = run_apart(site, portal(site), how)
+    assert found["failure"] is not None and found["same"] and found["scratch"] == [], found
+    assert ("ValueError: hỏng giữa chừng" in found["failure"]) if how == "raises" else \
+        ("dừng bất thường" in found["failure"])
 
 
 _PIDS = """

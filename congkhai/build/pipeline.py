@@ -17,14 +17,19 @@ from __future__ import annotations
 
 import gc
 import os
+import pickle
+import signal
+import sys
+import threading
 import time
+import traceback
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from .. import kinds
 from ..config import Settings
@@ -82,6 +87,7 @@ class Result:
     files: dict[str, int] | None = None  # the site's files (site-relative) and their inodes, when known
     shown: tuple[int, int] | None = None  # units and documents of the site built (a unit's own site: its own)
     timings: dict[str, float] = field(default_factory=dict)  # seconds spent in each stage
+    counted: tuple[int, int, int | None] | None = None  # units, documents, drafts: when `portal` is not kept
 
     def ok(self, strict: bool) -> bool:
         """Return True when nothing stops the build."""
@@ -322,16 +328,27 @@ def index_entry(parts: Sequence[PartOutcome], ctx: BuildContext, page_urls: list
     return ctx.cache.store("_index", key, scratch, {})
 
 
-def search_index(ctx: BuildContext) -> list[Entry]:
-    """Return the search bundles' entries, indexed from the search plan. Raises BuildFailure."""
-    from .search_index import SearchError, search_entries
+def search_work(ctx: BuildContext) -> Any:
+    """Return the search stage's work (search_index.SearchWork): which bundles the cache holds, and
+    the pages of the others. Raises BuildFailure."""
+    from .search_index import SearchError
+    from .search_index import search_work as make_work
 
     assert ctx.search_plan is not None
     try:
-        found, _ = search_entries(ctx.search_plan, ctx.cache)
+        return make_work(ctx.search_plan, ctx.cache)
     except SearchError as exc:
         raise BuildFailure(str(exc)) from None
-    return found
+
+
+def search_index(work: Any, cache: Cache) -> list[Entry]:
+    """Return the search bundles' entries, indexing those the cache does not hold. Raises BuildFailure."""
+    from .search_index import SearchError, index_work
+
+    try:
+        return index_work(work, cache)
+    except SearchError as exc:
+        raise BuildFailure(str(exc)) from None
 
 
 def collect(outcomes: Sequence[PartOutcome], result: Result) -> None:
@@ -398,11 +415,14 @@ def _strict_checks(staged: Path, parts: Sequence[PartOutcome], settings: Setting
     return True
 
 
-# --- the whole build --------------------------------------------------------------------------------
+# --- the whole build ---------------------------------------------------------------------------------
 
-def build(settings: Settings, log: Callable[[str], None] = lambda _: None, engine: Any = None) -> Result:
+def build(settings: Settings, log: Callable[[str], None] = lambda _: None, engine: Any = None,
+          apart: bool = False) -> Result:
     """Validate, plan, render and publish the site; the output folder is replaced only when all succeeded.
-    `engine` (site.engine.Engine) is the preview's, kept between its builds; else one is made."""
+    `engine` (site.engine.Engine) is the preview's, kept between its builds; else one is made.
+    `apart`: read, check and render in a forked process, and index search here once it has ended
+    (see _stages_apart); the result then holds the portal's counts, not the portal."""
     started = time.monotonic()
     root = settings.cache_dir
     if root is not None and settings.unit:  # a unit's own site keeps its parts apart from the portal's
@@ -412,14 +432,37 @@ def build(settings: Settings, log: Callable[[str], None] = lambda _: None, engin
         # keeps the parsed documents in memory from one of its builds to the next.
         cache = Cache(root, wait=log, keep_parsed=bool(engine is not None and engine.live))
         try:
-            result = _stages(settings, cache, log, engine)
+            if apart and settings.search and engine is None and _can_fork():
+                result = _stages_apart(settings, cache, log)
+            else:
+                result = _stages(settings, cache, log, engine)
         finally:
             cache.close()
     result.seconds = time.monotonic() - started
     return result
 
 
+@dataclass
+class _Made:
+    """What the stages before search made: the parts, every entry to publish but the search bundles',
+    and the search stage's work (None without search)."""
+
+    parts: list[PartOutcome]
+    entries: list[Entry]
+    search: Any = None
+
+
 def _stages(settings: Settings, cache: Cache, log: Callable[[str], None], engine: Any) -> Result:
+    result, made = _make(settings, cache, log, engine)
+    if made is not None:
+        _finish(settings, cache, result, made)
+    return result
+
+
+def _make(settings: Settings, cache: Cache, log: Callable[[str], None],
+          engine: Any) -> tuple[Result, _Made | None]:
+    """Run the stages up to the search index; return the result and what they made (None when the
+    build stops: problems in the inputs or a failure, both in the result)."""
     from ..site import pages
     from ..site.engine import Engine
 
@@ -430,7 +473,7 @@ def _stages(settings: Settings, cache: Cache, log: Callable[[str], None], engine
     result = validate(settings, cache)
     timer.lap(result, "validate")
     if not result.ok(settings.strict) or result.portal is None:
-        return result
+        return result, None
     try:
         output.check_target(settings.out, [settings.content, settings.units, settings.config_file.parent / "site_src"])
         build_plan = plan(settings, result, cache, engine, log)
@@ -438,27 +481,174 @@ def _stages(settings: Settings, cache: Cache, log: Callable[[str], None], engine
         timer.lap(result, "parts")
         collect(parts, result)
         if result.problems.has_errors(False):  # e.g. live code in a finished page: publish nothing
-            return result
+            return result, None
         page_urls = [url for o in parts for url in sorted(o.meta.get("pages") or {})]
         entries = [o.entry for o in parts]
         entries.append(index_entry(parts, build_plan.ctx, page_urls))
         if not settings.site_url:
             result.notes.append(NO_SITE_URL)
         timer.lap(result, "index")
+        work = None
         if settings.search:
-            entries += search_index(build_plan.ctx)
+            work = search_work(build_plan.ctx)
             timer.lap(result, "search")
-        publish(settings, parts, entries, result, cache)
-        timer.lap(result, "publish")
     except (BuildFailure, output.OutputError, FileClash) as exc:
         result.failure = str(exc)
-        return result
+        return result, None
     result.pages = len(page_urls)
     result.parts_reused = sum(o.reused for o in parts)
     result.parts_built = len(parts) - result.parts_reused
     result.pages_rendered = sum(o.rendered_pages for o in parts)
     result.rebuilt = [o.name for o in parts if not o.reused]
+    return result, _Made(parts, entries, work)
+
+
+def _finish(settings: Settings, cache: Cache, result: Result, made: _Made) -> None:
+    """Index search (what `_make` left to do) and publish."""
+    timer = _Timer()
+    try:
+        entries = list(made.entries)
+        if made.search is not None:
+            entries += search_index(made.search, cache)
+            timer.lap(result, "search")
+        publish(settings, made.parts, entries, result, cache)
+        timer.lap(result, "publish")
+    except (BuildFailure, output.OutputError, FileClash) as exc:
+        result.failure = str(exc)
+
+
+def _can_fork() -> bool:
+    """Return True when this process may fork (a system that can, and no other thread running)."""
+    return hasattr(os, "fork") and threading.active_count() == 1
+
+
+def _stages_apart(settings: Settings, cache: Cache, log: Callable[[str], None]) -> Result:
+    """Run the stages in two processes, one after the other: a forked child reads, checks, renders and
+    prepares search (writing the pages to index into the build's scratch space, see
+    search_index.SearchWork.detach), sends back the result without the portal and ends; then this
+    process, which never held the portal, has Pagefind index them and publishes the site. Pagefind's
+    memory then comes after the build's, not on top of it: at 3,000 documents the build process holds
+    about 160 MiB and Pagefind about 185 MiB while indexing the portal bundle."""
+    cache.prepare()  # one scratch space, this process's: closing the cache removes it
+    for stream in (sys.stdout, sys.stderr):
+        stream.flush()  # else what is buffered would be written twice, by each process
+    reader, writer = os.pipe()
+    gc.freeze()  # the child's collections leave this process's objects alone (else it copies their pages)
+    child = os.fork()
+    if child == 0:  # pragma: no cover - covered through the parent, which reports what it did
+        os.close(reader)
+        _child(settings, cache, log, writer)
+    os.close(writer)
+    kind, payload = "", None
+    try:
+        with os.fdopen(reader, "rb") as messages:
+            while (message := _receive(messages)) is not None:
+                kind, payload = message
+                if kind != "log":
+                    break
+                log(payload)  # the child's lines, printed here as they come
+        _, status = os.waitpid(child, 0)
+    except BaseException:  # stopped (Ctrl+C reaches both) or failed: the child ends now
+        _end(child)
+        raise
+    finally:
+        gc.unfreeze()
+    if kind in ("", "log"):
+        raise RuntimeError(f"tiến trình dựng trang dừng bất thường (mã {status})")
+    if kind == "stopped":
+        raise output.Interrupted(payload)
+    if kind == "crashed":
+        raise RuntimeError(f"tiến trình dựng trang gặp lỗi:\n{payload}")
+    result, made = payload
+    if made is not None:
+        _finish(settings, cache, result, made)
     return result
+
+
+def _child(settings: Settings, cache: Cache, log: Callable[[str], None], writer: int) -> NoReturn:
+    """In the forked child: run the stages up to search, send what the parent needs and exit, never
+    returning (no cleanup of the parent's: its locks, its scratch space, its cache's memo)."""
+    code = 1
+    try:
+        _die_with_parent()
+        out = os.fdopen(writer, "wb")
+        try:
+            result, made = _make(settings, cache, lambda line: _send(out, ("log", line)), None)
+            if made is not None and made.search is not None:
+                made.search.detach(cache.scratch())
+            cache.hashes.save()  # the file hashes this process learnt, for the next build
+            result.counted = _counted(result)
+            result.portal, result.rules, result.compliance = None, None, None
+            if made is not None:
+                made.parts = [_slim(part, settings.strict) for part in made.parts]
+            answer: tuple[str, Any] = ("done", (result, made))
+            code = 0
+        except output.Interrupted as stop:
+            answer = ("stopped", stop.signum)
+        except BaseException:
+            answer = ("crashed", traceback.format_exc())
+        _send(out, answer)
+        out.close()
+        sys.stdout.flush()
+        sys.stderr.flush()
+    finally:
+        os._exit(code)
+
+
+def _send(out: Any, message: tuple[str, Any]) -> None:
+    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    out.write(len(data).to_bytes(8, "big") + data)
+    out.flush()
+
+
+def _receive(messages: Any) -> tuple[str, Any] | None:
+    """Return the next message the child sent, or None when it ended without sending a whole one."""
+    head = messages.read(8)
+    if len(head) < 8:
+        return None
+    data = messages.read(int.from_bytes(head, "big"))
+    try:
+        return pickle.loads(data)
+    except (pickle.UnpicklingError, EOFError, ValueError):
+        return None
+
+
+def _slim(part: PartOutcome, strict: bool) -> PartOutcome:
+    """Return `part` with only what publishing needs of its metadata: each page's source, for the
+    report of --strict's link check (the rest was collected into the result already)."""
+    pages = {url: {"source": page["source"]} for url, page in (part.meta.get("pages") or {}).items()
+             if strict and page.get("source")}
+    return replace(part, entry=replace(part.entry, meta={"pages": pages} if pages else {}))
+
+
+def _counted(result: Result) -> tuple[int, int, int | None] | None:
+    """Return the units, the documents and the drafts (None for a unit's own site) the result shows."""
+    if result.portal is None:
+        return None
+    if result.shown is not None:
+        return (*result.shown, None)
+    return len(result.portal.units), len(result.portal.documents), len(result.portal.drafts)
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to end this process when its parent ends (as the render workers do)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() == 1:
+        os._exit(1)
+
+
+def _end(child: int) -> None:
+    """End the child now and wait for it."""
+    try:
+        os.kill(child, signal.SIGKILL)
+        os.waitpid(child, 0)
+    except (ProcessLookupError, ChildProcessError):
+        pass
 
 
 @contextmanager
@@ -484,5 +674,5 @@ class _Timer:
 
     def lap(self, result: Result, stage: str) -> None:
         now = time.monotonic()
-        result.timings[stage] = now - self.mark
+        result.timings[stage] = result.timings.get(stage, 0.0) + now - self.mark
         self.mark = now

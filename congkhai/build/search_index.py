@@ -16,7 +16,8 @@ import os
 import shutil
 import subprocess
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +51,70 @@ def pagefind_executable() -> str:
 def search_entries(plan: SearchPlan, cache: Cache) -> tuple[list[Entry], int]:
     """Return the cache entries of the portal bundle and every unit bundle, indexing with Pagefind
     only those whose records changed, and how many that was. Raises SearchError."""
+    work = search_work(plan, cache)
+    return index_work(work, cache), len(work.todo)
+
+
+class _PlanPages:
+    """The pages of some records of the plan, each made as it is sent to Pagefind and dropped at once."""
+
+    def __init__(self, plan: SearchPlan, form: tuple[bool, bool], members: tuple[int, ...]) -> None:
+        self.plan, self.form, self.members = plan, form, members
+
+    def __len__(self) -> int:
+        return len(self.members)
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        for i in self.members:
+            record = self.plan.records[i]
+            yield "/" + record.url, record.html(*self.form)
+
+
+@dataclass(frozen=True)
+class _FilePages:
+    """Pages written to a file, one JSON line [url, page] each (SearchWork.detach)."""
+
+    path: Path
+    count: int
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        with open(self.path, encoding="utf-8") as lines:
+            for line in lines:
+                url, page = json.loads(line)
+                yield url, page
+
+
+@dataclass
+class SearchWork:
+    """What the search stage does: the bundles the cache already holds (by scope: "" for the portal's,
+    a unit's code for its own) and, for each of the others, its key and the pages of each of its parts."""
+
+    executable: str
+    scopes: list[str]
+    held: dict[str, Entry]
+    todo: list[tuple[str, str, list[_PlanPages | _FilePages]]]  # scope, key, pages of each part
+
+    def detach(self, folder: Path) -> None:
+        """Write the pages to index into files under `folder`, so that this work no longer needs the
+        search plan: another process (the build's first, once the one that read the portal has
+        ended) indexes them, reading one page at a time."""
+        number = 0
+        for _, _, parts in self.todo:
+            for position, pages in enumerate(parts):
+                number += 1
+                path = folder / f"trang-{number}.jsonl"
+                with open(path, "w", encoding="utf-8") as out:
+                    for url, page in pages:
+                        out.write(json.dumps([url, page], ensure_ascii=False) + "\n")
+                parts[position] = _FilePages(path, len(pages))
+
+
+def search_work(plan: SearchPlan, cache: Cache) -> SearchWork:
+    """Return the search stage's work: every bundle's key (the hash of its records' pages), the bundles
+    held in the cache under it, and the records of the others. Raises SearchError."""
     executable = pagefind_executable()
     portal_parts = portal_shards(plan)
     # Each record's page is made when it is hashed or sent to Pagefind and dropped at once: only the
@@ -69,25 +134,31 @@ def search_entries(plan: SearchPlan, cache: Cache) -> tuple[list[Entry], int]:
 
     version = digest("pagefind", executable_version(executable), FORMAT_VERSION, search_plan.SHARD_SIZE)
     scopes = [("", tuple(range(len(plan.records))))] + sorted(plan.bundles.items())
-    entries: dict[str, Entry] = {}
-    todo = []
+    work = SearchWork(executable, [scope for scope, _ in scopes], {}, [])
     for scope, members in scopes:
         form = form_of(scope)
         key = digest(version, [(plan.records[i].url, page_hash(form, i).hex()) for i in members])
         held = cache.lookup(_entry_name(scope), key)
         if held is not None:
-            entries[scope] = held
+            work.held[scope] = held
         else:
             shards = portal_parts if scope == "" else [members]
-            todo.append((scope, shards, key, form))
+            work.todo.append((scope, key, [_PlanPages(plan, form, part) for part in shards]))
+    return work
+
+
+def index_work(work: SearchWork, cache: Cache) -> list[Entry]:
+    """Index the bundles of `work` not held in the cache, store them there, and return the entries of
+    every bundle (the portal's first). Raises SearchError."""
+    entries = dict(work.held)
     scratch = cache.scratch()
     try:
         runs: list[Run] = []
-        for scope, shards, key, form in todo:
-            for number, part in enumerate(shards):
-                runs.append((form, part, scratch / "parts" / (scope or "_portal") / str(number)))
-        _index_all(executable, plan, runs)
-        for scope, shards, key, _ in todo:
+        for scope, _, shards in work.todo:
+            for number, pages in enumerate(shards):
+                runs.append((pages, scratch / "parts" / (scope or "_portal") / str(number)))
+        _index_all(work.executable, runs)
+        for scope, key, shards in work.todo:
             built = scratch / "out" / (scope or "_portal")
             target = built / bundle_path(scope)
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -100,7 +171,7 @@ def search_entries(plan: SearchPlan, cache: Cache) -> tuple[list[Entry], int]:
             entries[scope] = cache.store(_entry_name(scope), key, built, {})
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    return [entries[scope] for scope, _ in scopes], len(todo)
+    return [entries[scope] for scope in work.scopes]
 
 
 PORTAL_GUIDE = "congkhai.json"
@@ -204,10 +275,10 @@ class _Service:
         self.process.wait()
 
 
-Run = tuple[tuple[bool, bool], tuple[int, ...], Path]  # a bundle or part: its form, its records, its folder
+Run = tuple["_PlanPages | _FilePages", Path]  # a bundle or part: its pages, its folder
 
 
-def _index_all(executable: str, plan: SearchPlan, runs: list[Run]) -> None:
+def _index_all(executable: str, runs: list[Run]) -> None:
     """Index every run (the form of its records' pages, their positions in the plan, its output
     folder) in one Pagefind service, one bundle after another, so one index is held at a time. The
     build process makes each record's page while Pagefind indexes the one before, so the two keep two
@@ -215,19 +286,19 @@ def _index_all(executable: str, plan: SearchPlan, runs: list[Run]) -> None:
     more at the peak (10,000 documents: 531 against 731 MiB), and memory is the province's limit."""
     service = _Service(executable)
     try:
-        _index_runs(service, plan, runs)
+        _index_runs(service, runs)
     finally:
         service.close()
 
 
-def _index_runs(service: _Service, plan: SearchPlan, runs: list[Run]) -> None:
-    for form, members, output in runs:
+def _index_runs(service: _Service, runs: list[Run]) -> None:
+    for pages, output in runs:
         (made,) = service.ask([{"type": "NewIndex", "config": {"force_language": "vi"}}])
         index = made["index_id"]
         # Each step waits for the one before: the service answers requests as they finish, not in order.
         # Each record's page is made as it is sent.
-        service.ask(({"type": "AddFile", "index_id": index, "url": "/" + plan.records[i].url, "file_path": None,
-                      "file_contents": plan.records[i].html(*form)} for i in members), len(members))
+        service.ask(({"type": "AddFile", "index_id": index, "url": url, "file_path": None, "file_contents": page}
+                     for url, page in pages), len(pages))
         (files,) = service.ask([{"type": "GetFiles", "index_id": index}])
         service.ask([{"type": "DeleteIndex", "index_id": index}])
         for item in files["files"]:
