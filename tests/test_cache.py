@@ -374,12 +374,19 @@ with chdir(config.parent):
         again = build("apart", ".congkhai-cache")
         print(json.dumps({
             "read_here": read_in.count(here), "indexed_here": indexed_in.count(here), "indexed": len(indexed_in),
-            "portal": result.portal is not None, "counted": result.counted, "together": pipeline._counted(together),
+            "portal": result.portal is not None, "counted": result.counted, "together": pipeline.shown_counts(together),
             "pages": [result.pages, together.pages], "built": [result.parts_built, again.parts_built],
             "same": tree_digest(Path("apart")) == tree_digest(Path("together")),
             "search": any("pagefind" in path for path in tree_digest(Path("apart"))),
             "lines": lines, "ok": [result.ok(False), again.ok(False)],
         }))
+    elif how == "large":  # over the limit (here 2 documents): built in one process, the same site
+        pipeline.APART_MAX_DOCUMENTS = 2
+        build("together", None, apart=False)
+        read_in.clear()
+        result = build("apart", None)
+        print(json.dumps({"read_here": read_in.count(here), "portal": result.portal is not None,
+                          "same": tree_digest(Path("apart")) == tree_digest(Path("together"))}))
     else:
         build("site", ".congkhai-cache")
         before = tree_digest(Path("site"))
@@ -429,6 +436,13 @@ def test_a_build_apart_indexes_search_in_a_process_that_never_read_the_portal_an
     assert found["pages"][0] == found["pages"][1] > 0 and found["built"] == [len(EVERY_PART), 0]
     assert found["same"] and found["search"] and found["ok"] == [True, True]
     assert any(line.startswith("Đang dựng") for line in found["lines"])
+
+
+def test_a_portal_over_the_limit_is_built_in_one_process(site: Site) -> None:
+    """Above APART_MAX_DOCUMENTS (the size of one part of the portal's search bundle) the build's own
+    memory dwarfs Pagefind's part and a build apart would only cost time."""
+    found = run_apart(site, portal(site), "large")
+    assert found == {"read_here": 1, "portal": True, "same": True}
 
 
 @pytest.mark.parametrize("how", ["raises", "is killed"])

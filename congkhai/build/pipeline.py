@@ -432,7 +432,8 @@ def build(settings: Settings, log: Callable[[str], None] = lambda _: None, engin
         # keeps the parsed documents in memory from one of its builds to the next.
         cache = Cache(root, wait=log, keep_parsed=bool(engine is not None and engine.live))
         try:
-            if apart and settings.search and engine is None and _can_fork():
+            if apart and settings.search and engine is None and _can_fork() \
+                    and _documents_at_most(settings.content, APART_MAX_DOCUMENTS):
                 result = _stages_apart(settings, cache, log)
             else:
                 result = _stages(settings, cache, log, engine)
@@ -517,6 +518,26 @@ def _finish(settings: Settings, cache: Cache, result: Result, made: _Made) -> No
         result.failure = str(exc)
 
 
+# A build apart pays for its memory with time: the pages to index are made and written before Pagefind
+# starts instead of while it indexes (at 85,000 documents about a minute more of a 20-minute build),
+# and gains only when Pagefind's index is large beside the build's own memory: when the portal bundle
+# is one part (at most search.SHARD_SIZE records), Pagefind indexes the whole portal at once (186 MiB
+# at 3,000 documents, beside a build of 159 MiB: the peak fell from 343 to 257 MiB). At 10,000 documents
+# the peak fell only from 512 to 492 MiB and at 85,000 not at all (2,678 and 2,692 MiB: the build's
+# own peak, with the search records, is higher than its memory plus Pagefind's part).
+APART_MAX_DOCUMENTS = search.SHARD_SIZE
+
+
+def _documents_at_most(content: Path, limit: int) -> bool:
+    """Return True when `content` holds at most `limit` Markdown files (counted before anything is read)."""
+    count = 0
+    for _, _, names in os.walk(content):
+        count += sum(1 for name in names if name.endswith(".md"))
+        if count > limit:
+            return False
+    return True
+
+
 def _can_fork() -> bool:
     """Return True when this process may fork (a system that can, and no other thread running)."""
     return hasattr(os, "fork") and threading.active_count() == 1
@@ -577,7 +598,7 @@ def _child(settings: Settings, cache: Cache, log: Callable[[str], None], writer:
             if made is not None and made.search is not None:
                 made.search.detach(cache.scratch())
             cache.hashes.save()  # the file hashes this process learnt, for the next build
-            result.counted = _counted(result)
+            result.counted = shown_counts(result)
             result.portal, result.rules, result.compliance = None, None, None
             if made is not None:
                 made.parts = [_slim(part, settings.strict) for part in made.parts]
@@ -621,7 +642,7 @@ def _slim(part: PartOutcome, strict: bool) -> PartOutcome:
     return replace(part, entry=replace(part.entry, meta={"pages": pages} if pages else {}))
 
 
-def _counted(result: Result) -> tuple[int, int, int | None] | None:
+def shown_counts(result: Result) -> tuple[int, int, int | None] | None:
     """Return the units, the documents and the drafts (None for a unit's own site) the result shows."""
     if result.portal is None:
         return None
