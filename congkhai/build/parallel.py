@@ -39,13 +39,19 @@ def _worker_started() -> None:
     """In each worker: leave Ctrl+C to the main process (it stops the workers), and die with it."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    die_with_parent()
+
+
+def die_with_parent() -> None:
+    """In a forked process: ask Linux to end it when its parent ends (elsewhere nothing changes: an
+    orphaned worker ends when its task queue closes, a build's child when its pipe breaks)."""
     try:
         import ctypes
 
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     except (OSError, AttributeError):
-        pass  # not Linux: an orphaned worker ends when its task queue closes
-    if os.getppid() == 1:  # the main process died before the line above ran
+        pass
+    if os.getppid() == 1:  # the parent died before the line above ran
         os._exit(1)
 
 

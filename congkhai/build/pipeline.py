@@ -591,7 +591,7 @@ def _child(settings: Settings, cache: Cache, log: Callable[[str], None], writer:
     returning (no cleanup of the parent's: its locks, its scratch space, its cache's memo)."""
     code = 1
     try:
-        _die_with_parent()
+        parallel.die_with_parent()
         out = os.fdopen(writer, "wb")
         try:
             result, made = _make(settings, cache, lambda line: _send(out, ("log", line)), None)
@@ -649,18 +649,6 @@ def shown_counts(result: Result) -> tuple[int, int, int | None] | None:
     if result.shown is not None:
         return (*result.shown, None)
     return len(result.portal.units), len(result.portal.documents), len(result.portal.drafts)
-
-
-def _die_with_parent() -> None:
-    """Ask Linux to end this process when its parent ends (as the render workers do)."""
-    try:
-        import ctypes
-
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
-    if os.getppid() == 1:
-        os._exit(1)
 
 
 def _end(child: int) -> None:
