@@ -258,7 +258,7 @@ def _up_to_date(args: argparse.Namespace, stamp: str) -> int | None:
 
 
 def _counts(result: pipeline.Result) -> str:
-    counted = result.counted or _pipeline().shown_counts(result)
+    counted = _pipeline().shown_counts(result)
     if counted is None:
         return ""
     units, documents, drafts = counted

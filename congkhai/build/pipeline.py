@@ -643,9 +643,10 @@ def _slim(part: PartOutcome, strict: bool) -> PartOutcome:
 
 
 def shown_counts(result: Result) -> tuple[int, int, int | None] | None:
-    """Return the units, the documents and the drafts (None for a unit's own site) the result shows."""
+    """Return the units, the documents and the drafts (None for a unit's own site) the result shows
+    (those a build apart sent back, when it holds no portal)."""
     if result.portal is None:
-        return None
+        return result.counted
     if result.shown is not None:
         return (*result.shown, None)
     return len(result.portal.units), len(result.portal.documents), len(result.portal.drafts)

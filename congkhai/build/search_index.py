@@ -1,7 +1,8 @@
-"""Indexing the search plan (site/search.py) with Pagefind: one Pagefind process per bundle (the
-portal's, in parts when large, and each unit's), run in parallel, each bundle kept in the build
-cache under the hash of its records so that an unchanged bundle is never indexed again; the bundles'
-chunks are rewritten canonically so the same records always give the same bytes.
+"""Indexing the search plan (site/search.py) with Pagefind: every bundle (the portal's, in parts
+when large, and each unit's) indexed one after another by one Pagefind service, each kept in the
+build cache under the hash of its records so that an unchanged bundle is never indexed again; the
+bundles' chunks are rewritten canonically so the same records always give the same bytes. The work
+(`search_work`) and the indexing (`index_work`) may run in two processes (pipeline._stages_apart).
 
 May import: model, site (the search plan), and the rest of build.
 """
@@ -46,13 +47,6 @@ def pagefind_executable() -> str:
         except ImportError:
             raise SearchError("không tìm thấy Pagefind; hãy cài: pip install -r requirements.txt") from None
     return str(get_executable())
-
-
-def search_entries(plan: SearchPlan, cache: Cache) -> tuple[list[Entry], int]:
-    """Return the cache entries of the portal bundle and every unit bundle, indexing with Pagefind
-    only those whose records changed, and how many that was. Raises SearchError."""
-    work = search_work(plan, cache)
-    return index_work(work, cache), len(work.todo)
 
 
 class _PlanPages:
@@ -279,11 +273,11 @@ Run = tuple["_PlanPages | _FilePages", Path]  # a bundle or part: its pages, its
 
 
 def _index_all(executable: str, runs: list[Run]) -> None:
-    """Index every run (the form of its records' pages, their positions in the plan, its output
-    folder) in one Pagefind service, one bundle after another, so one index is held at a time. The
-    build process makes each record's page while Pagefind indexes the one before, so the two keep two
-    cores busy; a second service beside it cut this stage's time by a third but cost about 200 MiB
-    more at the peak (10,000 documents: 531 against 731 MiB), and memory is the province's limit."""
+    """Index every run (its pages, its output folder) in one Pagefind service, one bundle after
+    another, so one index is held at a time. This process makes (or reads) each record's page while
+    Pagefind indexes the one before, so the two keep two cores busy; a second service beside it cut
+    this stage's time by a third but cost about 200 MiB more at the peak (10,000 documents: 531
+    against 731 MiB), and memory is the province's limit."""
     service = _Service(executable)
     try:
         _index_runs(service, runs)
