@@ -58,32 +58,68 @@ def die_with_parent() -> None:
 _PR_SET_PDEATHSIG = 1
 
 
-def _call(task: Callable[[Any, Any], R], name: str, item: Any) -> R:
-    return task(_SHARED[name], item)
+def _call(task: Callable[[Any, Any], R], name: str, item: Any, collect: bool) -> R:
+    return _done(task, _SHARED[name], item, collect)
+
+
+def _done(task: Callable[[Any, T], R], context: Any, item: T, collect: bool) -> R:
+    """Return task(context, item); when `collect`, then collect the cyclic garbage it left (see `run`)."""
+    result = task(context, item)
+    if collect:
+        gc.collect()
+        _give_back()
+    return result
+
+
+def _give_back() -> None:
+    """Return the C heap's free pages to the system (glibc keeps them for the next allocation; a large
+    part's, such as the portal's own pages, would otherwise stay with the process to its end)."""
+    if _TRIM is not None:
+        _TRIM(0)
+
+
+def _trimmer() -> Callable[[int], int] | None:
+    try:
+        import ctypes
+
+        return ctypes.CDLL(None).malloc_trim  # type: ignore[no-any-return]
+    except (OSError, AttributeError):  # not glibc
+        return None
+
+
+_TRIM = _trimmer()
 
 
 def run(task: Callable[[Any, T], R], items: Sequence[T], context: Any, jobs: int,
-        progress: Progress | None = None) -> list[R]:
+        progress: Progress | None = None, collect: bool = False) -> list[R]:
     """Return [task(context, item) for item in items], computed by `jobs` processes: this one and
     `jobs - 1` forked workers.
 
     `context` reaches the workers by inheritance, never by pickling. Results keep the items' order.
+    With `collect`, each process collects the cyclic garbage a task left as soon as it ends, and gives
+    the free memory back: for tasks that leave much of it (a part of the site: its pages, navigation
+    and templates refer to each other), which the build's rare collections (pipeline.few_collections)
+    would keep until the end. The pass reads only what the tasks made (the objects made before are
+    frozen below). At 3,000 documents it keeps each rendering process about 30 MiB smaller (two
+    processes: 227 -> 189 MiB at the peak) for about 2 CPU seconds in all, nearly all of it freeing the
+    garbage found, which a process keeping it would only skip by never freeing it.
     """
     name = f"ctx-{id(context)}"
     _SHARED[name] = context
+    # Keep the collector off the objects made before the tasks: the passes after each task then read only
+    # what the tasks made, and a forked worker does not write to (and so copy) the pages it shares with
+    # this process when a collection would have visited the objects on them.
+    gc.freeze()
     try:
         # Forking a process that runs other threads (the preview server) is unsafe: work here then.
         if jobs <= 1 or len(items) <= 1 or "fork" not in multiprocessing.get_all_start_methods() \
                 or threading.active_count() > 1:
             results = []
             for item in items:
-                results.append(task(context, item))
+                results.append(_done(task, context, item, collect))
                 if progress:
                     progress.advance()
             return results
-        # Keep the collector off the inherited objects: a collection there would write to every one of
-        # them and so copy the pages the workers share with this process.
-        gc.freeze()
         # This process works too, on the tasks no worker has taken yet, so `jobs` processes work with one
         # worker fewer: each worker's writes copy the pages it shares with this process (reference counts
         # change as it reads the portal), this process's own do not.
@@ -93,13 +129,13 @@ def run(task: Callable[[Any, T], R], items: Sequence[T], context: Any, jobs: int
             # The workers are forked during the first submit; a stop raised inside a fork hook would be
             # dropped by Python, so stops wait until every task is queued (and arrive in the loop below).
             with output.signals_held():
-                futures = {pool.submit(_call, task, name, item): index for index, item in enumerate(items)}
+                futures = {pool.submit(_call, task, name, item, collect): index for index, item in enumerate(items)}
             results_by_index: dict[int, R] = {}
             pending = set(futures)
             for future, index in futures.items():  # in the items' order: longest first, where sorted so
                 if future.cancel():  # no worker has taken it: do it here
                     pending.discard(future)
-                    results_by_index[index] = task(context, items[index])
+                    results_by_index[index] = _done(task, context, items[index], collect)
                     if progress:
                         progress.advance()
                 for finished in [f for f in pending if f.done()]:

@@ -284,7 +284,7 @@ def render(build_plan: BuildPlan, log: Callable[[str], None]) -> list[PartOutcom
     from ..site.engine import RenderError
 
     try:
-        for outcome in parallel.run(build_part, missing, ctx, jobs, progress):
+        for outcome in parallel.run(build_part, missing, ctx, jobs, progress, collect=True):
             outcomes[outcome.name] = outcome
     except RenderError as exc:
         raise BuildFailure(str(exc)) from None
