@@ -101,8 +101,10 @@ def run(task: Callable[[Any, T], R], items: Sequence[T], context: Any, jobs: int
     and templates refer to each other), which the build's rare collections (pipeline.few_collections)
     would keep until the end. The pass reads only what the tasks made (the objects made before are
     frozen below). At 3,000 documents it keeps each rendering process about 30 MiB smaller (two
-    processes: 227 -> 189 MiB at the peak) for about 2 CPU seconds in all, nearly all of it freeing the
-    garbage found, which a process keeping it would only skip by never freeing it.
+    processes: 227 -> 186 MiB at the peak). The passes take about 1.5 CPU seconds, nearly all of it
+    freeing the garbage found, but the build as a whole took no more CPU (three runs of each, one after
+    the other: 28.0, 29.7, 30.5 CPU-s with them, 29.3, 33.0, 32.6 without): memory reused instead of
+    new pages touched.
     """
     name = f"ctx-{id(context)}"
     _SHARED[name] = context
