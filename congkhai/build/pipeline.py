@@ -300,13 +300,14 @@ def render(build_plan: BuildPlan, log: Callable[[str], None]) -> list[PartOutcom
 # overstates its rebuild after an edit, most of its pages reused: hence the count of parts as well
 # as their expected time.)
 FORK_MIN_PARTS = 8
+FORK_WORTH_SECONDS = 1.0
+
 # Each rendering process frees a part's garbage before the next (parallel.run's `collect`) on portals of
 # up to this many parts to build (about 12,000 documents): there memory is the limit (3,000 documents
 # with search: 256 -> 218 MiB at the peak; 10,000: 534 -> 430). On a province it is time: with the passes,
 # within their share, the cold build of 85,000 documents took 1,706 CPU-s and 21.8 min against 1,484
 # and 17.7 min without, for a peak of 2,585 against 2,702 MiB (6 GiB is the bound).
 COLLECT_MAX_PARTS = 400
-FORK_WORTH_SECONDS = 1.0
 
 
 def expected_seconds(ctx: BuildContext, name: str, below: Mapping[str | None, int]) -> float:
