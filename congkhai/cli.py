@@ -7,12 +7,15 @@ SIGINT (130) or SIGTERM (143).
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import sys
+import traceback
 from collections import Counter
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from .build import output, parallel
 from .config import Settings, SettingsError, default_cache_dir, today_in_vietnam
@@ -127,8 +130,9 @@ def make_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the command line; return the exit status."""
+def main(argv: list[str] | None = None, replaceable: bool = False) -> int:
+    """Run the command line; return the exit status. `replaceable`: this process runs the command
+    line alone (build.py), so a build may replace the program in it to finish (see _hand_over)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help"):
         argv.insert(0, "build")
@@ -157,14 +161,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Có {len(exc.problems)} lỗi và 0 cảnh báo. Chưa dựng trang; trang đã dựng trước đó được giữ nguyên.")
         return 1
     try:
-        return _command(args, settings, stamp)
+        return _command(args, settings, stamp, replaceable)
     except OSError as exc:  # a fault of the machine: one line, in Vietnamese, never a traceback
         print(f"Lỗi: {os_problem(exc)}", flush=True)
         print("Có 1 lỗi và 0 cảnh báo. Chưa dựng trang; trang đã dựng trước đó được giữ nguyên.", flush=True)
         return 1
 
 
-def _command(args: argparse.Namespace, settings: Settings, stamp: str | None) -> int:
+def _command(args: argparse.Namespace, settings: Settings, stamp: str | None, replaceable: bool = False) -> int:
     """Run `check`, `status`, `serve` or `build` with the settings read."""
     if args.command == "check":
         result = _pipeline().validate(settings)
@@ -175,7 +179,7 @@ def _command(args: argparse.Namespace, settings: Settings, stamp: str | None) ->
         from .authoring.serve import serve_until_interrupted
 
         return serve_until_interrupted(settings, args.host, args.port, edit=args.command == "edit" or args.edit)
-    return _build(settings, stamp, args.timings)
+    return _build(settings, stamp, args.timings, replaceable)
 
 
 def _build_usage(args: argparse.Namespace) -> str | None:
@@ -197,18 +201,70 @@ def _build_usage(args: argparse.Namespace) -> str | None:
     return None
 
 
-def _build(settings: Settings, stamp: str | None, timings: bool) -> int:
+def _build(settings: Settings, stamp: str | None, timings: bool, replaceable: bool = False) -> int:
     """Run the build and print its report; remember it for the up-to-date check when it succeeded."""
+    hand_over = (lambda state: _hand_over(state, stamp, timings)) if replaceable else None
     try:
         with output.stop_on_signals(), _pipeline().few_collections():
-            result = _pipeline().build(settings, log=lambda line: print(line, flush=True), apart=True)
+            result = _pipeline().build(settings, log=lambda line: print(line, flush=True), apart=True,
+                                       hand_over=hand_over)
     except output.Interrupted as stop:
-        if stop.published:
-            print(f"Đã dừng theo yêu cầu ({stop}) ngay sau khi trang mới được đặt vào {settings.out}/.", flush=True)
+        return _stopped(stop, settings)
+    return _built(result, settings, stamp, timings)
+
+
+def _hand_over(state: Path, stamp: str | None, timings: bool) -> None:
+    """Replace this process's program by a new Python that finishes the build from `state` (see
+    pipeline._stages_handed_over) and prints its report: the memory that held the portal is gone at
+    once, before Pagefind indexes. Returns only when the replacement failed (OSError)."""
+    root = str(Path(__file__).resolve().parent.parent)
+    code = ("import sys; sys.path.insert(0, sys.argv[1]); from congkhai.cli import resume; "
+            "resume(sys.argv[2], sys.argv[3], sys.argv[4])")
+    # A stop (Ctrl+C, SIGTERM) that comes while the new program starts waits, blocked (the mask outlives
+    # the replacement), until pipeline.resume can clean up after it.
+    signal.pthread_sigmask(signal.SIG_BLOCK, output.STOP_SIGNALS)
+    try:
+        os.execv(sys.executable, [sys.executable, "-c", code, root, str(state), stamp or "", "1" if timings else ""])
+    finally:  # still here: the stop comes now, to this program's handler
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, output.STOP_SIGNALS)
+
+
+def resume(state: str, stamp: str, timings: str) -> NoReturn:
+    """The program that replaced a build's (_hand_over): finish it, print its report and end the
+    process with the build's exit status."""
+    code = 1
+    try:
+        saved = _pipeline().handed_over(Path(state))
+        settings = saved["settings"]
+        try:
+            with output.stop_on_signals(), _pipeline().few_collections():
+                result = _pipeline().resume(saved, log=lambda line: print(line, flush=True))
+        except output.Interrupted as stop:
+            code = _stopped(stop, settings)
         else:
-            print(f"Đã dừng theo yêu cầu ({stop}). Chưa dựng xong trang; trang đã dựng trước đó được giữ nguyên.",
-                  flush=True)
-        return 128 + stop.signum
+            code = _built(result, settings, stamp or None, bool(timings))
+    except OSError as exc:  # as in main
+        print(f"Lỗi: {os_problem(exc)}", flush=True)
+        print("Có 1 lỗi và 0 cảnh báo. Chưa dựng trang; trang đã dựng trước đó được giữ nguyên.", flush=True)
+    except BaseException:  # as Python would show it, had the build ended in the program it replaced
+        traceback.print_exc()
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+
+
+def _stopped(stop: output.Interrupted, settings: Settings) -> int:
+    if stop.published:
+        print(f"Đã dừng theo yêu cầu ({stop}) ngay sau khi trang mới được đặt vào {settings.out}/.", flush=True)
+    else:
+        print(f"Đã dừng theo yêu cầu ({stop}). Chưa dựng xong trang; trang đã dựng trước đó được giữ nguyên.",
+              flush=True)
+    return 128 + stop.signum
+
+
+def _built(result: pipeline.Result, settings: Settings, stamp: str | None, timings: bool) -> int:
+    """Print a build's report; remember it for the up-to-date check when it succeeded."""
     printed: list[str] = []
     code = _report(result, settings, done=None, emit=lambda line: (printed.append(line), print(line)))
     if code == 0 and stamp is not None and settings.cache_dir is not None:

@@ -380,6 +380,16 @@ with chdir(config.parent):
             "search": any("pagefind" in path for path in tree_digest(Path("apart"))),
             "lines": lines, "ok": [result.ok(False), again.ok(False)],
         }))
+    elif how == "hand over fails":  # the new program could not start: the build finishes in this one
+        build("together", None, apart=False)
+        read_in.clear()
+        states = []
+        options = load(config, out=Path("apart"), today=date(2026, 11, 22), cache_dir=Path(".congkhai-cache"), jobs=2)
+        result = pipeline.build(options, apart=True, hand_over=lambda state: states.append(state.is_file()))
+        print(json.dumps({"read_here": read_in.count(here), "indexed_here": indexed_in.count(here), "states": states,
+                          "ok": result.ok(False), "counted": pipeline.shown_counts(result),
+                          "scratch": [p.name for p in Path(".congkhai-cache").glob("v*/scratch/*")],
+                          "same": tree_digest(Path("apart")) == tree_digest(Path("together"))}))
     elif how == "large":  # over the limit (here 2 documents): built in one process, the same site
         pipeline.APART_MAX_DOCUMENTS = 2
         build("together", None, apart=False)
@@ -436,6 +446,15 @@ def test_a_build_apart_indexes_search_in_a_process_that_never_read_the_portal_an
     assert found["pages"][0] == found["pages"][1] > 0 and found["built"] == [len(EVERY_PART), 0]
     assert found["same"] and found["search"] and found["ok"] == [True, True]
     assert any(line.startswith("Đang dựng") for line in found["lines"])
+
+
+def test_a_build_whose_hand_over_fails_finishes_in_its_own_program(site: Site) -> None:
+    """The command line's build hands search and publishing to a new program (cli._hand_over, tested
+    end to end in test_output.py); when that program cannot start, the build goes on where it is,
+    with everything still in memory: the same site, its scratch space removed."""
+    found = run_apart(site, portal(site), "hand over fails")
+    assert found["states"] == [True] and found["read_here"] == 1 and found["indexed_here"] == 2, found
+    assert found["ok"] and found["counted"] == [5, 3, 0] and found["scratch"] == [] and found["same"], found
 
 
 def test_a_portal_over_the_limit_is_built_in_one_process(site: Site) -> None:

@@ -116,6 +116,68 @@ def test_sigterm_prints_why_and_exits_143(portal) -> None:
     )
 
 
+def handed_over(process: subprocess.Popen[str]) -> bool:
+    """Wait until the build's process runs the program it hands over to (cli._hand_over: a new Python
+    with `-c`); False when the build ended first."""
+    while process.poll() is None:
+        try:
+            argv = Path(f"/proc/{process.pid}/cmdline").read_bytes().split(b"\0")
+        except OSError:
+            return False
+        if argv[1:2] == [b"-c"] and b"resume" in argv[2]:
+            return True
+        time.sleep(0.002)
+    return False
+
+
+def held_by_another(lock: Path) -> bool:
+    import filelock
+
+    try:
+        filelock.FileLock(lock).acquire(timeout=0).lock.release()
+    except filelock.Timeout:
+        return True
+    return False
+
+
+def test_a_build_with_a_cache_hands_search_and_publishing_to_a_new_program_that_keeps_its_locks(portal) -> None:
+    """The command line's build, with a cache and search, renders and then replaces its program by a new
+    Python that indexes search and publishes (the memory that held the portal goes at once). The
+    output folder's and the cache's locks stay held across; the site is the one built in one go;
+    nothing is left in the cache's scratch space; the locks are free after."""
+    root, sites = portal
+    command = [*build_command(DAYS[0], "handed")[:-1], "--cache-dir", ".cache-handed"]
+    process = subprocess.Popen(command, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    replaced = handed_over(process)
+    locks = [held_by_another(root / ".handed.lock"), held_by_another(root / ".cache-handed" / "lock")]
+    printed, _ = process.communicate(timeout=300)
+    assert process.returncode == 0, printed
+    assert replaced and locks == [True, True], printed
+    assert tree_digest(root / "handed") == sites[DAYS[0]]
+    assert "Đã dựng" in printed.splitlines()[-1]
+    assert list((root / ".cache-handed").glob("v*/scratch/*")) == []
+    assert not held_by_another(root / ".handed.lock") and not held_by_another(root / ".cache-handed" / "lock")
+
+
+def test_a_stop_while_the_build_hands_over_reaches_the_new_program_which_cleans_up(portal) -> None:
+    """SIGTERM sent the moment the new program starts (before it could handle signals) waits, blocked,
+    until it can clean up: exit 143 with the usual line, the old site kept, no scratch space left."""
+    root, sites = portal
+    subprocess.run(build_command(DAYS[0], "kept"), cwd=root, check=True, capture_output=True, timeout=300)
+    command = [*build_command(DAYS[1], "kept")[:-1], "--cache-dir", ".cache-stopped"]
+    process = subprocess.Popen(command, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    assert handed_over(process)
+    process.send_signal(signal.SIGTERM)
+    printed, _ = process.communicate(timeout=300)
+    assert process.returncode == 143, printed
+    assert printed.splitlines()[-1] == (
+        "Đã dừng theo yêu cầu (SIGTERM). Chưa dựng xong trang; trang đã dựng trước đó được giữ nguyên."
+    )
+    assert tree_digest(root / "kept") == sites[DAYS[0]]
+    assert list((root / ".cache-stopped").glob("v*/scratch/*")) == [] and leftovers(root) == []
+    assert not held_by_another(root / ".kept.lock") and not held_by_another(root / ".cache-stopped" / "lock")
+
+
 def test_signals_held_during_the_swap_arrive_after_it(tmp_path: Path) -> None:
     out = tmp_path / "site"
     out.mkdir()

@@ -164,6 +164,7 @@ class Cache:
         base = Path(tempfile.mkdtemp(prefix=f"congkhai-cache-{os.getpid()}-")) if root is None else root
         base.mkdir(parents=True, exist_ok=True)
         self._lock = None if self.temporary else hold(base / "lock", wait, f"bộ nhớ đệm {base}")
+        self.folder = base
         self.root = base / f"v{FORMAT}"
         self.root.mkdir(parents=True, exist_ok=True)
         self._scratch: Path | None = None
@@ -268,6 +269,16 @@ class Cache:
             self._scratch = Path(tempfile.mkdtemp(prefix=f"{os.getpid()}-", dir=self.root / "scratch"))
         return self._scratch
 
+    def use_scratch(self, path: Path) -> None:
+        """Take `path` as this build's scratch space: the one a build made before it handed over to
+        the program that goes on with it in the same process (pipeline.resume)."""
+        self._scratch = path
+
+    @property
+    def lock(self) -> Any:
+        """The cache folder's lock, held while the cache is open (None for a temporary cache)."""
+        return self._lock
+
     def store(self, name: str, key: str, built: Path, meta: dict[str, Any]) -> Entry:
         """Move the files under `built` (site-relative layout) into the entry `name`; return it."""
         final = self.section_dir(name)
@@ -333,9 +344,13 @@ def _read_entry(path: Path) -> dict[str, Any] | None:
     return body if isinstance(body, dict) else None
 
 
-def hold(path: Path, wait: Callable[[str], None], what: str) -> filelock.BaseFileLock:
+def hold(path: Path, wait: Callable[[str], None], what: str) -> filelock.BaseFileLock | Adopted:
     """Return the OS file lock at `path`, acquired: at once when free, else after telling `wait` that
-    another build holds `what` and waiting for it to finish."""
+    another build holds `what` and waiting for it to finish. A lock this process took over from the
+    program it replaced (adopt_locks) is returned as it is: it is held already."""
+    adopted = _ADOPTED.pop(os.fspath(path), None)
+    if adopted is not None:
+        return Adopted(os.fspath(path), adopted)
     lock = filelock.FileLock(path)
     try:
         lock.acquire(timeout=0)
@@ -384,3 +399,47 @@ def _write_atomic(path: Path, data: bytes) -> None:
     temporary = path.with_name(f".{path.name}.{os.getpid()}")
     temporary.write_bytes(data)
     os.replace(temporary, path)
+
+
+# Locks held by the program this process replaced (pipeline._stages_handed_over): path -> descriptor.
+_ADOPTED: dict[str, int] = {}
+
+
+class Adopted:
+    """A lock taken over from the program this process replaced: its descriptor, kept open across the
+    replacement, holds the lock (an OS lock belongs to the open file, not to the program); closing it
+    releases the lock."""
+
+    def __init__(self, lock_file: str, fd: int) -> None:
+        self.lock_file = lock_file
+        self.fd: int | None = fd
+
+    def release(self) -> None:
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
+
+
+def adopt_locks(locks: dict[str, int]) -> None:
+    """Take over the locks `locks` (path -> descriptor) that the program this process replaced held;
+    `hold` returns them instead of waiting for them. Those not taken are released."""
+    for path, fd in _ADOPTED.items():
+        if path not in locks:
+            os.close(fd)
+    _ADOPTED.clear()
+    for path, fd in locks.items():
+        os.set_inheritable(fd, False)
+        _ADOPTED[path] = fd
+
+
+def lock_descriptor(lock: Any) -> int | None:
+    """Return the open descriptor that holds `lock` (a held lock from `hold`), or None when it cannot be
+    known (filelock keeps it in its private state: a version that moved it makes a build finish in
+    the same program instead of handing over)."""
+    if isinstance(lock, Adopted):
+        return lock.fd
+    try:
+        fd = lock._context.lock_file_fd
+    except AttributeError:
+        return None
+    return fd if isinstance(fd, int) else None

@@ -107,16 +107,16 @@ def signals_held() -> Iterator[None]:
 
 
 @contextmanager
-def held(out: Path, wait: Callable[[str], None]) -> Iterator[None]:
-    """Hold the output folder's lock (`.<name>.lock` beside it) in the block: builds into the same
-    folder take turns, the later one waiting and saying so through `wait`."""
+def held(out: Path, wait: Callable[[str], None]) -> Iterator[Any]:
+    """Hold the output folder's lock (`.<name>.lock` beside it) in the block, which receives it: builds
+    into the same folder take turns, the later one waiting and saying so through `wait`."""
     from .cache import hold
 
     resolved = out.resolve()
     resolved.parent.mkdir(parents=True, exist_ok=True)
     lock = hold(resolved.parent / f".{resolved.name}.lock", wait, f"thư mục đầu ra {out}")
     try:
-        yield
+        yield lock
     finally:
         lock.release()
 

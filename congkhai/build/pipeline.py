@@ -52,7 +52,7 @@ from ..site.register import write_register
 from ..site.sitemaps import render_sitemap
 from . import keys, output, parallel
 from .admin import DecapFiles, decap_files, repository
-from .cache import Cache, Entry, FileClash, wanted_files
+from .cache import Cache, Entry, FileClash, adopt_locks, lock_descriptor, wanted_files
 from .fingerprint import code_fingerprint, digest
 from .parts import ADMIN, ASSETS, PORTAL, BuildContext, PartOutcome, build_part, page_output
 
@@ -426,23 +426,30 @@ def _strict_checks(staged: Path, parts: Sequence[PartOutcome], settings: Setting
 # --- the whole build ---------------------------------------------------------------------------------
 
 def build(settings: Settings, log: Callable[[str], None] = lambda _: None, engine: Any = None,
-          apart: bool = False) -> Result:
+          apart: bool = False, hand_over: Callable[[Path], None] | None = None) -> Result:
     """Validate, plan, render and publish the site; the output folder is replaced only when all succeeded.
     `engine` (site.engine.Engine) is the preview's, kept between its builds; else one is made.
-    `apart`: read, check and render in a forked process, and index search here once it has ended
-    (see _stages_apart); the result then holds the portal's counts, not the portal."""
+    `apart`: index search only once the memory that held the portal is gone: with `hand_over`, this
+    process saves what is left to do and calls `hand_over(state)`, which replaces the process by a new
+    program that calls `resume(state)` (see _stages_handed_over); without it, the stages up to search
+    run in a forked process and search is indexed here once it has ended (see _stages_apart). The
+    result then holds the portal's counts, not the portal."""
     started = time.monotonic()
     root = settings.cache_dir
     if root is not None and settings.unit:  # a unit's own site keeps its parts apart from the portal's
         root = root / f"don-vi-{settings.unit}{'-truc-thuoc' if settings.with_subordinates else ''}"
-    with output.held(settings.out, log):  # one build at a time into one output folder
+    with output.held(settings.out, log) as out_lock:  # one build at a time into one output folder
         # One at a time on one cache folder too (it waits for the other). The preview (a live engine)
         # keeps the parsed documents in memory from one of its builds to the next.
         cache = Cache(root, wait=log, keep_parsed=bool(engine is not None and engine.live))
         try:
             if apart and settings.search and engine is None and _can_fork() \
                     and _documents_at_most(settings.content, APART_MAX_DOCUMENTS):
-                result = _stages_apart(settings, cache, log)
+                if hand_over is not None and cache.lock is not None \
+                        and None not in (lock_descriptor(cache.lock), lock_descriptor(out_lock)):
+                    result = _stages_handed_over(settings, cache, log, hand_over, out_lock, started)
+                else:
+                    result = _stages_apart(settings, cache, log)
             else:
                 result = _stages(settings, cache, log, engine)
         finally:
@@ -594,6 +601,89 @@ def _stages_apart(settings: Settings, cache: Cache, log: Callable[[str], None]) 
     return result
 
 
+# The state a build hands over to the program that replaces its process (see _stages_handed_over).
+HANDOVER_FILE = "handover.pickle"
+
+
+def _stages_handed_over(settings: Settings, cache: Cache, log: Callable[[str], None],
+                        hand_over: Callable[[Path], None], out_lock: Any, started: float) -> Result:
+    """Run the stages up to search here, then hand what is left (search, publishing) to a new program
+    in this same process: `hand_over(state)` replaces it (exec), which drops the memory that held the
+    portal at once, with no process left waiting meanwhile as in _stages_apart (at 3,000 documents
+    that process held about 22 MiB of its own while the site was rendered). The locks of the output
+    folder and of the cache stay held across: their descriptors are kept open for the new program,
+    which takes them over (cache.adopt_locks) in `resume`. When `hand_over` returns or fails, the
+    stages finish here."""
+    result, made = _make(settings, cache, log, None)
+    if made is None or made.search is None:
+        if made is not None:
+            _finish(settings, cache, result, made)
+        return result
+    made.search.detach(cache.scratch())
+    full_parts = made.parts
+    _for_elsewhere(result, made, settings)
+    locks = {lock.lock_file: lock_descriptor(lock) for lock in (cache.lock, out_lock)}
+    state = cache.prepare() / HANDOVER_FILE
+    state.write_bytes(pickle.dumps({"settings": settings, "result": result, "made": made, "locks": locks,
+                                    "cache": str(cache.folder), "scratch": str(cache.prepare()), "started": started},
+                                   protocol=pickle.HIGHEST_PROTOCOL))
+    cache.hashes.save()  # the file hashes this process learnt, for the next build
+    for fd in locks.values():
+        os.set_inheritable(fd, True)
+    for stream in (sys.stdout, sys.stderr):
+        stream.flush()
+    try:
+        hand_over(state)
+    except OSError:
+        pass
+    for fd in locks.values():  # still here: finish in this process
+        os.set_inheritable(fd, False)
+    made.parts = full_parts
+    _finish(settings, cache, result, made)
+    return result
+
+
+def handed_over(state: Path) -> dict[str, Any]:
+    """Return what a build saved before it handed over (see _stages_handed_over): its settings
+    ("settings") and what `resume` needs."""
+    saved = pickle.loads(state.read_bytes())
+    if not isinstance(saved, dict) or not isinstance(saved.get("settings"), Settings):
+        raise RuntimeError(f"trạng thái dựng dở {state} không đọc được")
+    return saved
+
+
+def resume(saved: dict[str, Any], log: Callable[[str], None] = lambda _: None) -> Result:
+    """In the program that replaced a build's process (see _stages_handed_over): index search and
+    publish from what it saved (`handed_over`); return its result. The locks it held are taken over,
+    and released when this ends, as its scratch space is removed."""
+    settings, result, made = saved["settings"], saved["result"], saved["made"]
+    adopt_locks(saved["locks"])
+    try:
+        with output.held(settings.out, log):
+            cache = Cache(Path(saved["cache"]), wait=log)
+            try:
+                cache.use_scratch(Path(saved["scratch"]))
+                # A stop that came while this program started was blocked (cli._hand_over): it comes now,
+                # when closing the cache and the output folder's lock clean up after it.
+                signal.pthread_sigmask(signal.SIG_UNBLOCK, output.STOP_SIGNALS)
+                _finish(settings, cache, result, made)
+            finally:
+                cache.close()
+    finally:
+        adopt_locks({})  # none left for anything else
+    result.seconds = time.monotonic() - saved["started"]
+    return result
+
+
+def _for_elsewhere(result: Result, made: _Made | None, settings: Settings) -> None:
+    """Leave in `result` and `made` only what search and publishing need, for another process:
+    the portal's counts instead of the portal, each part's metadata slimmed (see _slim)."""
+    result.counted = shown_counts(result)
+    result.portal, result.rules, result.compliance = None, None, None
+    if made is not None:
+        made.parts = [_slim(part, settings.strict) for part in made.parts]
+
+
 def _child(settings: Settings, cache: Cache, log: Callable[[str], None], writer: int) -> NoReturn:
     """In the forked child: run the stages up to search, send what the parent needs and exit, never
     returning (no cleanup of the parent's: its locks, its scratch space, its cache's memo)."""
@@ -606,10 +696,7 @@ def _child(settings: Settings, cache: Cache, log: Callable[[str], None], writer:
             if made is not None and made.search is not None:
                 made.search.detach(cache.scratch())
             cache.hashes.save()  # the file hashes this process learnt, for the next build
-            result.counted = shown_counts(result)
-            result.portal, result.rules, result.compliance = None, None, None
-            if made is not None:
-                made.parts = [_slim(part, settings.strict) for part in made.parts]
+            _for_elsewhere(result, made, settings)
             answer: tuple[str, Any] = ("done", (result, made))
             code = 0
         except output.Interrupted as stop:
