@@ -203,7 +203,7 @@ def _build_usage(args: argparse.Namespace) -> str | None:
 
 def _build(settings: Settings, stamp: str | None, timings: bool, replaceable: bool = False) -> int:
     """Run the build and print its report; remember it for the up-to-date check when it succeeded."""
-    hand_over = (lambda state: _hand_over(state, stamp, timings)) if replaceable else None
+    hand_over = (lambda state: _hand_over(state, stamp, timings)) if replaceable and sys.executable else None
     try:
         with output.stop_on_signals(), _pipeline().few_collections():
             result = _pipeline().build(settings, log=lambda line: print(line, flush=True), apart=True,

@@ -349,12 +349,13 @@ def search_work(ctx: BuildContext) -> Any:
         raise BuildFailure(str(exc)) from None
 
 
-def search_index(work: Any, cache: Cache) -> list[Entry]:
-    """Return the search bundles' entries, indexing those the cache does not hold. Raises BuildFailure."""
+def search_index(work: Any, cache: Cache, lean_memory: bool = False) -> list[Entry]:
+    """Return the search bundles' entries, indexing those the cache does not hold (`lean_memory`: see
+    search_index.SERVICE_ENVIRONMENT). Raises BuildFailure."""
     from .search_index import SearchError, index_work
 
     try:
-        return index_work(work, cache)
+        return index_work(work, cache, lean_memory)
     except SearchError as exc:
         raise BuildFailure(str(exc)) from None
 
@@ -519,13 +520,14 @@ def _make(settings: Settings, cache: Cache, log: Callable[[str], None],
     return result, _Made(parts, entries, work)
 
 
-def _finish(settings: Settings, cache: Cache, result: Result, made: _Made) -> None:
-    """Index search (what `_make` left to do) and publish."""
+def _finish(settings: Settings, cache: Cache, result: Result, made: _Made, apart: bool = False) -> None:
+    """Index search (what `_make` left to do) and publish. `apart`: the memory that held the portal is
+    gone, so Pagefind's is the build's peak: it gives back what it frees at once."""
     timer = _Timer()
     try:
         entries = list(made.entries)
         if made.search is not None:
-            entries += search_index(made.search, cache)
+            entries += search_index(made.search, cache, lean_memory=apart)
             timer.lap(result, "search")
         publish(settings, made.parts, entries, result, cache)
         timer.lap(result, "publish")
@@ -597,7 +599,7 @@ def _stages_apart(settings: Settings, cache: Cache, log: Callable[[str], None]) 
         raise RuntimeError(f"tiến trình dựng trang gặp lỗi:\n{payload}")
     result, made = payload
     if made is not None:
-        _finish(settings, cache, result, made)
+        _finish(settings, cache, result, made, apart=True)
     return result
 
 
@@ -666,7 +668,7 @@ def resume(saved: dict[str, Any], log: Callable[[str], None] = lambda _: None) -
                 # A stop that came while this program started was blocked (cli._hand_over): it comes now,
                 # when closing the cache and the output folder's lock clean up after it.
                 signal.pthread_sigmask(signal.SIG_UNBLOCK, output.STOP_SIGNALS)
-                _finish(settings, cache, result, made)
+                _finish(settings, cache, result, made, apart=True)
             finally:
                 cache.close()
     finally:

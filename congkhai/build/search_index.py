@@ -141,9 +141,10 @@ def search_work(plan: SearchPlan, cache: Cache) -> SearchWork:
     return work
 
 
-def index_work(work: SearchWork, cache: Cache) -> list[Entry]:
+def index_work(work: SearchWork, cache: Cache, lean_memory: bool = False) -> list[Entry]:
     """Index the bundles of `work` not held in the cache, store them there, and return the entries of
-    every bundle (the portal's first). Raises SearchError."""
+    every bundle (the portal's first). `lean_memory`: Pagefind gives back freed memory at once, at a
+    cost in time (see SERVICE_ENVIRONMENT). Raises SearchError."""
     entries = dict(work.held)
     scratch = cache.scratch()
     try:
@@ -151,7 +152,7 @@ def index_work(work: SearchWork, cache: Cache) -> list[Entry]:
         for scope, _, shards in work.todo:
             for number, pages in enumerate(shards):
                 runs.append((pages, scratch / "parts" / (scope or "_portal") / str(number)))
-        _index_all(work.executable, runs)
+        _index_all(work.executable, runs, lean_memory)
         for scope, key, shards in work.todo:
             built = scratch / "out" / (scope or "_portal")
             target = built / bundle_path(scope)
@@ -206,7 +207,10 @@ def executable_version(executable: str) -> str:
 # Pagefind allocates with jemalloc, which by default keeps freed memory for ten seconds and in one arena
 # per thread: the memory of each bundle indexed would stay held while the next is indexed. Returned at
 # once, the service's peak is that of its largest bundle (3,000 lean records: 186 -> 136-146 MiB; after
-# a bundle: 186 -> 10-23 MiB).
+# a bundle: 186 -> 10-23 MiB). It costs Pagefind CPU (one arena for its threads, memory handed back
+# and asked for again): 10,000 documents, 80.6-85.3 against 65.5-66.1 CPU-s for the search step's
+# processes; at 85,000 the cold build took 21.8 min against 17.7. So only a build whose peak is
+# Pagefind's (`lean_memory`: a build apart, pipeline.APART_MAX_DOCUMENTS) starts the service with it.
 SERVICE_ENVIRONMENT = {"_RJEM_MALLOC_CONF": "narenas:1,dirty_decay_ms:0,muzzy_decay_ms:0"}
 
 
@@ -215,9 +219,10 @@ class _Service:
     client speaks: JSON messages in base64, each ended by ','), sending many requests at once and
     reading their answers as they come: no process per bundle, no record written to disk."""
 
-    def __init__(self, executable: str) -> None:
+    def __init__(self, executable: str, lean_memory: bool = False) -> None:
+        environment = {**os.environ, **SERVICE_ENVIRONMENT} if lean_memory else None
         self.process = subprocess.Popen([executable, "--service"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                        stderr=subprocess.DEVNULL, env={**os.environ, **SERVICE_ENVIRONMENT})
+                                        stderr=subprocess.DEVNULL, env=environment)
         self.next_id = 0
         self.pending = bytearray()
 
@@ -279,13 +284,13 @@ class _Service:
 Run = tuple["_PlanPages | _FilePages", Path]  # a bundle or part: its pages, its folder
 
 
-def _index_all(executable: str, runs: list[Run]) -> None:
+def _index_all(executable: str, runs: list[Run], lean_memory: bool = False) -> None:
     """Index every run (its pages, its output folder) in one Pagefind service, one bundle after
     another, so one index is held at a time. This process makes (or reads) each record's page while
     Pagefind indexes the one before, so the two keep two cores busy; a second service beside it cut
     this stage's time by a third but cost about 200 MiB more at the peak (10,000 documents: 531
     against 731 MiB), and memory is the province's limit."""
-    service = _Service(executable)
+    service = _Service(executable, lean_memory)
     try:
         _index_runs(service, runs)
     finally:
