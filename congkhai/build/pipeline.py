@@ -622,7 +622,6 @@ def _stages_handed_over(settings: Settings, cache: Cache, log: Callable[[str], N
             _finish(settings, cache, result, made)
         return result
     made.search.detach(cache.scratch())
-    full_parts = made.parts
     _for_elsewhere(result, made, settings)
     locks = {lock.lock_file: lock_descriptor(lock) for lock in (cache.lock, out_lock)}
     state = cache.prepare() / HANDOVER_FILE
@@ -640,7 +639,6 @@ def _stages_handed_over(settings: Settings, cache: Cache, log: Callable[[str], N
         pass
     for fd in locks.values():  # still here: finish in this process
         os.set_inheritable(fd, False)
-    made.parts = full_parts
     _finish(settings, cache, result, made)
     return result
 
