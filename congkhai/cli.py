@@ -162,10 +162,15 @@ def main(argv: list[str] | None = None, replaceable: bool = False) -> int:
         return 1
     try:
         return _command(args, settings, stamp, replaceable)
-    except OSError as exc:  # a fault of the machine: one line, in Vietnamese, never a traceback
-        print(f"Lỗi: {os_problem(exc)}", flush=True)
-        print("Có 1 lỗi và 0 cảnh báo. Chưa dựng trang; trang đã dựng trước đó được giữ nguyên.", flush=True)
-        return 1
+    except OSError as exc:
+        return _machine_fault(exc)
+
+
+def _machine_fault(exc: OSError) -> int:
+    """Report a fault of the machine (disk full, no permission): one line, in Vietnamese, never a traceback."""
+    print(f"Lỗi: {os_problem(exc)}", flush=True)
+    print("Có 1 lỗi và 0 cảnh báo. Chưa dựng trang; trang đã dựng trước đó được giữ nguyên.", flush=True)
+    return 1
 
 
 def _command(args: argparse.Namespace, settings: Settings, stamp: str | None, replaceable: bool = False) -> int:
@@ -243,9 +248,8 @@ def resume(state: str, stamp: str, timings: str) -> NoReturn:
             code = _stopped(stop, settings)
         else:
             code = _built(result, settings, stamp or None, bool(timings))
-    except OSError as exc:  # as in main
-        print(f"Lỗi: {os_problem(exc)}", flush=True)
-        print("Có 1 lỗi và 0 cảnh báo. Chưa dựng trang; trang đã dựng trước đó được giữ nguyên.", flush=True)
+    except OSError as exc:
+        code = _machine_fault(exc)
     except BaseException:  # as Python would show it, had the build ended in the program it replaced
         traceback.print_exc()
     finally:
