@@ -224,6 +224,27 @@ def test_bundles_over_the_full_text_budget_index_lean_records(monkeypatch) -> No
     assert everything > search.FULL_TEXT_CHARS and plan.full_text("")
 
 
+def test_the_portal_bundle_is_cut_in_two_above_the_split_size_and_parts_are_stable(monkeypatch) -> None:
+    """Pagefind's memory grows with the part it indexes: above SPLIT_ABOVE records the portal bundle is
+    two parts at least (then one per SHARD_SIZE), and adding a record moves no other between parts."""
+    from congkhai.site import search
+
+    plan = sample_plan()
+    n = len(plan.records)
+    assert n > 4 and len(search.portal_shards(plan)) == 1  # the sample portal is one part
+    monkeypatch.setattr(search, "SPLIT_ABOVE", n - 1)
+    parts = search.portal_shards(plan)
+    assert len(parts) == 2 and all(parts) and sorted(i for p in parts for i in p) == list(range(n))
+    monkeypatch.setattr(search, "SPLIT_ABOVE", n)
+    assert len(search.portal_shards(plan)) == 1
+    monkeypatch.setattr(search, "SPLIT_ABOVE", 1)
+    monkeypatch.setattr(search, "SHARD_SIZE", -(-n // 3))
+    three = search.portal_shards(plan)
+    assert len(three) == 3
+    fewer = search.SearchPlan(plan.records[:-1], plan.bundles)
+    assert [p for p in search.portal_shards(fewer)] == [tuple(i for i in p if i != n - 1) for p in three]
+
+
 def test_a_lean_portal_index_still_finds_body_words_in_a_school_and_says_so(browser, tmp_path, monkeypatch) -> None:
     """With the portal over its full-text budget and the school under it, a word found only in a
     school document's body is found by the school's search box, not by the portal's search page,

@@ -538,8 +538,9 @@ def _finish(settings: Settings, cache: Cache, result: Result, made: _Made, apart
 # A build apart pays for its memory with time: the pages to index are made and written before Pagefind
 # starts instead of while it indexes (at 85,000 documents about a minute more of a 20-minute build),
 # and gains only when Pagefind's index is large beside the build's own memory: when the portal bundle
-# is one part (at most search.SHARD_SIZE records), Pagefind indexes the whole portal at once (186 MiB
-# at 3,000 documents, beside a build of 159 MiB: the peak fell from 343 to 257 MiB). At 10,000 documents
+# is at most two parts (search.SHARD_SIZE records), Pagefind indexes half the portal or all of it at
+# once (186 MiB at 3,000 documents in one part, beside a build of 159 MiB: the peak fell from 343 to
+# 257 MiB). At 10,000 documents
 # the peak fell only from 512 to 492 MiB and at 85,000 not at all (2,678 and 2,692 MiB: the build's
 # own peak, with the search records, is higher than its memory plus Pagefind's part).
 APART_MAX_DOCUMENTS = search.SHARD_SIZE

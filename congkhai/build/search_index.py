@@ -126,7 +126,8 @@ def search_work(plan: SearchPlan, cache: Cache) -> SearchWork:
             found = held[position] = hashlib.sha256(plan.records[position].html(*form).encode("utf-8")).digest()
         return found
 
-    version = digest("pagefind", executable_version(executable), FORMAT_VERSION, search_plan.SHARD_SIZE)
+    version = digest("pagefind", executable_version(executable), FORMAT_VERSION, search_plan.SHARD_SIZE,
+                     search_plan.SPLIT_ABOVE)
     scopes = [("", tuple(range(len(plan.records))))] + sorted(plan.bundles.items())
     work = SearchWork(executable, [scope for scope, _ in scopes], {}, [])
     for scope, members in scopes:

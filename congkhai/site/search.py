@@ -50,6 +50,11 @@ PORTAL_FULL_TEXT_CHARS = 1_500_000
 # browser by as many worker threads as it has cores, so that a common word's query stays under
 # 300 ms at 30,000 documents (smaller parts would cost more bytes for the first query).
 SHARD_SIZE = 4000
+# A portal bundle of more records than this is cut into two parts at least: Pagefind's memory while it
+# indexes grows with the part (3,100 records in one part: 141-146 MiB, beside a build whose pages took
+# ~200 MiB), and a portal of up to 4,000 documents, indexed after its pages were built (see
+# build.pipeline.APART_MAX_DOCUMENTS), would otherwise reach the build's peak there.
+SPLIT_ABOVE = 2000
 MAX_SUMMARY_CHARS = 300
 # What the browser needs of a bundle; Pagefind's ready-made interfaces are not used.
 
@@ -243,9 +248,12 @@ def plan_search(portal: Portal, scope: Iterable[str] | None = None) -> SearchPla
 
 
 def portal_shards(plan: SearchPlan) -> list[tuple[int, ...]]:
-    """Return the records of each part of the portal bundle: one part per SHARD_SIZE records, each
-    record in the part its address hashes to (so adding a document moves no other)."""
+    """Return the records of each part of the portal bundle: one part per SHARD_SIZE records (two at
+    least above SPLIT_ABOVE records), each record in the part its address hashes to (so adding a
+    document moves no other)."""
     count = -(-len(plan.records) // SHARD_SIZE) or 1
+    if len(plan.records) > SPLIT_ABOVE:
+        count = max(count, 2)
     parts: list[list[int]] = [[] for _ in range(count)]
     for position, rec in enumerate(plan.records):
         parts[int(hashlib.sha256(rec.url.encode()).hexdigest()[:8], 16) % count].append(position)
