@@ -170,7 +170,7 @@ def test_a_new_package_version_ignores_the_whole_cache(built, monkeypatch) -> No
 
 def test_a_damaged_cache_is_ignored_and_rebuilt(built) -> None:
     site, config = built
-    cache = site.root / ".congkhai-cache" / "v1"
+    cache = site.root / ".congkhai-cache" / f"v{cache_module.FORMAT}"
     page = cache / "sections/thcs-a/files/thcs-a/index.html"
     page.write_text("hỏng", encoding="utf-8")  # a cached file changed behind the cache's back
     entry = cache / "sections/th-b/entry.json"
@@ -181,10 +181,25 @@ def test_a_damaged_cache_is_ignored_and_rebuilt(built) -> None:
     manifest.write_text(text.replace('"pages":{', '"pages":{"ubnd-xa/gia-mao/":{"title":"Giả mạo"},', 1),
                         encoding="utf-8")
     (cache / "parse/so-gd.bin").write_bytes(b'{"format": 1}\n\x80\x04garbage')
+    # a unit's register lines, kept aside from its published files, cut short: the register would lose them
     result = build(site, config)
     assert {"thcs-a", "th-b", "ubnd-xa"} <= set(result.rebuilt)
     assert tree_digest(site.out) == clean_digest(site, config)
     assert "hỏng" not in (site.out / "thcs-a/index.html").read_text(encoding="utf-8")
+
+
+def test_a_damaged_file_kept_aside_is_ignored_and_its_part_rebuilt(built) -> None:
+    """A unit's register lines wait in its cache entry, beside its published files: cut short or
+    changed, the entry is not trusted and the register still lists every document."""
+    site, config = built
+    sections = site.root / f".congkhai-cache/v{cache_module.FORMAT}/sections"
+    aside = sections / "thcs-a/aside/register.jsonl"
+    kept = aside.read_bytes()
+    assert b"/thcs-a/" in kept
+    aside.write_bytes(kept[: kept.index(b"\n") // 2])  # its first document's line cut in half
+    result = build(site, config)
+    assert result.rebuilt == ["thcs-a"]
+    assert tree_digest(site.out) == clean_digest(site, config)
 
 
 def converted_bodies(monkeypatch) -> list[str]:
@@ -232,7 +247,7 @@ def test_the_preview_keeps_parsed_documents_between_builds_and_equals_a_clean_bu
     assert "thcs-a" in result.rebuilt and unpickled == []  # nothing read back from disk
     assert tree_digest(site.out) == clean_digest(site, config)
     # A manifest edited in place behind the preview's back (same size, its time stamp put back) is seen.
-    manifest = site.root / ".congkhai-cache/v1/sections/th-b/entry.json"
+    manifest = site.root / f".congkhai-cache/v{cache_module.FORMAT}/sections/th-b/entry.json"
     stamp, raw = manifest.stat(), bytearray(manifest.read_bytes())
     raw[-2] = ord("x") if raw[-2] != ord("x") else ord("y")
     with manifest.open("r+b") as handle:
@@ -306,7 +321,7 @@ def test_parts_are_built_longest_first_by_what_they_took_last_time(site: Site, m
     monkeypatch.setattr(parallel, "run", recording)
     build(site, config)  # cold: estimated from size, the portal-wide pages first
     assert orders[-1][0] == "_portal" and set(orders[-1]) == EVERY_PART
-    sections = site.root / ".congkhai-cache/v1/sections"
+    sections = site.root / f".congkhai-cache/v{cache_module.FORMAT}/sections"
     took = {name: cache_module._read_entry(sections / name / "entry.json")["meta"]["seconds"] for name in EVERY_PART}
     assert all(isinstance(value, float) for value in took.values())
     css = site.root / "site_src/overrides/assets/stylesheets/congkhai.css"

@@ -13,6 +13,8 @@ import filelock
 import pytest
 from conftest import REPO, Site, tree_digest
 
+from congkhai.build.cache import FORMAT
+
 # Each build: its output folder and options. Two days (different compliance, feeds), a unit's own site.
 BUILDS = {
     "a": ["--out", "site-a", "--on", "2026-03-01"],
@@ -95,5 +97,5 @@ def test_builds_started_together_on_one_cache_publish_what_each_would_alone(port
         assert all("Đang chờ" in printed[name] for name in names), printed
         assert all(("Đã dựng" in printed[name]) for name in names), printed
     # nothing of any build was left in the shared cache's scratch space
-    scratch = root / "shared-cache" / "v1" / "scratch"
+    scratch = root / "shared-cache" / f"v{FORMAT}" / "scratch"
     assert not scratch.exists() or list(scratch.iterdir()) == []

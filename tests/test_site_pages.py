@@ -644,3 +644,30 @@ def test_pubdate_is_the_posting_date_not_the_issue_date(throwaway: Site) -> None
         parsed = feedparser.parse((throwaway.out / feed).read_bytes())
         (entry,) = [e for e in parsed.entries if e.link == link]
         assert tuple(entry.published_parsed)[:5] == (2024, 3, 4, 17, 0)  # 00:00 +07:00 in UTC
+
+
+def test_the_register_merges_its_parts_in_address_order_whatever_their_names(tmp_path: Path) -> None:
+    """Each unit's lines wait in order in its own file; merged, they are in address order even where
+    a unit's code is the start of another's ("th" before "th-b" by name, after it by address)."""
+    from datetime import date
+
+    from congkhai.site import register as reg
+
+    def rec(url: str, title: str) -> dict:
+        return dict.fromkeys(reg.CSV_COLUMNS, "") | {"url": url, "title": title, "attachments": []}
+
+    parts = {"th": [rec("/th/ke-hoach/b/", "B & <c>"), rec("/th/ke-hoach/a/", "A")],
+             "th-b": [rec("/th-b/tin-tuc/z/", "Z")]}
+    files = []
+    for name in sorted(parts):
+        (tmp_path / name).write_bytes(reg.register_lines(parts[name]))
+        files.append(tmp_path / name)
+    reg.write_register([reg.read_lines(f) for f in files], 3, date(2026, 1, 2), tmp_path / "out")
+    written = json.loads((tmp_path / "out/data/documents.json").read_text(encoding="utf-8"))
+    assert [d["url"] for d in written["documents"]] == ["/th-b/tin-tuc/z/", "/th/ke-hoach/a/", "/th/ke-hoach/b/"]
+    assert written["count"] == 3 and written["generated_on"] == "2026-01-02"
+    assert "\\u003c" in (tmp_path / "out/data/documents.json").read_text(encoding="utf-8")
+    table = (tmp_path / "out/data/documents.csv").read_bytes()
+    assert table.startswith(b"\xef\xbb\xbf") and table.decode("utf-8-sig").splitlines()[2].count("/th/ke-hoach/a/")
+    with pytest.raises(ValueError):
+        reg.write_register([reg.read_lines(f) for f in files], 4, date(2026, 1, 2), tmp_path / "again")

@@ -6,7 +6,8 @@ Layout, under `<root>/v<FORMAT>/`:
 - `files.json`: the memo of file hashes (see fingerprint.FileDigests);
 - `parse/<unit>.bin`: a unit's documents as read and checked, with the problems found;
 - `sections/<name>/`: the output files of one part of the site (a unit's folder, the portal-wide
-  pages, the theme's assets, a search bundle) with `entry.json`, its manifest.
+  pages, the theme's assets, a search bundle) under `files/`, with `entry.json`, its manifest, and
+  under `aside/` what the part made for later steps but does not publish (a unit's register lines).
 
 Every entry carries its key and a checksum of itself; files are checked against the manifest's
 sizes and modification times before reuse. Anything that does not match exactly - another format,
@@ -31,19 +32,24 @@ import filelock
 
 from .fingerprint import FileDigests, iter_files, stable_json
 
-FORMAT = 1
+FORMAT = 2
 DEFAULT_DIR = Path(".congkhai-cache")
 
 
 @dataclass(frozen=True)
 class Entry:
     """A usable cache entry: its folder, files (site-relative), their inodes (in the same order, as
-    found when the entry was checked) and metadata."""
+    found when the entry was checked), metadata, and the names of its files aside (not published)."""
 
     folder: Path
     files: tuple[str, ...]
     inodes: tuple[int, ...]
     meta: dict[str, Any]
+    aside: tuple[str, ...] = ()
+
+    def aside_file(self, name: str) -> Path | None:
+        """Return the file `name` kept aside by the part (checked with the entry), None if it has none."""
+        return self.folder / "aside" / name if name in self.aside else None
 
     def link_into(self, root: Path, made: set[str] | None = None) -> None:
         """Place the entry's files under `root` (hard links; copies where links are impossible).
@@ -235,7 +241,13 @@ class Cache:
                     return None
                 files.append(rel)
                 inodes.append(info.st_ino)
-            return Entry(folder, tuple(files), tuple(inodes), dict(body.get("meta") or {}))
+            aside = []
+            for rel, size, mtime in body.get("aside") or ():
+                info = os.stat(os.path.join(folder, "aside", rel))
+                if info.st_size != size or info.st_mtime_ns != mtime:
+                    return None
+                aside.append(rel)
+            return Entry(folder, tuple(files), tuple(inodes), dict(body.get("meta") or {}), tuple(aside))
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
@@ -279,8 +291,10 @@ class Cache:
         """The cache folder's lock, held while the cache is open (None for a temporary cache)."""
         return self._lock
 
-    def store(self, name: str, key: str, built: Path, meta: dict[str, Any]) -> Entry:
-        """Move the files under `built` (site-relative layout) into the entry `name`; return it."""
+    def store(self, name: str, key: str, built: Path, meta: dict[str, Any],
+              aside: dict[str, bytes] | None = None) -> Entry:
+        """Move the files under `built` (site-relative layout) into the entry `name`, with the files
+        `aside` (name: content, not published); return it."""
         final = self.section_dir(name)
         final.parent.mkdir(parents=True, exist_ok=True)
         fresh = Path(tempfile.mkdtemp(prefix=f".{final.name}.new-{os.getpid()}-", dir=final.parent))
@@ -290,7 +304,14 @@ class Cache:
             info = path.stat()
             files.append([path.relative_to(fresh / "files").as_posix(), info.st_size, info.st_mtime_ns])
             inodes.append(info.st_ino)
-        body = stable_json({"format": FORMAT, "key": key, "files": files, "meta": meta}).encode()
+        kept = []
+        if aside:
+            (fresh / "aside").mkdir()
+            for rel, content in sorted(aside.items()):
+                (fresh / "aside" / rel).write_bytes(content)
+                info = (fresh / "aside" / rel).stat()
+                kept.append([rel, info.st_size, info.st_mtime_ns])
+        body = stable_json({"format": FORMAT, "key": key, "files": files, "meta": meta, "aside": kept}).encode()
         (fresh / "entry.json").write_bytes(_ENTRY_HEAD + hashlib.sha256(body).hexdigest().encode() + _ENTRY_BODY
                                            + body + b"}")
         retired = None
@@ -301,7 +322,7 @@ class Cache:
         if retired is not None:
             shutil.rmtree(retired, ignore_errors=True)
         self.stats["built"] += 1
-        return Entry(final, tuple(f[0] for f in files), tuple(inodes), meta)
+        return Entry(final, tuple(f[0] for f in files), tuple(inodes), meta, tuple(f[0] for f in kept))
 
     def close(self) -> None:
         """Save the hash memo, clear this build's scratch space, drop a temporary cache, release the lock."""

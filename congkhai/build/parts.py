@@ -37,9 +37,9 @@ from ..site import calendars as ical
 from ..site import embed, feeds, urls
 from ..site.audit import live_code
 from ..site.pages import Planner, Section, SitePlan
-from ..site.register import csv_row, json_text, register_order
 from ..site.register import record as register_record
-from ..site.search import SearchPlan
+from ..site.register import register_lines
+from ..site.search import SearchScopes
 from ..site.sitemaps import render_sitemap
 from ..site.admin import AdminInputs
 from .admin import DecapFiles, admin_part
@@ -49,6 +49,7 @@ from .fingerprint import digest
 ASSETS = "_assets"
 PORTAL = "_portal"
 ADMIN = "_admin"  # the web editor at /quan-tri/ (build.admin)
+REGISTER = "register.jsonl"  # a unit part's register lines, kept aside in its entry (site.register)
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,7 @@ class BuildContext:
     settings: Settings
     site_name: str
     search_page: str | None
-    search_plan: SearchPlan | None
+    search_plan: SearchScopes | None  # the records are made after the pages (pipeline.search_work)
     cache: Cache
     render_key: str
     engine: Any  # site.engine.Engine (MkDocs is imported only where a page is really rendered)
@@ -139,18 +140,19 @@ def build_part(ctx: BuildContext, name: str) -> PartOutcome:
     generated = unit_extras(ctx, unit, section)
     clashes = output_clashes(section, generated)
     extras.update(generated)
-    records = sorted((register_record(d, ctx.portal, ctx.site_url) for d in ctx.portal.of_unit(name)),
-                     key=register_order)
-    meta: dict[str, Any] = {"register": [[register_order(r), json_text(r), csv_row(r)] for r in records]}
+    documents = ctx.portal.of_unit(name)
+    # The register's lines wait on disk, not in the memory of the process that collects every part.
+    aside = {REGISTER: register_lines(register_record(d, ctx.portal, ctx.site_url) for d in documents)}
+    meta: dict[str, Any] = {"register": len(documents)}
     if clashes:
         meta["clashes"] = clashes
     return _build(ctx, name, key, [section], extras, copies, previous, theme_assets=False, not_found_page=False,
-                  meta=meta)
+                  meta=meta, aside=aside)
 
 
 def _build(ctx: BuildContext, name: str, key: str, sections: list[Section], extras: dict[str, bytes],
            copies: dict[str, Path], previous: Entry | None, *, theme_assets: bool, not_found_page: bool,
-           meta: dict[str, Any] | None = None) -> PartOutcome:
+           meta: dict[str, Any] | None = None, aside: dict[str, bytes] | None = None) -> PartOutcome:
     started = time.process_time()
     scratch = ctx.cache.scratch()
     site = scratch / "site"
@@ -215,7 +217,7 @@ def _build(ctx: BuildContext, name: str, key: str, sections: list[Section], extr
                 seconds=round(time.process_time() - started, 3))
     if live:
         info["live"] = live
-    entry = ctx.cache.store(name, key, site, info)
+    entry = ctx.cache.store(name, key, site, info, aside)
     shutil.rmtree(scratch, ignore_errors=True)
     return PartOutcome(name, entry, False, len(wanted))
 

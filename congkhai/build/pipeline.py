@@ -48,13 +48,13 @@ from ..rules.obligations import Rules, check_switches, load_rules
 from ..site import audit, search, urls
 from ..site.admin import AdminInputs, vendor_folder
 from ..site.pages import Planner, SiteSettings
-from ..site.register import write_register
+from ..site.register import read_lines, write_register
 from ..site.sitemaps import render_sitemap
 from . import keys, output, parallel
 from .admin import DecapFiles, decap_files, repository
 from .cache import Cache, Entry, FileClash, adopt_locks, lock_descriptor, wanted_files
 from .fingerprint import code_fingerprint, digest
-from .parts import ADMIN, ASSETS, PORTAL, BuildContext, PartOutcome, build_part, page_output
+from .parts import ADMIN, ASSETS, PORTAL, REGISTER, BuildContext, PartOutcome, build_part, page_output
 
 NO_SITE_URL = (
     "Cảnh báo: chưa có địa chỉ công khai của cổng (site_url trong mkdocs.yml hoặc --site-url), nên không "
@@ -179,7 +179,7 @@ def plan(settings: Settings, result: Result, cache: Cache, engine: Any,
         except ValueError as exc:
             raise BuildFailure(str(exc)) from None
         refs = references.resolve(result.portal.documents, result.portal.units)
-    search_plan = search.plan_search(portal, scope=site.scope) if settings.search else None
+    search_plan = search.plan_scopes(portal, scope=site.scope) if settings.search else None
     planner = Planner(portal, site, result.rules, result.compliance, settings.compliance_start, search_plan, refs,
                       policy_of(settings.portal))
     ctx = BuildContext(
@@ -330,7 +330,9 @@ def index_entry(parts: Sequence[PartOutcome], ctx: BuildContext, page_urls: list
     if held is not None:
         return held
     scratch = ctx.cache.scratch()
-    write_register([tuple(r) for p in parts for r in p.meta.get("register") or ()], ctx.today, scratch)
+    kept = [(p.entry.aside_file(REGISTER), p.meta.get("register") or 0) for p in parts]
+    write_register([read_lines(path) for path, _ in kept if path is not None],
+                   sum(count for path, count in kept if path is not None), ctx.today, scratch)
     if ctx.site_url:
         (scratch / "sitemap.xml").write_bytes(render_sitemap(page_urls, ctx.site_url))
     return ctx.cache.store("_index", key, scratch, {})
@@ -344,7 +346,10 @@ def search_work(ctx: BuildContext) -> Any:
 
     assert ctx.search_plan is not None
     try:
-        return make_work(ctx.search_plan, ctx.cache)
+        records = search.plan_search(ctx.portal, scope=ctx.search_plan.scope)
+        if records.bundles != ctx.search_plan.bundles:  # the pages link the bundles planned before them
+            raise BuildFailure("Lỗi nội bộ: các gói tìm kiếm khác với khi dựng trang.")
+        return make_work(records, ctx.cache)
     except SearchError as exc:
         raise BuildFailure(str(exc)) from None
 

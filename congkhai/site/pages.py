@@ -50,7 +50,7 @@ from . import urls
 from .charts import Row, bar_chart
 from .icons import icon
 from .printing import PrintedAddress, printed_address
-from .search import SearchPlan, bundle_path
+from .search import SearchScopes, bundle_path
 
 PORTAL_SECTION = ""
 LATEST_ON_HOME = 15
@@ -238,7 +238,7 @@ class Planner:
 
     def __init__(self, portal: Portal, settings: SiteSettings, rules: Rules | None = None,
                  compliance: Compliance | None = None, compliance_start: date | None = None,
-                 search: SearchPlan | None = None, refs: references.References | None = None,
+                 search: SearchScopes | None = None, refs: references.References | None = None,
                  policy: Policy = DEFAULT_POLICY) -> None:
         self.portal = portal
         self.policy = policy

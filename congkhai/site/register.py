@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import csv
+import heapq
 import io
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -65,22 +66,42 @@ def csv_row(record: dict[str, Any]) -> str:
     return out.getvalue()
 
 
-def write_register(records: Iterable[tuple[str, str, str]], today: date, root: Path) -> None:
+def register_lines(records: Iterable[dict[str, Any]]) -> bytes:
+    """Return a part's register records, in the order of `register_order`, as lines kept aside until
+    the register is written: each its order, JSON line and CSV line (see `write_register`)."""
+    ordered = sorted(records, key=register_order)
+    return "".join(json.dumps([register_order(r), json_text(r), csv_row(r)]) + "\n" for r in ordered).encode()
+
+
+def read_lines(path: Path) -> Iterator[tuple[str, str, str]]:
+    """Yield the records `register_lines` wrote to `path`, one at a time."""
+    with path.open(encoding="utf-8") as lines:
+        for line in lines:
+            order, text, row = json.loads(line)
+            yield order, text, row
+
+
+def write_register(parts: Iterable[Iterable[tuple[str, str, str]]], count: int, today: date, root: Path) -> None:
     """Write /data/documents.json and /data/documents.csv from every visible document's record, withdrawn
-    ones included, as (order, JSON line, CSV line) made by `register_order`, `json_text` and `csv_row`."""
-    ordered = sorted(records)
+    ones included: `count` records in all, each part's already in order (`register_lines`), merged
+    as they are read (the register of a province is never held whole)."""
     target = root / "data"
     target.mkdir(parents=True, exist_ok=True)
-    # One document per line: easy to read, to diff and to stream, and fast to write.
-    (root / urls.REGISTER_JSON).write_text(
-        f'{{"count": {len(ordered)}, "documents": [\n' + ",\n".join(line for _, line, _ in ordered)
-        + f'\n], "generated_on": "{today.isoformat()}"}}\n',
-        encoding="utf-8",
-    )
     header = io.StringIO()
     csv.writer(header, lineterminator="\r\n").writerow(CSV_COLUMNS)
-    text = header.getvalue() + "".join(row for _, _, row in ordered)
-    (root / urls.REGISTER_CSV).write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    # One document per line: easy to read, to diff and to stream, and fast to write.
+    with (root / urls.REGISTER_JSON).open("w", encoding="utf-8", newline="") as document, \
+            (root / urls.REGISTER_CSV).open("wb") as table:
+        document.write(f'{{"count": {count}, "documents": [\n')
+        table.write(b"\xef\xbb\xbf" + header.getvalue().encode("utf-8"))
+        written = 0
+        for _, text, row in heapq.merge(*parts):
+            document.write(",\n" + text if written else text)
+            table.write(row.encode("utf-8"))
+            written += 1
+        document.write(f'\n], "generated_on": "{today.isoformat()}"}}\n')
+    if written != count:
+        raise ValueError(f"register: {written} records read, {count} expected")
 
 
 def json_text(payload: object) -> str:

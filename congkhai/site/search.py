@@ -97,19 +97,22 @@ class SearchRecord:
 
 
 @dataclass(frozen=True)
-class SearchPlan:
-    """Every record, and the records of each unit bundle (the portal bundle holds them all)."""
+class SearchScopes:
+    """What the pages need of the search before its records are made (they are made after the pages,
+    so that the processes rendering pages do not hold them): the records of each unit bundle (the
+    portal bundle holds them all) and every record's size, in the order of the records."""
 
-    records: tuple[SearchRecord, ...]
+    sizes: tuple[int, ...]
     bundles: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    scope: frozenset[str] | None = None  # the units given bundles (None: every unit)
 
     def full_text(self, scope: str) -> bool:
         """Return whether a bundle ("" = the portal's) indexes full text rather than lean records."""
-        held = range(len(self.records)) if scope == "" else self.bundles.get(scope, ())
+        held = range(len(self.sizes)) if scope == "" else self.bundles.get(scope, ())
         limit = PORTAL_FULL_TEXT_CHARS if scope == "" else FULL_TEXT_CHARS
         total = 0
         for position in held:
-            total += self.records[position].size
+            total += self.sizes[position]
             if total > limit:
                 return False
         return True
@@ -117,6 +120,27 @@ class SearchPlan:
     def bundle_of(self, unit: str) -> str:
         """Return the bundle that serves a unit's scoped search ("" = the portal's, which is its scope)."""
         return unit if unit in self.bundles else ""
+
+
+@dataclass(frozen=True)
+class SearchPlan:
+    """Every record, and the records of each unit bundle (the portal bundle holds them all)."""
+
+    records: tuple[SearchRecord, ...]
+    bundles: dict[str, tuple[int, ...]] = field(default_factory=dict)
+
+    @property
+    def scopes(self) -> SearchScopes:
+        """Return the plan's bundles and record sizes (what the pages use)."""
+        return SearchScopes(tuple(r.size for r in self.records), self.bundles)
+
+    def full_text(self, scope: str) -> bool:
+        """Return whether a bundle ("" = the portal's) indexes full text rather than lean records."""
+        return self.scopes.full_text(scope)
+
+    def bundle_of(self, unit: str) -> str:
+        """Return the bundle that serves a unit's scoped search."""
+        return self.scopes.bundle_of(unit)
 
 
 def bundle_path(scope: str) -> str:
@@ -167,8 +191,13 @@ def record(doc: Document, portal: Portal, scopes: Iterable[str]) -> SearchRecord
         },
         sort={"date": day.isoformat()},
         lean=tuple(line for line in lean if line),
-        size=len(doc.title) + len(doc.description or "") + min(doc.rendered.text_size, MAX_CONTENT_CHARS),
+        size=record_size(doc),
     )
+
+
+def record_size(doc: Document) -> int:
+    """Return the characters of full text a document's record indexes, counted from the source."""
+    return len(doc.title) + len(doc.description or "") + min(doc.rendered.text_size, MAX_CONTENT_CHARS)
 
 
 def status_filter(doc: Document) -> str:
@@ -225,26 +254,35 @@ def scopes_of(doc: Document, units: Units, today: date) -> set[str]:
     return found
 
 
-def plan_search(portal: Portal, scope: Iterable[str] | None = None) -> SearchPlan:
-    """Return the records of every visible document (their text as converted when read), and a bundle
-    for each unit whose scope is not the whole portal (only the units in `scope`, when given)."""
-    docs = sorted(portal.documents, key=lambda d: d.key)
-    records = []
+def plan_scopes(portal: Portal, scope: Iterable[str] | None = None) -> SearchScopes:
+    """Return the bundles and record sizes of the search plan `plan_search` makes (in its order): a
+    bundle for each unit whose scope is not the whole portal (only the units in `scope`, when given)."""
+    sizes: list[int] = []
     members: dict[str, list[int]] = defaultdict(list)
-    for index, doc in enumerate(docs):
-        scopes = scopes_of(doc, portal.units, portal.today)
-        records.append(record(doc, portal, scopes))
-        for unit in scopes:
-            members[unit].append(index)
+    for doc in sorted(portal.documents, key=lambda d: d.key):
+        for unit in scopes_of(doc, portal.units, portal.today):
+            members[unit].append(len(sizes))
+        sizes.append(record_size(doc))
     for unit in sorted(portal.units.values(), key=lambda u: u.code):
         rec = unit_record(unit, portal.units, portal.today)
-        records.append(rec)
         for code in rec.filters["thuoc"]:
-            members[code].append(len(records) - 1)
-    held = None if scope is None else set(scope)
+            members[code].append(len(sizes))
+        sizes.append(rec.size)
+    held = None if scope is None else frozenset(scope)
     bundles = {code: tuple(found) for code, found in sorted(members.items())
-               if len(found) < len(records) and (held is None or code in held)}
-    return SearchPlan(tuple(records), bundles)
+               if len(found) < len(sizes) and (held is None or code in held)}
+    return SearchScopes(tuple(sizes), bundles, held)
+
+
+def plan_search(portal: Portal, scope: Iterable[str] | None = None) -> SearchPlan:
+    """Return the records of every visible document (their text as converted when read) and of every
+    unit, with the bundles of `plan_scopes`."""
+    scopes = plan_scopes(portal, scope)
+    records = [record(doc, portal, scopes_of(doc, portal.units, portal.today))
+               for doc in sorted(portal.documents, key=lambda d: d.key)]
+    records += [unit_record(unit, portal.units, portal.today)
+                for unit in sorted(portal.units.values(), key=lambda u: u.code)]
+    return SearchPlan(tuple(records), scopes.bundles)
 
 
 def portal_shards(plan: SearchPlan) -> list[tuple[int, ...]]:
