@@ -72,10 +72,18 @@ def test_rebuilds_on_change_and_shows_errors_on_the_page(site: Site, preview: se
     assert serve.STATUS_PATH in page and 'id="congkhai-loi"' not in page
     assert not (preview.out / "pagefind").exists()  # search is skipped in the preview
 
+    register_url = preview.url + "data/documents.json"
+    assert [d["title"] for d in json.loads(fetch(register_url)[1])["documents"]] == \
+        ["Kế hoạch cải cách hành chính năm 2026"]
+
     path = site.content / "thcs-a" / "ke-hoach" / "ke-hoach-cchc-2026.md"
-    path.write_text(path.read_text(encoding="utf-8").replace("lần đầu", "đã sửa"), encoding="utf-8")
+    path.write_text(path.read_text(encoding="utf-8").replace("lần đầu", "đã sửa")
+                    .replace("hành chính năm 2026", "hành chính năm 2026 (sửa)"), encoding="utf-8")
     wait_for_version(preview, 2)
     assert "Nội dung kế hoạch đã sửa." in fetch(page_url)[1]
+    # the register, merged from lines each part keeps aside (which the preview remembers), follows the edit
+    assert [d["title"] for d in json.loads(fetch(register_url)[1])["documents"]] == \
+        ["Kế hoạch cải cách hành chính năm 2026 (sửa)"]
 
     path.write_text(path.read_text(encoding="utf-8").replace("date: 2026-02-03", "date: 03/02/2026"),
                     encoding="utf-8")

@@ -23,7 +23,7 @@ import pickle
 import re
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -150,6 +150,7 @@ def link_file(source: Path, target: Path) -> None:
 # file -> (key, family, value). Parsed documents are immutable, so a later build can share them.
 _PARSED: dict[str, tuple[str, str | None, Any]] = {}
 _ENTRIES: dict[str, tuple[tuple[int, int, int, int], dict[str, Any]]] = {}  # manifest -> (stat, body)
+_ASIDE: dict[str, tuple[tuple[int, int, int, int], list[Any]]] = {}  # file aside -> (stat, what was read)
 
 
 class Cache:
@@ -265,6 +266,18 @@ class Cache:
         if body is not None:
             _ENTRIES[str(path)] = (stamp, body)
         return body
+
+    def read_aside(self, path: Path, reader: Callable[[Path], Iterable[Any]]) -> Iterable[Any]:
+        """Return what `reader` reads from a file kept aside (lazily); a preview keeps what it read, by
+        the file's identity and times, so a rebuild reads only the files of the parts it rebuilt."""
+        if not self.keep_parsed:
+            return reader(path)
+        info = os.stat(path)
+        stamp = (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+        held = _ASIDE.get(str(path))
+        if held is None or held[0] != stamp:
+            held = _ASIDE[str(path)] = (stamp, list(reader(path)))
+        return held[1]
 
     def scratch(self) -> Path:
         """Return a new empty folder inside this build's own scratch space to build a part in. The

@@ -331,7 +331,7 @@ def index_entry(parts: Sequence[PartOutcome], ctx: BuildContext, page_urls: list
         return held
     scratch = ctx.cache.scratch()
     kept = [(p.entry.aside_file(REGISTER), p.meta.get("register") or 0) for p in parts]
-    write_register([read_lines(path) for path, _ in kept if path is not None],
+    write_register([ctx.cache.read_aside(path, read_lines) for path, _ in kept if path is not None],
                    sum(count for path, count in kept if path is not None), ctx.today, scratch)
     if ctx.site_url:
         (scratch / "sitemap.xml").write_bytes(render_sitemap(page_urls, ctx.site_url))
