@@ -208,9 +208,11 @@ class Cache:
             _PARSED[str(path)] = (key, meta.get("family"), value)
         return value
 
-    def store_parsed(self, unit: str, key: str, value: Any, family: str = "") -> None:
-        """Remember `value` for `unit` under `key`, one of `family` (replacing what was there)."""
-        payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    def store_parsed(self, unit: str, key: str, value: Any, family: str = "", payload: bytes | None = None) -> None:
+        """Remember `value` for `unit` under `key`, one of `family` (replacing what was there); `payload`:
+        `value` already pickled."""
+        if payload is None:
+            payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
         header = json.dumps({"format": FORMAT, "key": key, "family": family,
                              "sha256": hashlib.sha256(payload).hexdigest()})
         path = self.root / "parse" / f"{unit}.bin"
