@@ -43,7 +43,7 @@ LOOPBACK = ("127.0.0.1", "localhost", "::1")
 # A save is built once no other change came for this long: an editor's save (a temporary file, a
 # rename, the attributes) makes its events within a few milliseconds, and a change arriving during a
 # build starts another one after it, so a short wait costs nothing but time before the new page.
-QUIET_SECONDS = 0.15
+QUIET_SECONDS = 0.05
 _IGNORED_SUFFIXES = (".swp", ".swx", ".tmp", "~", ".part", ".crdownload")
 
 
