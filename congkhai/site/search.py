@@ -26,6 +26,7 @@ file: its records carry no Pagefind sort keys, which would only weigh on the fir
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 from collections import defaultdict
@@ -129,9 +130,10 @@ class SearchPlan:
     records: tuple[SearchRecord, ...]
     bundles: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
-    @property
+    @functools.cached_property
     def scopes(self) -> SearchScopes:
-        """Return the plan's bundles and record sizes (what the pages use)."""
+        """Return the plan's bundles and record sizes (what the pages use); made once (asked for every
+        bundle: a province has thousands)."""
         return SearchScopes(tuple(r.size for r in self.records), self.bundles)
 
     def full_text(self, scope: str) -> bool:
