@@ -234,3 +234,19 @@ def test_a_stop_python_drops_still_keeps_the_new_site_out(tmp_path: Path) -> Non
         output.publish(staged, out)
     assert stop.value.signum == signal.SIGTERM and not stop.value.published
     assert sorted(p.name for p in out.iterdir()) == [output.MARKER, "cu.txt"]
+
+
+def test_builds_leave_nothing_in_the_temporary_folder(tmp_path: Path) -> None:
+    """Each process that rendered pages used to leave an empty MkDocs docs folder in /tmp (thousands
+    after a day of builds and tests): a build with search, with a cache and without one, leaves the
+    temporary folder as it found it."""
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    environment = {**os.environ, "TMPDIR": str(scratch)}
+    for extra in (["--cache-dir", str(tmp_path / "cache")], ["--no-cache"]):
+        done = subprocess.run([sys.executable, str(REPO / "build.py"), "build", "--config", str(CONFIG), "--on", DAYS[0],
+                               "--out", str(tmp_path / "site"), *extra], env=environment, capture_output=True,
+                              text=True, timeout=600)
+        assert done.returncode == 0, done.stderr
+        assert (tmp_path / "site" / "pagefind").is_dir()
+        assert sorted(p.name for p in scratch.iterdir()) == []

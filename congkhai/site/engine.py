@@ -7,6 +7,7 @@ from __future__ import annotations
 import html
 import logging
 import os
+import shutil
 import tempfile
 import types
 from collections.abc import Collection, Sequence
@@ -109,9 +110,15 @@ class Engine:
         key = (str(settings.config_file.resolve()), settings.config_digest, settings.site_url,
                _theme_stamp(settings.theme_dir))
         if self._config is None or key != self._key:
+            # MkDocs wants an existing docs folder to load its configuration, and only then: every page
+            # comes from the plan (_PlanPlugin). An empty one, removed once loaded (one was left behind
+            # in the temporary folder by every process that rendered).
             empty = Path(tempfile.mkdtemp(prefix="congkhai-docs-"))
-            (empty / "docs").mkdir()
-            config = _load(settings.config_file, empty / "docs", empty / "site", settings.site_url)
+            try:
+                (empty / "docs").mkdir()
+                config = _load(settings.config_file, empty / "docs", empty / "site", settings.site_url)
+            finally:
+                shutil.rmtree(empty, ignore_errors=True)
             config.theme.static_templates.discard("sitemap.xml")  # the pipeline writes its own sitemaps
             env = config.theme.get_env()
             if isinstance(env.loader, jinja2.FileSystemLoader):
