@@ -408,3 +408,69 @@ def test_the_pagefind_service_returns_freed_memory_at_once() -> None:
             assert (setting in environment) == lean
         finally:
             service.close()
+
+
+def test_a_second_pagefind_service_indexes_small_bundles_only_and_changes_no_byte(tmp_path, monkeypatch) -> None:
+    """Issue 23: Pagefind indexes on one core, so with two cores a second service indexes the units'
+    small bundles beside the first, which takes the large ones (largest first) and then small ones
+    too; only the first ever holds a large index. The bundles are the same bytes either way, and a
+    failure in either service fails the stage."""
+    from conftest import tree_digest
+
+    from congkhai.build import search_index
+    from congkhai.build.cache import Cache
+    from congkhai.site import search
+
+    plan = sample_plan()
+    monkeypatch.setattr(search, "SPLIT_ABOVE", 1)  # the portal in three parts: large runs beside the units'
+    monkeypatch.setattr(search, "SHARD_SIZE", -(-len(plan.records) // 3))
+    monkeypatch.setattr(search_index, "SMALL_RUN", 40)
+    large = sorted([len(p) for p in search.portal_shards(plan)] + [len(m) for m in plan.bundles.values() if len(m) > 40],
+                   reverse=True)
+    assert len(large) >= 4 and sum(len(m) <= 40 for m in plan.bundles.values()) >= 4
+
+    runs: dict[int, list[int]] = {}
+    real_service, real_runs = search_index._Service, search_index._index_runs
+
+    def counted(service, todo):
+        for pages, _ in todo:
+            runs.setdefault(id(service), []).append(len(pages))
+        return real_runs(service, todo)
+
+    monkeypatch.setattr(search_index, "_index_runs", counted)
+    trees = []
+    for jobs in (1, 2):
+        runs.clear()
+        cache = Cache(tmp_path / f"cache-{jobs}")
+        try:
+            work = search_index.search_work(plan, cache)
+            entries = search_index.index_work(work, cache, jobs=jobs)
+        finally:
+            cache.close()
+        site = tmp_path / f"site-{jobs}"
+        for entry in entries:
+            entry.link_into(site)
+        trees.append(tree_digest(site))
+        sizes = sorted(runs.values(), key=lambda sizes: -max(sizes))
+        assert len(sizes) == jobs and sum(map(len, sizes)) == len(plan.bundles) + 3
+        if jobs == 2:  # the first: the large bundles, largest first; the second: small ones only, some
+            first, second = sizes
+            assert first[:len(large)] == large and second and max(second) <= 40
+    assert trees[0] == trees[1] and any(name.endswith(".pf_fragment") for name in trees[0])
+
+    def broken(executable, lean_memory=False):  # the second service dies at its first request
+        made = real_service(executable, lean_memory)
+        if len(started) == 1:
+            made.process.kill()
+        started.append(made)
+        return made
+
+    started: list = []
+    monkeypatch.setattr(search_index, "_Service", broken)
+    cache = Cache(tmp_path / "cache-broken")
+    try:
+        with pytest.raises(search_index.SearchError):
+            search_index.index_work(search_index.search_work(plan, cache), cache, jobs=2)
+    finally:
+        cache.close()
+    assert all(made.process.poll() is not None for made in started)  # no service left running

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import shutil
+import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from datetime import date
 from pathlib import Path
@@ -98,6 +100,79 @@ def test_rebuilds_on_change_and_shows_errors_on_the_page(site: Site, preview: se
     assert "nhận được &#x27;03/02/2026&#x27;. Sửa thành 2026-02-03." in page
     body = json.loads(fetch(preview.url + serve.STATUS_PATH.lstrip("/"))[1])
     assert body["version"] == 3 and body["errors"] == [message]
+
+
+@pytest.fixture
+def portal_part_held(monkeypatch):
+    """Hold the portal's part of every rebuild until the test lets it go (or makes it fail)."""
+    from congkhai.build import pipeline
+    from congkhai.build.parts import PORTAL
+    from congkhai.site.engine import RenderError
+
+    gate = {"go": threading.Event(), "fail": False, "held": threading.Event()}
+    real = pipeline.build_part
+
+    def held(ctx, name):
+        if name == PORTAL:
+            gate["held"].set()
+            assert gate["go"].wait(60)
+            if gate["fail"]:
+                raise RenderError("hỏng thử")
+        return real(ctx, name)
+
+    monkeypatch.setattr(pipeline, "build_part", held)
+    return gate
+
+
+def test_the_edited_page_is_served_before_the_rest_of_the_rebuild(site: Site, preview: serve.Preview,
+                                                                   portal_part_held, monkeypatch) -> None:
+    monkeypatch.setattr(serve, "WAIT_SECONDS", 0.5)
+    portal_part_held["go"].set()  # the first build goes through
+    wait_for_version(preview, 1)
+    portal_part_held["go"].clear()
+    route = "/thcs-a/ke-hoach/ke-hoach-cchc-2026/"
+    page_url = preview.url + route.lstrip("/")
+    register_url = preview.url + "data/documents.json"
+
+    def news(version: int) -> tuple[dict, float]:
+        started = time.monotonic()
+        body = fetch(f"{preview.url}{serve.STATUS_PATH.lstrip('/')}?v={version}&p={urllib.parse.quote(route)}")[1]
+        return json.loads(body), time.monotonic() - started
+
+    answer, waited = news(1)
+    assert answer["ahead"] is False and waited >= 0.4  # no news: answered only after the wait
+    path = site.content / "thcs-a" / "ke-hoach" / "ke-hoach-cchc-2026.md"
+    original = path.read_text(encoding="utf-8")
+    for version, fails in ((2, False), (3, True)):
+        mark = f"bản {version}"
+        path.write_text(original.replace("lần đầu", mark).replace("năm 2026\n", f"năm 2026 ({mark})\n", 1),
+                        encoding="utf-8")
+        assert portal_part_held["held"].wait(60)  # the school's part is built; the portal's waits
+        deadline = time.monotonic() + 30
+        while f"Nội dung kế hoạch {mark}." not in (page := fetch(page_url)[1]):
+            assert time.monotonic() < deadline, "the edited page was not served before the build ended"
+            time.sleep(0.05)
+        state = preview.snapshot()
+        assert state.building and state.version == version - 1  # served while the build is under way
+        assert 'data-ahead="1"' in page
+        answer, waited = news(version - 1)  # a page showing the last version learns it at once
+        assert answer["ahead"] is True and answer["building"] is True and waited < 0.4
+        assert f"({mark})" not in fetch(register_url)[1]  # what comes after the parts is not there yet
+        portal_part_held["held"].clear()
+        portal_part_held["fail"] = fails
+        portal_part_held["go"].set()
+        state = wait_for_version(preview, version)
+        portal_part_held["go"].clear()
+        page = fetch(page_url)[1]
+        assert 'data-ahead="0"' in page
+        if not fails:
+            assert state.errors == [] and "Nội dung kế hoạch bản 2." in page
+            assert "(bản 2)" in fetch(register_url)[1]
+        else:  # failed after the page was served ahead: the last good site is what is served again
+            assert len(state.errors) == 1 and "hỏng thử" in state.errors[0]
+            assert "Nội dung kế hoạch bản 2." in page and 'id="congkhai-loi"' in page
+            assert "(bản 3)" not in fetch(register_url)[1]
+            assert news(version)[0]["ahead"] is False
 
 
 def test_browser_reloads_by_itself_and_shows_the_error_box(site: Site, preview: serve.Preview, browser) -> None:

@@ -3,8 +3,14 @@
 The site is built (without the search index, which takes longest) into a private folder that is
 removed on exit, never into site/. Changes to content/, units/, site_src/ or mkdocs.yml trigger a
 rebuild (watchdog, falling back to polling). A failed build keeps the last good pages on screen and
-lists the problems in the terminal and in a box on every page; each page polls a small status
-address and reloads itself when a build finishes.
+lists the problems in the terminal and in a box on every page; each page asks a small status address
+(which answers once something changed) and reloads itself when a build finishes.
+
+A rebuild builds the parts of the site that changed smallest first and serves each one's pages as
+soon as it is there, before the build ends (the edited school's page first, while its supervisors'
+and the portal's lists are built): the page being looked at reloads then, and again when the build
+has finished. Those pages are served from the build's cache, not written into the site folder: a
+build that fails after them leaves the last good site exactly as it was.
 
 With `--edit` (`python build.py edit`), the same server also carries the web editor's local session
 (authoring.editor): decap-server behind its own address, and the check before each save. The
@@ -89,6 +95,9 @@ class Preview:
         self.log = log
         self.state = State()
         self._lock = threading.Lock()
+        self._news = threading.Condition(self._lock)  # a build ended or served pages ahead of its end
+        # Pages of the build under way served before it ends: site-relative path -> the file in the cache.
+        self._ahead: dict[str, str] = {}
         self._changed = threading.Event()
         self._stopping = threading.Event()
         self._last_change = 0.0
@@ -120,6 +129,8 @@ class Preview:
         """Stop every thread and remove the private folder."""
         self._stopping.set()
         self._changed.set()
+        with self._news:
+            self._news.notify_all()
         if self._observer is not None:
             self._observer.stop()
             self._observer.join(timeout=5)
@@ -139,8 +150,40 @@ class Preview:
     def snapshot(self) -> State:
         """Return a copy of the state (safe to read from any thread)."""
         with self._lock:
-            return State(self.state.version, self.state.building, list(self.state.errors),
-                         list(self.state.warnings), self.state.built_once)
+            return self._copy()
+
+    def _copy(self) -> State:
+        return State(self.state.version, self.state.building, list(self.state.errors),
+                     list(self.state.warnings), self.state.built_once)
+
+    def wait_for_news(self, version: int, page: list[str], seconds: float) -> tuple[State, bool]:
+        """Return the state, and whether a page (one of the site-relative paths `page`, empty for none)
+        is served ahead of the build under way, once there is news for a page showing `version` from the
+        site folder: another version, or that page served ahead. Answers at once when there is news
+        already, else when it comes or after `seconds`."""
+        def ahead() -> bool:
+            return any(relative in self._ahead for relative in page)
+
+        with self._news:
+            self._news.wait_for(lambda: self.state.version != version or self._stopping.is_set() or ahead(),
+                                timeout=seconds)
+            return self._copy(), ahead()
+
+    def serving(self, translated: str) -> str:
+        """Return the file to serve for an address whose file in the site folder is `translated`: the
+        one the build under way has made already, if it has (served ahead of it), else that one."""
+        with self._lock:
+            for relative in site_relatives(self.out, translated):
+                if relative in self._ahead:
+                    return self._ahead[relative]
+        return translated
+
+    def _show(self, outcome: pipeline.PartOutcome) -> None:
+        """Serve the pages of `outcome`, a part the build under way has made, before the build ends."""
+        base = outcome.entry.folder / "files"
+        with self._news:
+            self._ahead.update((rel, str(base / rel)) for rel in outcome.entry.files)
+            self._news.notify_all()
 
     def _builder(self) -> None:
         while not self._stopping.is_set():
@@ -164,12 +207,14 @@ class Preview:
         """Build once and publish the result to the browser and the terminal."""
         with self._lock:
             self.state.building = True
+            # Pages served ahead only on a rebuild: the first build shows a waiting page until its end.
+            shown = self._show if self.state.built_once else None
         started = time.monotonic()
         errors: list[str] = []
         warnings: list[str] = []
         try:
             with pipeline.few_collections():
-                result = pipeline.build(self._reread(), engine=self.engine)
+                result = pipeline.build(self._reread(), engine=self.engine, shown=shown)
         except SettingsError as exc:  # mkdocs.yml was saved with a mistake: show it like a content error
             errors = [problem.render() for problem in exc.problems]
         except Exception as exc:  # a crash in the generator must not end the preview: show it
@@ -191,12 +236,14 @@ class Preview:
         else:
             self.log(f"[{stamp}] Đã dựng lại trong {seconds:.1f} giây"
                      + (f"; {len(warnings)} cảnh báo." if warnings else ".") + f" Xem tại {self.url}")
-        with self._lock:
+        with self._news:
+            self._ahead.clear()  # published now, or the build failed: the site folder is what holds
             self.state.version += 1
             self.state.building = False
             self.state.errors = errors
             self.state.warnings = warnings
             self.state.built_once = self.state.built_once or not errors
+            self._news.notify_all()
 
 
 class _Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
@@ -243,11 +290,17 @@ def _start_observer(preview: Preview, paths: list[Path]):
 # The reload script is a file the preview serves (not inline code), so that pages keep the portal's
 # Content-Security-Policy, which allows only the site's own script files.
 SCRIPT_PATH = "/__congkhai/xem-truoc.js"
-_SCRIPT = """(function(){var me=document.currentScript,v=+me.getAttribute('data-version'),url=me.getAttribute('data-status');
-function poll(){fetch(url,{cache:'no-store'}).then(function(r){return r.json()})
-.then(function(s){if(s.version!==v&&!s.building){location.reload();return}setTimeout(poll,700)})
-.catch(function(){setTimeout(poll,2000)})}setTimeout(poll,700)})();
+# It asks for the status with the version it was shown with and its own address; the preview answers
+# once there is news (or after WAIT_SECONDS): this page served ahead of the build under way (it reloads
+# at once), or another version (it reloads once that build has finished).
+_SCRIPT = """(function(){var me=document.currentScript,v=+me.getAttribute('data-version'),
+a=me.getAttribute('data-ahead')==='1',url=me.getAttribute('data-status'),
+q=url+'?v='+v+(a?'':'&p='+encodeURIComponent(location.pathname));
+function poll(){fetch(q,{cache:'no-store'}).then(function(r){return r.json()})
+.then(function(s){if((s.version!==v&&!s.building)||(s.ahead&&!a)){location.reload();return}setTimeout(poll,100)})
+.catch(function(){setTimeout(poll,2000)})}poll()})();
 """
+WAIT_SECONDS = 20.0
 
 
 _BOX_STYLE = ("position:fixed;left:0;right:0;bottom:0;max-height:60vh;overflow:auto;z-index:100000;margin:0;"
@@ -267,10 +320,11 @@ def problems_box(state: State) -> str:
             f'<ul style="margin:.5rem 0 0;padding-left:1.25rem">{items}</ul></div>')
 
 
-def inject(page: str, state: State) -> str:
-    """Return an HTML page with the problems box and the reload script added before </body>."""
+def inject(page: str, state: State, ahead: bool = False) -> str:
+    """Return an HTML page with the problems box and the reload script added before </body> (`ahead`:
+    the page comes from the build under way, served before it ends)."""
     extra = problems_box(state) + (f'<script src="{SCRIPT_PATH}" data-version="{state.version}" '
-                                   f'data-status="{STATUS_PATH}"></script>')
+                                   f'data-ahead="{int(ahead)}" data-status="{STATUS_PATH}"></script>')
     index = page.lower().rfind("</body>")
     return page[:index] + extra + page[index:] if index >= 0 else page + extra
 
@@ -298,6 +352,31 @@ def foreign_request(headers: Mapping[str, str], own: str) -> str | None:
     return None
 
 
+def site_relatives(out: Path, translated: str) -> list[str]:
+    """Return the site-relative files an address may name (`translated`: its path in the folder `out`):
+    itself, or the page of its folder."""
+    try:
+        relative = Path(translated).relative_to(out).as_posix()
+    except ValueError:
+        return []
+    return ["index.html"] if relative == "." else [relative, relative + "/index.html"]
+
+
+def status_answer(preview: Preview, query: str, translate: Callable[[str], str]) -> bytes:
+    """Return the status as JSON. Asked with the version a page shows (`v`) and its address (`p`), it
+    is answered once there is news for that page (see Preview.wait_for_news); else at once."""
+    asked = urllib.parse.parse_qs(query)
+    ahead = False
+    if asked.get("v", [""])[0].isdigit():
+        page = asked.get("p", [""])[0]
+        relatives = site_relatives(preview.out, translate(page)) if page.startswith("/") else []
+        state, ahead = preview.wait_for_news(int(asked["v"][0]), relatives, WAIT_SECONDS)
+    else:
+        state = preview.snapshot()
+    return json.dumps({"version": state.version, "building": state.building, "ahead": ahead,
+                       "errors": state.errors, "warnings": state.warnings}, ensure_ascii=False).encode("utf-8")
+
+
 def _handler(preview: Preview) -> type[http.server.SimpleHTTPRequestHandler]:
     class Handler(http.server.SimpleHTTPRequestHandler):
         def __init__(self, *args, **kwargs) -> None:
@@ -306,13 +385,15 @@ def _handler(preview: Preview) -> type[http.server.SimpleHTTPRequestHandler]:
         def log_message(self, format: str, *args: object) -> None:
             pass
 
+        def translate_path(self, path: str) -> str:
+            return preview.serving(super().translate_path(path))
+
         def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
-            state = preview.snapshot()
-            route = self.path.split("?", 1)[0]
+            route, _, query = self.path.partition("?")
             if route == STATUS_PATH:
-                body = json.dumps({"version": state.version, "building": state.building, "errors": state.errors,
-                                   "warnings": state.warnings}, ensure_ascii=False).encode("utf-8")
-                return self._send(200, "application/json; charset=utf-8", body)
+                folder = super().translate_path  # the site folder's file for an address
+                return self._send(200, "application/json; charset=utf-8", status_answer(preview, query, folder))
+            state = preview.snapshot()
             if route == SCRIPT_PATH:
                 return self._send(200, "application/javascript; charset=utf-8", _SCRIPT.encode("utf-8"))
             if route == SESSION_PATH and preview.editor is not None:
@@ -325,7 +406,8 @@ def _handler(preview: Preview) -> type[http.server.SimpleHTTPRequestHandler]:
             if path.suffix == ".html" or not preview.out.exists():
                 if path.is_file():
                     page = path.read_text(encoding="utf-8")
-                    return self._send(200, "text/html; charset=utf-8", inject(page, state).encode("utf-8"))
+                    ahead = not path.is_relative_to(preview.out)  # made by the build under way
+                    return self._send(200, "text/html; charset=utf-8", inject(page, state, ahead).encode("utf-8"))
                 if not state.built_once:
                     return self._send(200, "text/html; charset=utf-8",
                                       inject(_placeholder(state), state).encode("utf-8"))

@@ -172,6 +172,7 @@ class Cache:
         base.mkdir(parents=True, exist_ok=True)
         self._lock = None if self.temporary else hold(base / "lock", wait, f"bộ nhớ đệm {base}")
         self.folder = base
+        self.read_again: set[str] = set()  # the units whose documents this build read again (edited)
         self.root = base / f"v{FORMAT}"
         self.root.mkdir(parents=True, exist_ok=True)
         self._scratch: Path | None = None

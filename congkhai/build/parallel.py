@@ -107,9 +107,11 @@ _TRIM = _trimmer()
 
 
 def run(task: Callable[[Any, T], R], items: Sequence[T], context: Any, jobs: int,
-        progress: Progress | None = None, collect: bool = False) -> list[R]:
+        progress: Progress | None = None, collect: bool = False,
+        done: Callable[[R], None] | None = None) -> list[R]:
     """Return [task(context, item) for item in items], computed by `jobs` processes: this one and
-    `jobs - 1` forked workers.
+    `jobs - 1` forked workers. `done`, when given, is called in this process with each result as soon
+    as it is there (in the order they finish).
 
     `context` reaches the workers by inheritance, never by pickling. Results keep the items' order.
     With `collect`, each process collects the cyclic garbage a task left as soon as it ends, and gives
@@ -124,6 +126,14 @@ def run(task: Callable[[Any, T], R], items: Sequence[T], context: Any, jobs: int
     """
     name = f"ctx-{id(context)}"
     _SHARED[name] = context
+
+    def finished(result: R) -> R:
+        if done:
+            done(result)
+        if progress:
+            progress.advance()
+        return result
+
     _SPENT[:] = [0.0, 0.0]  # the forked workers start from these too
     # Keep the collector off the objects made before the tasks: the passes after each task then read only
     # what the tasks made, and a forked worker does not write to (and so copy) the pages it shares with
@@ -135,9 +145,7 @@ def run(task: Callable[[Any, T], R], items: Sequence[T], context: Any, jobs: int
                 or threading.active_count() > 1:
             results = []
             for item in items:
-                results.append(_done(task, context, item, collect))
-                if progress:
-                    progress.advance()
+                results.append(finished(_done(task, context, item, collect)))
             return results
         # This process works too, on the tasks no worker has taken yet, so `jobs` processes work with one
         # worker fewer: each worker's writes copy the pages it shares with this process (reference counts
@@ -154,20 +162,14 @@ def run(task: Callable[[Any, T], R], items: Sequence[T], context: Any, jobs: int
             for future, index in futures.items():  # in the items' order: longest first, where sorted so
                 if future.cancel():  # no worker has taken it: do it here
                     pending.discard(future)
-                    results_by_index[index] = _done(task, context, items[index], collect)
-                    if progress:
-                        progress.advance()
-                for finished in [f for f in pending if f.done()]:
-                    pending.discard(finished)
-                    results_by_index[futures[finished]] = finished.result()  # a worker's failure stops all now
-                    if progress:
-                        progress.advance()
+                    results_by_index[index] = finished(_done(task, context, items[index], collect))
+                for ended in [f for f in pending if f.done()]:
+                    pending.discard(ended)
+                    results_by_index[futures[ended]] = finished(ended.result())  # a worker's failure stops all now
             while pending:
-                done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for future in done:
-                    results_by_index[futures[future]] = future.result()
-                    if progress:
-                        progress.advance()
+                finished_now, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in finished_now:
+                    results_by_index[futures[future]] = finished(future.result())
             pool.shutdown(wait=True)
         except BaseException:
             # Stopped (Ctrl+C, SIGTERM) or failed: end the workers now rather than wait for their tasks.

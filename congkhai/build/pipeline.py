@@ -155,6 +155,7 @@ def _cached_reader(cache: Cache, settings: Settings, trees: dict[str, str]) -> U
             unit_keys.append(digest(base, folder.name, cache.hashes.of(units[folder.name].source), trees[folder.name]))
         found = [cache.load_parsed(folder.name, key) for folder, key in zip(folders, unit_keys)]
         missing = [i for i, value in enumerate(found) if value is None]
+        cache.read_again.update(folders[i].name for i in missing)
         # An edited unit's other documents are not converted again: their bodies as this code converted
         # them last time are lent to the reader (by the hash of their text).
         earlier = [cache.load_parsed(folders[i].name, None, base) for i in missing]
@@ -264,9 +265,13 @@ def render_key(settings: Settings, cache: Cache) -> str:
 
 # --- render -----------------------------------------------------------------------------------------
 
-def render(build_plan: BuildPlan, log: Callable[[str], None]) -> list[PartOutcome]:
+def render(build_plan: BuildPlan, log: Callable[[str], None],
+           shown: Callable[[PartOutcome], None] | None = None) -> list[PartOutcome]:
     """Return every part of the site, from the cache when its key matches, else built (in worker
-    processes). Raises BuildFailure when the engine fails."""
+    processes). `shown` (the preview's): the parts to build go smallest first, and each one built is
+    handed to it as soon as it is there, when nothing in it stops publication (see `publishable`), so
+    that the edited unit's own pages can be shown before its supervisors' and the portal's are
+    built. Raises BuildFailure when the engine fails."""
     ctx = build_plan.ctx
     outcomes: dict[str, PartOutcome] = {}
     for name in build_plan.names:
@@ -282,7 +287,12 @@ def render(build_plan: BuildPlan, log: Callable[[str], None]) -> list[PartOutcom
     if len(missing) > 1:  # longest first: no long part left to run alone at the end
         below = Counter(u.parent_on(ctx.today) for u in ctx.portal.units.values())
         expected = {name: expected_seconds(ctx, name, below) for name in missing}
-        missing.sort(key=lambda name: -expected[name])
+        if shown is None:  # longest first: every core busy to the end
+            missing.sort(key=lambda name: -expected[name])
+        else:  # the preview: the edited units' parts first, then the others' (fewest units below them first:
+            # the schools', then the offices'), the site-wide parts last
+            missing.sort(key=lambda name: (name not in ctx.cache.read_again, name not in ctx.portal.units,
+                                           below.get(name, 0), expected[name]))
         few = len(missing) <= FORK_MIN_PARTS and len(missing) < len(build_plan.names)
         if few or sum(expected.values()) < FORK_WORTH_SECONDS:
             jobs = 1
@@ -291,8 +301,12 @@ def render(build_plan: BuildPlan, log: Callable[[str], None]) -> list[PartOutcom
     from ..site.engine import RenderError
 
     try:
+        def done(outcome: PartOutcome) -> None:
+            if shown is not None and publishable(outcome):
+                shown(outcome)
+
         for outcome in parallel.run(build_part, missing, ctx, jobs, progress,
-                                    collect=len(missing) <= COLLECT_MAX_PARTS):
+                                    collect=len(missing) <= COLLECT_MAX_PARTS, done=done if shown else None):
             outcomes[outcome.name] = outcome
     except RenderError as exc:
         raise BuildFailure(str(exc)) from None
@@ -361,15 +375,23 @@ def search_work(ctx: BuildContext) -> Any:
         raise BuildFailure(str(exc)) from None
 
 
-def search_index(work: Any, cache: Cache, lean_memory: bool = False) -> list[Entry]:
+def search_index(work: Any, cache: Cache, lean_memory: bool = False, jobs: int = 1) -> list[Entry]:
     """Return the search bundles' entries, indexing those the cache does not hold (`lean_memory`: see
-    search_index.SERVICE_ENVIRONMENT). Raises BuildFailure."""
+    search_index.SERVICE_ENVIRONMENT; `jobs`: the cores it may use). Raises BuildFailure."""
     from .search_index import SearchError, index_work
 
     try:
-        return index_work(work, cache, lean_memory)
+        return index_work(work, cache, lean_memory, jobs)
     except SearchError as exc:
         raise BuildFailure(str(exc)) from None
+
+
+def publishable(outcome: PartOutcome) -> bool:
+    """Return True when nothing in the part stops publication by itself (live code in a page, two
+    files at one address: see `collect`)."""
+    meta = outcome.meta
+    return not (meta.get("live") or meta.get("clashes")
+                or any(page.get("live") for page in (meta.get("pages") or {}).values()))
 
 
 def collect(outcomes: Sequence[PartOutcome], result: Result) -> None:
@@ -439,14 +461,15 @@ def _strict_checks(staged: Path, parts: Sequence[PartOutcome], settings: Setting
 # --- the whole build ---------------------------------------------------------------------------------
 
 def build(settings: Settings, log: Callable[[str], None] = lambda _: None, engine: Any = None,
-          apart: bool = False, hand_over: Callable[[Path], None] | None = None) -> Result:
+          apart: bool = False, hand_over: Callable[[Path], None] | None = None,
+          shown: Callable[[PartOutcome], None] | None = None) -> Result:
     """Validate, plan, render and publish the site; the output folder is replaced only when all succeeded.
     `engine` (site.engine.Engine) is the preview's, kept between its builds; else one is made.
     `apart`: index search only once the memory that held the portal is gone: with `hand_over`, this
     process saves what is left to do and calls `hand_over(state)`, which replaces the process by a new
     program that calls `resume(state)` (see _stages_handed_over); without it, the stages up to search
     run in a forked process and search is indexed here once it has ended (see _stages_apart). The
-    result then holds the portal's counts, not the portal."""
+    result then holds the portal's counts, not the portal. `shown`: see `render`."""
     started = time.monotonic()
     root = settings.cache_dir
     if root is not None and settings.unit:  # a unit's own site keeps its parts apart from the portal's
@@ -464,7 +487,7 @@ def build(settings: Settings, log: Callable[[str], None] = lambda _: None, engin
                 else:
                     result = _stages_apart(settings, cache, log)
             else:
-                result = _stages(settings, cache, log, engine)
+                result = _stages(settings, cache, log, engine, shown)
         finally:
             cache.close()
     result.seconds = time.monotonic() - started
@@ -481,15 +504,16 @@ class _Made:
     search: Any = None
 
 
-def _stages(settings: Settings, cache: Cache, log: Callable[[str], None], engine: Any) -> Result:
-    result, made = _make(settings, cache, log, engine)
+def _stages(settings: Settings, cache: Cache, log: Callable[[str], None], engine: Any,
+            shown: Callable[[PartOutcome], None] | None = None) -> Result:
+    result, made = _make(settings, cache, log, engine, shown)
     if made is not None:
         _finish(settings, cache, result, made)
     return result
 
 
-def _make(settings: Settings, cache: Cache, log: Callable[[str], None],
-          engine: Any) -> tuple[Result, _Made | None]:
+def _make(settings: Settings, cache: Cache, log: Callable[[str], None], engine: Any,
+          shown: Callable[[PartOutcome], None] | None = None) -> tuple[Result, _Made | None]:
     """Run the stages up to the search index; return the result and what they made (None when the
     build stops: problems in the inputs or a failure, both in the result)."""
     from ..site import pages
@@ -506,7 +530,7 @@ def _make(settings: Settings, cache: Cache, log: Callable[[str], None],
     try:
         output.check_target(settings.out, [settings.content, settings.units, settings.config_file.parent / "site_src"])
         build_plan = plan(settings, result, cache, engine, log)
-        parts = render(build_plan, log)
+        parts = render(build_plan, log, shown)
         timer.lap(result, "parts")
         collect(parts, result)
         if result.problems.has_errors(False):  # e.g. live code in a finished page: publish nothing
@@ -539,7 +563,7 @@ def _finish(settings: Settings, cache: Cache, result: Result, made: _Made, apart
     try:
         entries = list(made.entries)
         if made.search is not None:
-            entries += search_index(made.search, cache, lean_memory=apart)
+            entries += search_index(made.search, cache, lean_memory=apart, jobs=settings.jobs)
             timer.lap(result, "search")
         publish(settings, made.parts, entries, result, cache)
         timer.lap(result, "publish")

@@ -10,6 +10,7 @@ May import: model, site (the search plan), and the rest of build.
 from __future__ import annotations
 
 import base64
+import collections
 import gzip
 import hashlib
 import json
@@ -142,10 +143,11 @@ def search_work(plan: SearchPlan, cache: Cache) -> SearchWork:
     return work
 
 
-def index_work(work: SearchWork, cache: Cache, lean_memory: bool = False) -> list[Entry]:
+def index_work(work: SearchWork, cache: Cache, lean_memory: bool = False, jobs: int = 1) -> list[Entry]:
     """Index the bundles of `work` not held in the cache, store them there, and return the entries of
     every bundle (the portal's first). `lean_memory`: Pagefind gives back freed memory at once, at a
-    cost in time (see SERVICE_ENVIRONMENT). Raises SearchError."""
+    cost in time (see SERVICE_ENVIRONMENT), in one service. `jobs`: the cores it may use (see
+    _index_all). Raises SearchError."""
     entries = dict(work.held)
     scratch = cache.scratch()
     try:
@@ -153,7 +155,7 @@ def index_work(work: SearchWork, cache: Cache, lean_memory: bool = False) -> lis
         for scope, _, shards in work.todo:
             for number, pages in enumerate(shards):
                 runs.append((pages, scratch / "parts" / (scope or "_portal") / str(number)))
-        _index_all(work.executable, runs, lean_memory)
+        _index_all(work.executable, runs, lean_memory, jobs)
         for scope, key, shards in work.todo:
             built = scratch / "out" / (scope or "_portal")
             target = built / bundle_path(scope)
@@ -277,7 +279,10 @@ class _Service:
     def close(self) -> None:
         for stream in (self.process.stdin, self.process.stdout):
             if stream is not None:
-                stream.close()
+                try:
+                    stream.close()
+                except OSError:  # the service ended with requests unread (closing flushes them)
+                    pass
         self.process.kill()
         self.process.wait()
 
@@ -285,17 +290,64 @@ class _Service:
 Run = tuple["_PlanPages | _FilePages", Path]  # a bundle or part: its pages, its folder
 
 
-def _index_all(executable: str, runs: list[Run], lean_memory: bool = False) -> None:
-    """Index every run (its pages, its output folder) in one Pagefind service, one bundle after
-    another, so one index is held at a time. This process makes (or reads) each record's page while
-    Pagefind indexes the one before, so the two keep two cores busy; a second service beside it cut
-    this stage's time by a third but cost about 200 MiB more at the peak (10,000 documents: 531
-    against 731 MiB), and memory is the province's limit."""
-    service = _Service(executable, lean_memory)
+def _index_all(executable: str, runs: list[Run], lean_memory: bool = False, jobs: int = 1) -> None:
+    """Index every run (its pages, its output folder). This process makes (or reads) each record's page
+    while Pagefind indexes the one before. With `jobs` of 2 or more (and not `lean_memory`, where
+    memory is the limit), a second Pagefind service indexes the small bundles (a unit's own, at most
+    SMALL_RUN records) beside the first, which takes the large ones (the portal's parts, the offices')
+    largest first and then small ones too: a service indexes on one core, and a bundle costs Pagefind
+    about 0.05 s whatever its size (a province has one for each of its ~2,800 units). Only the first
+    service ever holds a large index, so the second adds only the memory of a small one."""
+    large = collections.deque(sorted((run for run in runs if len(run[0]) > SMALL_RUN), key=lambda run: -len(run[0])))
+    small = collections.deque(run for run in runs if len(run[0]) <= SMALL_RUN)
+    if lean_memory or jobs < 2 or len(runs) < 2 or not small:
+        service = _Service(executable, lean_memory)
+        try:
+            _index_runs(service, runs)
+        finally:
+            service.close()
+        return
+    taking = threading.Lock()
+
+    def take(large_too: bool) -> Run | None:
+        with taking:
+            if large_too and large:
+                return large.popleft()
+            return small.popleft() if small else None
+
+    def index(service: _Service, large_too: bool) -> None:
+        while (run := take(large_too)) is not None:
+            _index_runs(service, [run])
+
+    failed: list[BaseException] = []
+
+    def second() -> None:
+        try:
+            index(helper, False)
+        except BaseException as exc:  # noqa: BLE001 (handed to the first thread, which raises it)
+            failed.append(exc)
+
+    first, helper = _Service(executable), _Service(executable)
+    beside = threading.Thread(target=second, daemon=True)
+    beside.start()
     try:
-        _index_runs(service, runs)
+        index(first, True)
+    except BaseException:
+        with taking:
+            small.clear()
+        helper.close()  # its request under way fails: the thread ends
+        raise
     finally:
-        service.close()
+        beside.join()
+        first.close()
+        helper.close()
+    if failed:
+        raise failed[0]
+
+
+# The bundles a second Pagefind service may index (see _index_all): up to this many records, Pagefind's
+# memory for one is a few MiB (a portal part of 4,000 records: about 186 MiB).
+SMALL_RUN = 500
 
 
 def _index_runs(service: _Service, runs: list[Run]) -> None:
