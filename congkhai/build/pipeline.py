@@ -268,9 +268,9 @@ def render_key(settings: Settings, cache: Cache) -> str:
 def render(build_plan: BuildPlan, log: Callable[[str], None],
            shown: Callable[[PartOutcome], None] | None = None) -> list[PartOutcome]:
     """Return every part of the site, from the cache when its key matches, else built (in worker
-    processes). `shown` (the preview's): the parts to build go smallest first, and each one built is
-    handed to it as soon as it is there, when nothing in it stops publication (see `publishable`), so
-    that the edited unit's own pages can be shown before its supervisors' and the portal's are
+    processes). `shown` (the preview's): the edited units' parts are built first, and each part built
+    is handed to it as soon as it is there, when nothing in it stops publication (see `publishable`),
+    so that the edited unit's own pages can be shown before its supervisors' and the portal's are
     built. Raises BuildFailure when the engine fails."""
     ctx = build_plan.ctx
     outcomes: dict[str, PartOutcome] = {}
@@ -301,12 +301,12 @@ def render(build_plan: BuildPlan, log: Callable[[str], None],
     from ..site.engine import RenderError
 
     try:
-        def done(outcome: PartOutcome) -> None:
-            if shown is not None and publishable(outcome):
-                shown(outcome)
+        def show(outcome: PartOutcome) -> None:
+            if publishable(outcome):
+                shown(outcome)  # type: ignore[misc] (passed only with `shown`)
 
         for outcome in parallel.run(build_part, missing, ctx, jobs, progress,
-                                    collect=len(missing) <= COLLECT_MAX_PARTS, done=done if shown else None):
+                                    collect=len(missing) <= COLLECT_MAX_PARTS, done=show if shown else None):
             outcomes[outcome.name] = outcome
     except RenderError as exc:
         raise BuildFailure(str(exc)) from None
