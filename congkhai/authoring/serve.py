@@ -9,8 +9,9 @@ lists the problems in the terminal and in a box on every page; each page asks a 
 A rebuild builds the edited units' parts first (then the others, fewest units below them first, the
 site-wide parts last) and serves each one's pages as soon as it is there, before the build ends (the
 edited school's page first, while its supervisors' and the portal's lists are built): the page being
-looked at reloads then, and again when the build has finished. Those pages are served from the build's cache, not written into the site folder: a
-build that fails after them leaves the last good site exactly as it was.
+looked at reloads then, and again when the build has finished. Those pages are served from the
+build's cache, not written into the site folder: a build that fails after them leaves the last good
+site exactly as it was.
 
 With `--edit` (`python build.py edit`), the same server also carries the web editor's local session
 (authoring.editor): decap-server behind its own address, and the check before each save. The
